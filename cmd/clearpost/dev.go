@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"clearpost/internal/app"
+	"clearpost/internal/config"
+	"clearpost/internal/devoidc"
+	"clearpost/internal/seed"
+)
+
+const devClientID = "clearpost-dev"
+
+// dev runs API, worker and the development identity provider in one process, on loopback only,
+// with migrations applied and demo data seeded.
+func dev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	if err := requireLoopback(cfg.HTTPAddr); err != nil {
+		return err
+	}
+	issuer := "http://" + cfg.HTTPAddr + "/dev/oidc"
+	cfg.OIDCIssuer, cfg.OIDCClientID, cfg.Playground = issuer, devClientID, true
+	if cfg.GroupMap == nil {
+		cfg.GroupMap = seed.GroupMap
+	}
+	if cfg.AuditSigningKey == nil {
+		_, key, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			return err
+		}
+		cfg.AuditSigningKey = key
+		log.Warn("no CLEARPOST_AUDIT_SIGNING_KEY: audit checkpoints of this run are signed with a throwaway key")
+	}
+	var users []devoidc.User
+	for _, p := range seed.People {
+		users = append(users, devoidc.User{Subject: p.Subject(), Email: p.Email, Name: p.Name, Groups: p.IdPGroups})
+	}
+	provider, err := devoidc.New(issuer, devClientID, users,
+		devoidc.WithRedirectURIs("http://"+cfg.HTTPAddr+"/auth/callback"), devoidc.WithLogger(log))
+	if err != nil {
+		return err
+	}
+	a, err := app.New(ctx, cfg, log, app.Options{
+		HTTP: true, Worker: true, Migrate: true,
+		Mount: map[string]http.Handler{"/dev/oidc/": provider.Handler()},
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := seed.Demo(ctx, a.Pool, "example", issuer, devClientID); err != nil {
+		a.Pool.Close()
+		return err
+	}
+	if err := a.Listen(); err != nil {
+		a.Pool.Close()
+		return err
+	}
+	base := "http://" + a.Addr()
+	fmt.Printf(`
+Clearpost development server
+  GraphQL      %[1]s/graphql    (IDE: %[1]s/graphql/ide)
+  OIDC issuer  %[2]s
+  Sign in      clearpost dev token marketer@example.com   (then: Authorization: Bearer <token>)
+  Demo users   admin@, marketer@, legal@, compliance@, brand@, employee@example.com, ...
+
+`, base, issuer)
+	return runApp(ctx, a, cfg)
+}
+
+func requireLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("CLEARPOST_HTTP_ADDR: %w", err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("clearpost dev listens on loopback only; CLEARPOST_HTTP_ADDR is %q", addr)
+	}
+	return nil
+}
+
+// devToken asks the running dev server's identity provider for a seeded user's ID token.
+func devToken(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+	if len(args) != 1 || !strings.Contains(args[0], "@") {
+		return fmt.Errorf("usage: clearpost dev token EMAIL")
+	}
+	if err := requireLoopback(cfg.HTTPAddr); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	tok, err := devoidc.RequestDevToken(ctx, http.DefaultClient, "http://"+cfg.HTTPAddr+"/dev/oidc", args[0])
+	if err != nil {
+		return fmt.Errorf("dev token (is `clearpost dev` running on %s?): %w", cfg.HTTPAddr, err)
+	}
+	fmt.Fprintln(stdout, tok.IDToken)
+	return nil
+}

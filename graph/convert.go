@@ -1,0 +1,148 @@
+package graph
+
+import (
+	"context"
+	"encoding/hex"
+	"slices"
+	"time"
+
+	"clearpost/graph/model"
+	"clearpost/internal/approval"
+	"clearpost/internal/audit"
+	"clearpost/internal/auth"
+	"clearpost/internal/content"
+
+	"github.com/google/uuid"
+)
+
+// Inputs that have no domain twin are turned into domain values here, and nothing else.
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+func seconds(n *int) time.Duration { return time.Duration(deref(n)) * time.Second }
+
+func workflowInput(in model.WorkflowInput) approval.WorkflowInput {
+	out := approval.WorkflowInput{Name: in.Name, Description: deref(in.Description), IsDefault: deref(in.IsDefault)}
+	for _, s := range in.Stages {
+		st := approval.Stage{Name: s.Name, SLA: seconds(s.SLASeconds), EscalateTo: deref(s.EscalateTo)}
+		for _, g := range s.Groups {
+			st.Groups = append(st.Groups, *g)
+		}
+		out.Stages = append(out.Stages, st)
+	}
+	return out
+}
+
+func ruleInput(in model.RoutingRuleInput) approval.RuleInput {
+	out := approval.RuleInput{
+		Name: in.Name, Description: deref(in.Description), Expression: in.Expression,
+		Priority: deref(in.Priority), Enabled: in.Enabled == nil || *in.Enabled,
+	}
+	if a := in.Action; a != nil {
+		out.Action = approval.Action{
+			Kind: a.Kind, Group: deref(a.Group), Quorum: deref(a.Quorum), Position: deref(a.Position),
+			StageName: deref(a.StageName), SLA: seconds(a.SLASeconds), WorkflowID: a.WorkflowID,
+		}
+	}
+	return out
+}
+
+func userFilter(f *model.UserFilter) auth.UserFilter {
+	if f == nil {
+		return auth.UserFilter{}
+	}
+	return auth.UserFilter{Query: deref(f.Query), Role: deref(f.Role), Group: deref(f.Group)}
+}
+
+func auditFilter(f *model.AuditFilter) audit.Filter {
+	if f == nil {
+		return audit.Filter{}
+	}
+	out := audit.Filter{SubjectType: deref(f.SubjectType), SubjectID: deref(f.SubjectID), Action: deref(f.Action)}
+	if f.ActorID != nil {
+		out.ActorID = uuid.NullUUID{UUID: *f.ActorID, Valid: true}
+	}
+	return out
+}
+
+func (r *Resolver) decide(ctx context.Context, in model.DecisionInput, kind content.DecisionKind) (*model.DecisionPayload, error) {
+	d, post, err := r.content.Decide(ctx, content.DecisionInput{
+		PostID: in.PostID, VersionID: in.VersionID, ContentHash: deref(in.ContentHash), Kind: kind, Comment: deref(in.Comment),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.DecisionPayload{Decision: d, Post: post}, nil
+}
+
+type edge[T any] struct {
+	cursor string
+	node   T
+}
+
+// listPage pages a short list that is read whole (workflows, rules): the cursor is the id of the
+// last item returned, so a page starts after that item even if items were added meanwhile.
+func listPage[T any](items []T, first *int, after *string, id func(T) uuid.UUID) ([]edge[T], *model.PageInfo, error) {
+	limit, err := pageSize(first, 200)
+	if err != nil {
+		return nil, nil, err
+	}
+	cursor, err := decodeCursor[uuid.UUID](after)
+	if err != nil {
+		return nil, nil, err
+	}
+	start := 0
+	if cursor != nil {
+		i := slices.IndexFunc(items, func(it T) bool { return id(it) == *cursor })
+		if i < 0 {
+			return nil, nil, badInput("after", "names an item that no longer exists")
+		}
+		start = i + 1
+	}
+	items, more := page(items[start:], limit)
+	edges := make([]edge[T], len(items))
+	end := ""
+	for i, it := range items {
+		end = encodeCursor(id(it))
+		edges[i] = edge[T]{cursor: end, node: it}
+	}
+	return edges, pageInfo(more, end), nil
+}
+
+// reviewStages joins a review's frozen plan with its per-group progress.
+func reviewStages(r *content.Review, progress []content.GroupProgress) []*model.ReviewStage {
+	out := make([]*model.ReviewStage, len(r.Plan.Stages))
+	for i, st := range r.Plan.Stages {
+		rs := &model.ReviewStage{Number: i + 1, Name: st.Name, SLASeconds: int(st.SLA / time.Second), EscalateTo: st.EscalateTo, Cleared: true}
+		for _, g := range st.Groups {
+			rg := &model.ReviewGroup{Group: g.Group, Quorum: &g.Quorum}
+			for _, p := range progress {
+				if p.Stage == i+1 && p.Group == g.Group {
+					rg.Required, rg.Approvals, rg.ClearedAt = p.Required, p.Approvals, p.ClearedAt
+				}
+			}
+			rs.Cleared = rs.Cleared && rg.ClearedAt != nil
+			rs.Groups = append(rs.Groups, rg)
+		}
+		out[i] = rs
+	}
+	return out
+}
+
+func verification(r audit.Result) *model.AuditVerification {
+	v := &model.AuditVerification{
+		Ok: r.OK(), Verified: int(r.Verified), Unsealed: int(r.Unsealed), HeadSeq: int(r.HeadSeq),
+		FirstBroken: r.FirstBroken, Checkpoint: r.Checkpoint, CheckpointValid: r.CheckpointValid,
+	}
+	if r.HeadHash != nil {
+		h := hex.EncodeToString(r.HeadHash)
+		v.HeadHash = &h
+	}
+	return v
+}

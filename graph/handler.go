@@ -1,0 +1,130 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"clearpost/graph/exec"
+	"clearpost/internal/apperr"
+	"clearpost/internal/httpserver"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// Options are the handler's limits.
+type Options struct {
+	Log             *slog.Logger
+	ComplexityLimit int
+	DepthLimit      int
+}
+
+// NewHandler returns the GraphQL endpoint: POST and GET (for persisted queries) transports,
+// automatic persisted queries, complexity and depth limits, per-request dataloaders, and one error
+// presenter that maps Clearpost errors to extensions.code and hides everything else.
+func NewHandler(r *Resolver, o Options) http.Handler {
+	srv := handler.New(exec.NewExecutableSchema(exec.Config{Resolvers: r}))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(extension.FixedComplexityLimit(o.ComplexityLimit))
+	srv.Use(depthLimit{max: o.DepthLimit})
+	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
+		return presentError(ctx, err, o.Log)
+	})
+	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
+		httpserver.Logger(ctx, o.Log).Error("resolver panic", slog.Any("panic", v))
+		return errors.New("internal error")
+	})
+	return withLoaders(srv, r)
+}
+
+// IDE serves the GraphQL IDE page for endpoint (development).
+func IDE(endpoint string) http.Handler {
+	return playground.Handler("Clearpost GraphQL", endpoint)
+}
+
+func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Error {
+	gerr := graphql.DefaultErrorPresenter(ctx, err)
+	var ae *apperr.Error
+	if errors.As(err, &ae) {
+		gerr.Message = ae.Error()
+		gerr.Extensions = map[string]any{"code": string(ae.Code)}
+		if ae.Field != "" {
+			gerr.Extensions["field"] = ae.Field
+		}
+		return gerr
+	}
+	// gqlgen's own parse and validation errors already carry a code and a safe message.
+	if gerr.Extensions != nil && gerr.Extensions["code"] != nil {
+		return gerr
+	}
+	httpserver.Logger(ctx, log).Error("graphql", slog.Any("error", err), slog.String("path", gerr.Path.String()))
+	gerr.Message = "internal error"
+	gerr.Extensions = map[string]any{"code": string(apperr.Internal)}
+	return gerr
+}
+
+// depthLimit refuses operations nested deeper than max.
+type depthLimit struct{ max int }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = depthLimit{}
+
+func (depthLimit) ExtensionName() string                   { return "DepthLimit" }
+func (depthLimit) Validate(graphql.ExecutableSchema) error { return nil }
+func (d depthLimit) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil || d.max <= 0 {
+		return nil
+	}
+	if depth := selectionDepth(oc.Operation.SelectionSet, oc.Doc.Fragments, 0); depth > d.max {
+		err := gqlerror.Errorf("operation is nested %d levels deep; at most %d are allowed", depth, d.max)
+		err.Extensions = map[string]any{"code": string(apperr.Invalid)}
+		return err
+	}
+	return nil
+}
+
+func selectionDepth(set ast.SelectionSet, fragments ast.FragmentDefinitionList, seen int) int {
+	if seen > 64 { // fragment cycles are refused by validation; this only bounds the walk
+		return seen
+	}
+	deepest := 0
+	for _, sel := range set {
+		var d int
+		switch s := sel.(type) {
+		case *ast.Field:
+			if len(s.SelectionSet) > 0 {
+				d = 1 + selectionDepth(s.SelectionSet, fragments, seen+1)
+			} else {
+				d = 1
+			}
+		case *ast.InlineFragment:
+			d = selectionDepth(s.SelectionSet, fragments, seen+1)
+		case *ast.FragmentSpread:
+			if f := fragments.ForName(s.Name); f != nil {
+				d = selectionDepth(f.SelectionSet, fragments, seen+1)
+			}
+		}
+		deepest = max(deepest, d)
+	}
+	return deepest
+}
+
+func badInput(field, format string, a ...any) error {
+	return apperr.Invalidf(field, "%s", fmt.Sprintf(format, a...))
+}

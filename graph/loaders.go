@@ -1,0 +1,73 @@
+package graph
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"clearpost/internal/auth"
+	"clearpost/internal/content"
+
+	"github.com/google/uuid"
+	"github.com/vikstrous/dataloadgen"
+)
+
+// loaders batch the N+1 edges of one request. They are created per request, so they cache only
+// within it and always run with the caller's principal (services scope every batch by organization).
+type loaders struct {
+	user           *dataloadgen.Loader[uuid.UUID, *auth.User]
+	currentVersion *dataloadgen.Loader[uuid.UUID, *content.Version]
+	latestReview   *dataloadgen.Loader[uuid.UUID, *content.Review]
+	progress       *dataloadgen.Loader[uuid.UUID, []content.GroupProgress]
+	decisions      *dataloadgen.Loader[uuid.UUID, []*content.Decision]
+	comments       *dataloadgen.Loader[uuid.UUID, []*content.Comment]
+}
+
+type loadersKey struct{}
+
+const batchWait = 200 * time.Microsecond
+
+func newLoaders(r *Resolver) *loaders {
+	wait := dataloadgen.WithWait(batchWait)
+	return &loaders{
+		user: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*auth.User, error) {
+			p, err := auth.Require(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return r.users.ByIDs(ctx, p.OrgID, ids)
+		}, wait),
+		currentVersion: dataloadgen.NewMappedLoader(r.content.CurrentVersions, wait),
+		latestReview:   dataloadgen.NewMappedLoader(r.content.LatestReviews, wait),
+		progress:       dataloadgen.NewMappedLoader(r.content.ReviewProgress, wait),
+		decisions:      dataloadgen.NewMappedLoader(r.content.DecisionsOf, wait),
+		comments:       dataloadgen.NewMappedLoader(r.content.CommentsOf, wait),
+	}
+}
+
+func withLoaders(next http.Handler, r *Resolver) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		ctx := context.WithValue(req.Context(), loadersKey{}, newLoaders(r))
+		next.ServeHTTP(w, req.WithContext(ctx))
+	})
+}
+
+func loadersFor(ctx context.Context) *loaders {
+	return ctx.Value(loadersKey{}).(*loaders)
+}
+
+// optional turns a loader's not-found into nil: for edges that may be absent.
+func optional[T any](v *T, err error) (*T, error) {
+	if err == dataloadgen.ErrNotFound {
+		return nil, nil
+	}
+	return v, err
+}
+
+// many turns a loader's not-found into an empty list.
+func many[T any](v []T, err error) ([]T, error) {
+	if err == dataloadgen.ErrNotFound {
+		return []T{}, nil
+	}
+	return v, err
+}

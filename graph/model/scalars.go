@@ -1,0 +1,69 @@
+// Package model holds the GraphQL inputs, payloads and connections that have no domain type, and
+// the scalars' marshallers.
+package model
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/google/uuid"
+)
+
+// MarshalUUID writes a UUID as an ID.
+func MarshalUUID(id uuid.UUID) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { io.WriteString(w, strconv.Quote(id.String())) })
+}
+
+// UnmarshalUUID reads an ID that must be a UUID.
+func UnmarshalUUID(v any) (uuid.UUID, error) {
+	s, ok := v.(string)
+	if !ok {
+		return uuid.Nil, fmt.Errorf("want an ID string, got %T", v)
+	}
+	id, err := uuid.Parse(s)
+	if err != nil {
+		return uuid.Nil, fmt.Errorf("%q is not a valid ID", s)
+	}
+	return id, nil
+}
+
+// MarshalInt64ID writes a numeric id (audit events) as an ID string.
+func MarshalInt64ID(id int64) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { io.WriteString(w, strconv.Quote(strconv.FormatInt(id, 10))) })
+}
+
+// UnmarshalInt64ID reads a numeric ID.
+func UnmarshalInt64ID(v any) (int64, error) {
+	switch v := v.(type) {
+	case string:
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a valid ID", v)
+		}
+		return n, nil
+	case json.Number:
+		return v.Int64()
+	case int64:
+		return v, nil
+	}
+	return 0, fmt.Errorf("want an ID string, got %T", v)
+}
+
+// MarshalJSON writes raw JSON as is.
+func MarshalJSON(raw json.RawMessage) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) {
+		if len(raw) == 0 {
+			io.WriteString(w, "null")
+			return
+		}
+		w.Write(raw)
+	})
+}
+
+// UnmarshalJSON reads any JSON value.
+func UnmarshalJSON(v any) (json.RawMessage, error) {
+	return json.Marshal(v)
+}

@@ -1,0 +1,28 @@
+// Package graph is the GraphQL transport: the schema's resolvers, per-request dataloaders, and the
+// handler with its limits and error presenter. Resolvers turn arguments into calls on internal/
+// services and return their results; they hold no product logic.
+package graph
+
+//go:generate go tool gqlgen generate
+
+import (
+	"clearpost/internal/approval"
+	"clearpost/internal/auth"
+	"clearpost/internal/content"
+	"clearpost/internal/reports"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Resolver is the root of the resolvers.
+type Resolver struct {
+	users    *auth.Users
+	content  *content.Service
+	approval *approval.Service
+	audit    *reports.Audit
+}
+
+// NewResolver returns the root resolver over the services.
+func NewResolver(users *auth.Users, c *content.Service, a *approval.Service, pool *pgxpool.Pool) *Resolver {
+	return &Resolver{users: users, content: c, approval: a, audit: reports.NewAudit(pool)}
+}

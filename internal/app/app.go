@@ -1,0 +1,204 @@
+// Package app assembles Clearpost: the pool, the services, the HTTP routes and the background
+// loops, with Run and Shutdown so that main and end-to-end tests boot exactly the same thing.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"clearpost/graph"
+	"clearpost/internal/approval"
+	"clearpost/internal/audit"
+	"clearpost/internal/auth"
+	"clearpost/internal/config"
+	"clearpost/internal/content"
+	"clearpost/internal/httpserver"
+	"clearpost/internal/postgres"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Options choose what one process runs.
+type Options struct {
+	HTTP   bool // serve the API
+	Worker bool // run background work (the audit sealer; the task queue in later versions)
+	// Migrate applies pending migrations at start; without it, a schema that is behind is refused.
+	Migrate bool
+	// Extra routes mounted beside the API (the development identity provider).
+	Mount map[string]http.Handler
+	// HTTPClient is used to reach identity providers (nil: a default client).
+	HTTPClient *http.Client
+}
+
+// App is one Clearpost process.
+type App struct {
+	Config   config.Config
+	Log      *slog.Logger
+	Pool     *pgxpool.Pool
+	Users    *auth.Users
+	Content  *content.Service
+	Approval *approval.Service
+	Sealer   *audit.Sealer
+
+	opts     Options
+	listener net.Listener
+	server   *http.Server
+	wg       sync.WaitGroup
+	cancel   context.CancelFunc
+}
+
+// New connects to the database, checks (or migrates) the schema and assembles the services.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
+	pool, err := postgres.Open(ctx, cfg.DatabaseURL, cfg.DatabaseMaxConn)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, Log: log, Pool: pool, opts: opts}
+	if err := a.checkSchema(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	a.Users = auth.NewUsers(pool)
+	a.Content = content.NewService(pool)
+	a.Approval = approval.NewService(pool)
+	if cfg.AuditSigningKey != nil {
+		a.Sealer = audit.NewSealer(pool, cfg.AuditSigningKey, log)
+	}
+	return a, nil
+}
+
+func (a *App) checkSchema(ctx context.Context) error {
+	m, err := postgres.NewMigrator(a.Pool)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	if a.opts.Migrate {
+		return m.Up(ctx, a.Log)
+	}
+	n, err := m.Pending(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return fmt.Errorf("the database schema is %d migrations behind: run `clearpost migrate up` (or set CLEARPOST_AUTO_MIGRATE=true)", n)
+	}
+	return nil
+}
+
+// Handler returns the HTTP routes with their middleware.
+func (a *App) Handler() http.Handler {
+	authn := auth.NewAuthenticator(a.Pool, auth.Mapping{
+		GroupsClaim: a.Config.GroupsClaim, GroupMap: a.Config.GroupMap, BootstrapAdmins: a.Config.BootstrapAdmins,
+	}, a.Log, a.opts.HTTPClient)
+
+	gql := graph.NewHandler(graph.NewResolver(a.Users, a.Content, a.Approval, a.Pool), graph.Options{
+		Log: a.Log, ComplexityLimit: a.Config.QueryComplexity, DepthLimit: 12,
+	})
+	mux := http.NewServeMux()
+	mux.Handle("POST /graphql", httpserver.LimitBody(httpserver.Bearer(gql, authn, a.Log), a.Config.MaxBodyBytes))
+	mux.Handle("GET /graphql", httpserver.Bearer(gql, authn, a.Log)) // persisted queries by GET
+	if a.Config.Playground {
+		mux.Handle("GET /graphql/ide", graph.IDE("/graphql"))
+	}
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := a.Pool.Ping(ctx); err != nil {
+			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ready\n"))
+	})
+	for pattern, h := range a.opts.Mount {
+		mux.Handle(pattern, h)
+	}
+	return httpserver.Common(mux, a.Log, a.Config.TrustProxyHeader)
+}
+
+// Listen binds the HTTP address (port 0 picks a free port; see Addr).
+func (a *App) Listen() error {
+	if !a.opts.HTTP {
+		return nil
+	}
+	l, err := net.Listen("tcp", a.Config.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.Config.HTTPAddr, err)
+	}
+	a.listener = l
+	return nil
+}
+
+// Addr is the address the API listens on, once Listen has run.
+func (a *App) Addr() string {
+	if a.listener == nil {
+		return ""
+	}
+	return a.listener.Addr().String()
+}
+
+// Run serves until ctx is cancelled or Shutdown is called.
+func (a *App) Run(ctx context.Context) error {
+	ctx, a.cancel = context.WithCancel(ctx)
+	if a.opts.Worker {
+		if a.Sealer == nil {
+			return errors.New("the worker needs CLEARPOST_AUDIT_SIGNING_KEY to seal the audit log")
+		}
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			a.Sealer.Run(ctx, a.Config.AuditSealEvery)
+		}()
+		a.Log.Info("worker started", slog.Duration("audit_seal_interval", a.Config.AuditSealEvery))
+	}
+	if !a.opts.HTTP {
+		<-ctx.Done()
+		return nil
+	}
+	if a.listener == nil {
+		if err := a.Listen(); err != nil {
+			return err
+		}
+	}
+	a.server = &http.Server{
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	a.Log.Info("serving", slog.String("addr", a.Addr()))
+	errc := make(chan error, 1)
+	go func() { errc <- a.server.Serve(a.listener) }()
+	select {
+	case err := <-errc:
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return err
+	case <-ctx.Done():
+		return nil
+	}
+}
+
+// Shutdown stops serving, waits for requests and background loops to finish, and closes the pool.
+func (a *App) Shutdown(ctx context.Context) error {
+	var err error
+	if a.server != nil {
+		err = a.server.Shutdown(ctx)
+	}
+	if a.cancel != nil {
+		a.cancel()
+	}
+	a.wg.Wait()
+	a.Pool.Close()
+	return err
+}

@@ -1,0 +1,174 @@
+package approval
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"clearpost/internal/apperr"
+	"clearpost/internal/postgres"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+)
+
+// stageJSON is a stage as stored: durations in whole seconds, so the JSON is readable in SQL.
+type stageJSON struct {
+	Name       string             `json:"name"`
+	Groups     []GroupRequirement `json:"groups"`
+	SLASeconds int64              `json:"sla_seconds,omitempty"`
+	EscalateTo string             `json:"escalate_to,omitempty"`
+}
+
+func encodeStages(stages []Stage) ([]byte, error) {
+	out := make([]stageJSON, len(stages))
+	for i, s := range stages {
+		out[i] = stageJSON{Name: s.Name, Groups: s.Groups, SLASeconds: int64(s.SLA / time.Second), EscalateTo: s.EscalateTo}
+	}
+	return json.Marshal(out)
+}
+
+func decodeStages(b []byte) ([]Stage, error) {
+	var in []stageJSON
+	if err := json.Unmarshal(b, &in); err != nil {
+		return nil, err
+	}
+	out := make([]Stage, len(in))
+	for i, s := range in {
+		out[i] = Stage{Name: s.Name, Groups: s.Groups, SLA: time.Duration(s.SLASeconds) * time.Second, EscalateTo: s.EscalateTo}
+	}
+	return out, nil
+}
+
+const workflowColumns = `id, org_id, name, description, is_default, stages, revision, created_at, updated_at`
+
+func scanWorkflow(row pgx.Row) (*Workflow, error) {
+	var w Workflow
+	var stages []byte
+	if err := row.Scan(&w.ID, &w.OrgID, &w.Name, &w.Description, &w.IsDefault, &stages, &w.Revision, &w.CreatedAt, &w.UpdatedAt); err != nil {
+		return nil, err
+	}
+	var err error
+	if w.Stages, err = decodeStages(stages); err != nil {
+		return nil, fmt.Errorf("decode stages of workflow %s: %w", w.ID, err)
+	}
+	return &w, nil
+}
+
+// ListWorkflows returns org's workflows by name.
+func ListWorkflows(ctx context.Context, db postgres.DB, org uuid.UUID) ([]*Workflow, error) {
+	rows, err := db.Query(ctx, `SELECT `+workflowColumns+` FROM workflows WHERE org_id = $1 ORDER BY name, id`, org)
+	if err != nil {
+		return nil, fmt.Errorf("list workflows: %w", err)
+	}
+	defer rows.Close()
+	var out []*Workflow
+	for rows.Next() {
+		w, err := scanWorkflow(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
+// GetWorkflow returns workflow id of org.
+func GetWorkflow(ctx context.Context, db postgres.DB, org, id uuid.UUID) (*Workflow, error) {
+	w, err := scanWorkflow(db.QueryRow(ctx, `SELECT `+workflowColumns+` FROM workflows WHERE org_id = $1 AND id = $2`, org, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, apperr.NotFoundf("workflow %s not found", id)
+	}
+	return w, err
+}
+
+const ruleColumns = `id, org_id, name, description, expression, action, priority, enabled, revision, created_at, updated_at`
+
+func scanRule(row pgx.Row) (*Rule, error) {
+	var r Rule
+	var action []byte
+	if err := row.Scan(&r.ID, &r.OrgID, &r.Name, &r.Description, &r.Expression, &action, &r.Priority, &r.Enabled, &r.Revision, &r.CreatedAt, &r.UpdatedAt); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(action, &r.Action); err != nil {
+		return nil, fmt.Errorf("decode action of rule %s: %w", r.ID, err)
+	}
+	return &r, nil
+}
+
+// ListRules returns org's routing rules in the order they apply.
+func ListRules(ctx context.Context, db postgres.DB, org uuid.UUID) ([]*Rule, error) {
+	rows, err := db.Query(ctx, `SELECT `+ruleColumns+` FROM routing_rules WHERE org_id = $1 ORDER BY priority, name, id`, org)
+	if err != nil {
+		return nil, fmt.Errorf("list routing rules: %w", err)
+	}
+	defer rows.Close()
+	var out []*Rule
+	for rows.Next() {
+		r, err := scanRule(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// GetRule returns routing rule id of org.
+func GetRule(ctx context.Context, db postgres.DB, org, id uuid.UUID) (*Rule, error) {
+	r, err := scanRule(db.QueryRow(ctx, `SELECT `+ruleColumns+` FROM routing_rules WHERE org_id = $1 AND id = $2`, org, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, apperr.NotFoundf("routing rule %s not found", id)
+	}
+	return r, err
+}
+
+// Settings returns org's classifier settings.
+func Settings(ctx context.Context, db postgres.DB, org uuid.UUID) (ClassifierSettings, error) {
+	var s ClassifierSettings
+	var raw []byte
+	if err := db.QueryRow(ctx, `SELECT settings FROM organizations WHERE id = $1`, org).Scan(&raw); err != nil {
+		return s, fmt.Errorf("organization settings: %w", err)
+	}
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return s, fmt.Errorf("organization settings: %w", err)
+	}
+	return s, nil
+}
+
+// Routing is everything submit needs to resolve a post's plan.
+type Routing struct {
+	Default   *Workflow
+	Workflows map[uuid.UUID]*Workflow
+	Rules     []Rule
+	Settings  ClassifierSettings
+}
+
+// LoadRouting reads org's workflows, rules and classifier settings.
+func LoadRouting(ctx context.Context, db postgres.DB, org uuid.UUID) (*Routing, error) {
+	wfs, err := ListWorkflows(ctx, db, org)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := ListRules(ctx, db, org)
+	if err != nil {
+		return nil, err
+	}
+	settings, err := Settings(ctx, db, org)
+	if err != nil {
+		return nil, err
+	}
+	r := &Routing{Workflows: make(map[uuid.UUID]*Workflow, len(wfs)), Settings: settings}
+	for _, w := range wfs {
+		r.Workflows[w.ID] = w
+		if w.IsDefault {
+			r.Default = w
+		}
+	}
+	for _, rule := range rules {
+		r.Rules = append(r.Rules, *rule)
+	}
+	return r, nil
+}

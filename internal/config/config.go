@@ -1,0 +1,251 @@
+// Package config reads Clearpost's configuration from the environment. It is the only package that
+// does; everything else receives a Config.
+package config
+
+import (
+	"crypto/ed25519"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration of one process.
+type Config struct {
+	DatabaseURL     string        // CLEARPOST_DATABASE_URL
+	DatabaseMaxConn int32         // CLEARPOST_DATABASE_MAX_CONNS
+	RedisURL        string        // CLEARPOST_REDIS_URL
+	HTTPAddr        string        // CLEARPOST_HTTP_ADDR
+	PublicURL       string        // CLEARPOST_PUBLIC_URL: how browsers reach this service
+	LogLevel        string        // CLEARPOST_LOG_LEVEL: debug, info, warn, error
+	LogFormat       string        // CLEARPOST_LOG_FORMAT: text or json
+	AutoMigrate     bool          // CLEARPOST_AUTO_MIGRATE: serve applies pending migrations at start
+	ShutdownTimeout time.Duration // CLEARPOST_SHUTDOWN_TIMEOUT
+
+	// The identity provider of the organization named by OrgSlug. serve registers it at start.
+	OIDCIssuer   string // CLEARPOST_OIDC_ISSUER
+	OIDCClientID string // CLEARPOST_OIDC_CLIENT_ID
+	OrgSlug      string // CLEARPOST_ORG_SLUG
+	OrgName      string // CLEARPOST_ORG_NAME
+	// GroupsClaim is the token claim holding the user's IdP groups; GroupMap maps an IdP group to
+	// Clearpost roles and reviewer groups ("social-admins=role:ADMIN,okta-legal=group:legal").
+	GroupsClaim string            // CLEARPOST_OIDC_GROUPS_CLAIM
+	GroupMap    map[string]string // CLEARPOST_OIDC_GROUP_MAP
+	// BootstrapAdmins are e-mail addresses made ADMIN when they first sign in.
+	BootstrapAdmins []string // CLEARPOST_BOOTSTRAP_ADMINS
+
+	// AuditSigningKey signs audit checkpoints (Ed25519). From CLEARPOST_AUDIT_SIGNING_KEY (base64
+	// 32-byte seed) or CLEARPOST_AUDIT_SIGNING_KEY_FILE.
+	AuditSigningKey ed25519.PrivateKey
+	AuditSealEvery  time.Duration // CLEARPOST_AUDIT_SEAL_INTERVAL
+
+	MaxBodyBytes     int64 // CLEARPOST_MAX_BODY_BYTES: largest GraphQL request accepted
+	QueryComplexity  int   // CLEARPOST_QUERY_COMPLEXITY: largest query complexity accepted
+	Playground       bool  // CLEARPOST_GRAPHQL_IDE: serve the GraphQL IDE page at /graphql (GET)
+	TrustProxyHeader bool  // CLEARPOST_TRUST_PROXY: take the client IP from X-Forwarded-For
+}
+
+// Defaults returns the configuration used when the environment says nothing.
+func Defaults() Config {
+	return Config{
+		DatabaseURL:     "postgres://postgres@127.0.0.1:5432/clearpost?sslmode=disable",
+		DatabaseMaxConn: 20,
+		RedisURL:        "redis://127.0.0.1:6379/0",
+		HTTPAddr:        "127.0.0.1:8080",
+		LogLevel:        "info",
+		LogFormat:       "text",
+		ShutdownTimeout: 15 * time.Second,
+		OrgSlug:         "default",
+		OrgName:         "Default organization",
+		GroupsClaim:     "groups",
+		AuditSealEvery:  500 * time.Millisecond,
+		MaxBodyBytes:    1 << 20,
+		QueryComplexity: 2000,
+	}
+}
+
+// FromEnv reads the configuration from getenv (os.Getenv in main). It reports every problem at once.
+func FromEnv(getenv func(string) string) (Config, error) {
+	c := Defaults()
+	var errs []error
+	str := func(name string, dst *string) {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
+	}
+	boolean := func(name string, dst *bool) {
+		if v := getenv(name); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %q is not true or false", name, v))
+				return
+			}
+			*dst = b
+		}
+	}
+	duration := func(name string, dst *time.Duration) {
+		if v := getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				errs = append(errs, fmt.Errorf("%s: %q is not a positive duration such as 500ms or 15s", name, v))
+				return
+			}
+			*dst = d
+		}
+	}
+	integer := func(name string, dst *int64) {
+		if v := getenv(name); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n <= 0 {
+				errs = append(errs, fmt.Errorf("%s: %q is not a positive whole number", name, v))
+				return
+			}
+			*dst = n
+		}
+	}
+	str("CLEARPOST_DATABASE_URL", &c.DatabaseURL)
+	maxConns := int64(c.DatabaseMaxConn)
+	integer("CLEARPOST_DATABASE_MAX_CONNS", &maxConns)
+	c.DatabaseMaxConn = int32(min(maxConns, 1000))
+	str("CLEARPOST_REDIS_URL", &c.RedisURL)
+	str("CLEARPOST_HTTP_ADDR", &c.HTTPAddr)
+	str("CLEARPOST_PUBLIC_URL", &c.PublicURL)
+	str("CLEARPOST_LOG_LEVEL", &c.LogLevel)
+	str("CLEARPOST_LOG_FORMAT", &c.LogFormat)
+	boolean("CLEARPOST_AUTO_MIGRATE", &c.AutoMigrate)
+	duration("CLEARPOST_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
+	str("CLEARPOST_OIDC_ISSUER", &c.OIDCIssuer)
+	str("CLEARPOST_OIDC_CLIENT_ID", &c.OIDCClientID)
+	str("CLEARPOST_ORG_SLUG", &c.OrgSlug)
+	str("CLEARPOST_ORG_NAME", &c.OrgName)
+	str("CLEARPOST_OIDC_GROUPS_CLAIM", &c.GroupsClaim)
+	if v := getenv("CLEARPOST_OIDC_GROUP_MAP"); v != "" {
+		m, err := ParseGroupMap(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("CLEARPOST_OIDC_GROUP_MAP: %w", err))
+		}
+		c.GroupMap = m
+	}
+	if v := getenv("CLEARPOST_BOOTSTRAP_ADMINS"); v != "" {
+		for _, e := range strings.Split(v, ",") {
+			if e = strings.ToLower(strings.TrimSpace(e)); e != "" {
+				if !strings.Contains(e, "@") {
+					errs = append(errs, fmt.Errorf("CLEARPOST_BOOTSTRAP_ADMINS: %q is not an e-mail address", e))
+				}
+				c.BootstrapAdmins = append(c.BootstrapAdmins, e)
+			}
+		}
+	}
+	key, err := secret(getenv, "CLEARPOST_AUDIT_SIGNING_KEY")
+	if err != nil {
+		errs = append(errs, err)
+	} else if key != "" {
+		seed, err := base64.StdEncoding.DecodeString(strings.TrimSpace(key))
+		if err != nil || len(seed) != ed25519.SeedSize {
+			errs = append(errs, errors.New("CLEARPOST_AUDIT_SIGNING_KEY: want the base64 of a 32-byte Ed25519 seed (`clearpost audit keygen` prints one)"))
+		} else {
+			c.AuditSigningKey = ed25519.NewKeyFromSeed(seed)
+		}
+	}
+	duration("CLEARPOST_AUDIT_SEAL_INTERVAL", &c.AuditSealEvery)
+	integer("CLEARPOST_MAX_BODY_BYTES", &c.MaxBodyBytes)
+	qc := int64(c.QueryComplexity)
+	integer("CLEARPOST_QUERY_COMPLEXITY", &qc)
+	c.QueryComplexity = int(qc)
+	boolean("CLEARPOST_GRAPHQL_IDE", &c.Playground)
+	boolean("CLEARPOST_TRUST_PROXY", &c.TrustProxyHeader)
+
+	errs = append(errs, c.validate()...)
+	return c, errors.Join(errs...)
+}
+
+// secret reads NAME or the file named by NAME_FILE, not both.
+func secret(getenv func(string) string, name string) (string, error) {
+	v, file := getenv(name), getenv(name+"_FILE")
+	switch {
+	case v != "" && file != "":
+		return "", fmt.Errorf("%s and %s_FILE are both set; set one", name, name)
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", fmt.Errorf("%s_FILE: %w", name, err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
+	return v, nil
+}
+
+func (c Config) validate() []error {
+	var errs []error
+	if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		errs = append(errs, errors.New("CLEARPOST_DATABASE_URL: want a postgres:// URL"))
+	}
+	if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
+		errs = append(errs, errors.New("CLEARPOST_REDIS_URL: want a redis:// or rediss:// URL"))
+	}
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		errs = append(errs, fmt.Errorf("CLEARPOST_HTTP_ADDR: %q is not host:port", c.HTTPAddr))
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, errors.New("CLEARPOST_PUBLIC_URL: want an http(s):// URL"))
+		}
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("CLEARPOST_LOG_LEVEL: %q is not debug, info, warn or error", c.LogLevel))
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		errs = append(errs, fmt.Errorf("CLEARPOST_LOG_FORMAT: %q is not text or json", c.LogFormat))
+	}
+	if c.OIDCIssuer != "" {
+		if u, err := url.Parse(c.OIDCIssuer); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			errs = append(errs, errors.New("CLEARPOST_OIDC_ISSUER: want the issuer's https:// URL"))
+		}
+		if c.OIDCClientID == "" {
+			errs = append(errs, errors.New("CLEARPOST_OIDC_CLIENT_ID: required with CLEARPOST_OIDC_ISSUER"))
+		}
+	}
+	if c.OrgSlug == "" || len(c.OrgSlug) > 63 || strings.Trim(c.OrgSlug, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+		errs = append(errs, fmt.Errorf("CLEARPOST_ORG_SLUG: %q must be lower-case letters, digits and dashes", c.OrgSlug))
+	}
+	return errs
+}
+
+// RequireServe checks what serve and worker need beyond the defaults.
+func (c Config) RequireServe() error {
+	var errs []error
+	if c.OIDCIssuer == "" {
+		errs = append(errs, errors.New("CLEARPOST_OIDC_ISSUER: required (the identity provider's issuer URL)"))
+	}
+	if c.AuditSigningKey == nil {
+		errs = append(errs, errors.New("CLEARPOST_AUDIT_SIGNING_KEY: required (base64 Ed25519 seed; `clearpost audit keygen` prints one)"))
+	}
+	return errors.Join(errs...)
+}
+
+// ParseGroupMap parses "idp-group=role:ADMIN,idp-group2=group:legal".
+func ParseGroupMap(s string) (map[string]string, error) {
+	m := map[string]string{}
+	for _, pair := range strings.Split(s, ",") {
+		pair = strings.TrimSpace(pair)
+		if pair == "" {
+			continue
+		}
+		from, to, ok := strings.Cut(pair, "=")
+		from, to = strings.TrimSpace(from), strings.TrimSpace(to)
+		if !ok || from == "" || !(strings.HasPrefix(to, "role:") || strings.HasPrefix(to, "group:")) {
+			return nil, fmt.Errorf("%q: want idp-group=role:ROLE or idp-group=group:name", pair)
+		}
+		m[from] = to
+	}
+	return m, nil
+}

@@ -1,0 +1,291 @@
+package content
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"clearpost/internal/apperr"
+	"clearpost/internal/auth"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+)
+
+// Get returns a post the caller may see.
+func (s *Service) Get(ctx context.Context, id uuid.UUID) (*Post, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.visiblePost(ctx, s.pool, p, id, false)
+}
+
+// PostFilter narrows List.
+type PostFilter struct {
+	States   []State
+	AuthorID *uuid.UUID
+}
+
+// PostCursor is the keyset position of a post in List's order (newest change first).
+type PostCursor struct {
+	UpdatedAt time.Time `json:"u"`
+	ID        uuid.UUID `json:"i"`
+}
+
+// List returns up to limit posts the caller may see, most recently changed first, after cursor.
+func (s *Service) List(ctx context.Context, f PostFilter, after *PostCursor, limit int) ([]*Post, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i, st := range f.States {
+		if !st.Valid() {
+			return nil, apperr.Invalidf(fmt.Sprintf("filter.states[%d]", i), "%q is not a post state", st)
+		}
+	}
+	states := make([]string, len(f.States))
+	for i, st := range f.States {
+		states[i] = string(st)
+	}
+	// Visibility, as canSee: authors-in-chief see all, reviewers what left DRAFT, others their own.
+	all, reviewer := p.Has(authors...), p.Has(auth.RoleReviewer) || len(p.Groups) > 0
+	var afterAt time.Time
+	var afterID uuid.UUID
+	if after != nil {
+		afterAt, afterID = after.UpdatedAt, after.ID
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+postColumns+` FROM posts
+		WHERE org_id = $1
+		  AND ($2 OR author_id = $3 OR ($4 AND state <> 'DRAFT'))
+		  AND (cardinality($5::text[]) = 0 OR state = ANY($5))
+		  AND ($6::uuid IS NULL OR author_id = $6)
+		  AND (NOT $7 OR (updated_at, id) < ($8, $9))
+		ORDER BY updated_at DESC, id DESC
+		LIMIT $10`,
+		p.OrgID, all, p.UserID, reviewer, states, f.AuthorID, after != nil, afterAt, afterID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list posts: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Post, error) { return scanPost(r) })
+}
+
+// Valid reports whether st is a known state.
+func (st State) Valid() bool {
+	switch st {
+	case StateDraft, StateInReview, StateChangesRequested, StateApproved, StateRejected:
+		return true
+	}
+	return false
+}
+
+// QueueItem is a post awaiting the caller's decision.
+type QueueItem struct {
+	Post           *Post
+	ReviewID       uuid.UUID
+	Stage          int
+	StageStartedAt time.Time
+	Groups         []string // the caller's groups awaited at this stage
+}
+
+// QueueCursor is the keyset position in the review queue (oldest waiting first).
+type QueueCursor struct {
+	StageStartedAt time.Time `json:"s"`
+	PostID         uuid.UUID `json:"i"`
+}
+
+// ReviewQueue returns the posts whose current stage awaits a decision from the caller: a group of
+// theirs has not reached its quorum, they have not decided at this stage, and they are not an author.
+func (s *Service) ReviewQueue(ctx context.Context, after *QueueCursor, limit int) ([]QueueItem, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.Groups) == 0 {
+		return nil, nil
+	}
+	var afterAt time.Time
+	var afterID uuid.UUID
+	if after != nil {
+		afterAt, afterID = after.StageStartedAt, after.PostID
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+prefixed("p.", postColumns)+`, r.id, r.current_stage, r.stage_started_at, g.groups
+		FROM reviews r
+		JOIN posts p ON p.id = r.post_id
+		JOIN LATERAL (SELECT array_agg(group_name ORDER BY group_name) AS groups FROM review_groups
+			WHERE review_id = r.id AND stage = r.current_stage AND cleared_at IS NULL AND group_name = ANY($2)) g ON g.groups IS NOT NULL
+		WHERE r.org_id = $1 AND r.status = 'IN_REVIEW' AND p.author_id <> $3
+		  AND NOT EXISTS (SELECT 1 FROM post_versions v WHERE v.id = r.version_id AND v.author_id = $3)
+		  AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.review_id = r.id AND d.stage = r.current_stage AND d.reviewer_id = $3)
+		  AND (NOT $4 OR (r.stage_started_at, p.id) > ($5, $6))
+		ORDER BY r.stage_started_at, p.id
+		LIMIT $7`,
+		p.OrgID, p.Groups, p.UserID, after != nil, afterAt, afterID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("review queue: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (QueueItem, error) {
+		var it QueueItem
+		var post Post
+		err := r.Scan(&post.ID, &post.OrgID, &post.AuthorID, &post.State, &post.Title, &post.CurrentVersion, &post.CreatedAt, &post.UpdatedAt,
+			&it.ReviewID, &it.Stage, &it.StageStartedAt, &it.Groups)
+		it.Post = &post
+		return it, err
+	})
+}
+
+func prefixed(prefix, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, c := range parts {
+		parts[i] = prefix + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Version returns version number of a post the caller may see (0: the current one).
+func (s *Service) Version(ctx context.Context, postID uuid.UUID, number int) (*Version, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	post, err := s.visiblePost(ctx, s.pool, p, postID, false)
+	if err != nil {
+		return nil, err
+	}
+	if number == 0 {
+		number = post.CurrentVersion
+	}
+	return getVersion(ctx, s.pool, p.OrgID, post.ID, number)
+}
+
+// Versions returns every version of a post the caller may see, oldest first.
+func (s *Service) Versions(ctx context.Context, postID uuid.UUID) ([]*Version, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	post, err := s.visiblePost(ctx, s.pool, p, postID, false)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+versionColumns+` FROM post_versions WHERE org_id = $1 AND post_id = $2 ORDER BY number`, p.OrgID, post.ID)
+	if err != nil {
+		return nil, fmt.Errorf("versions of post %s: %w", postID, err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Version, error) { return scanVersion(r) })
+}
+
+// CurrentVersions returns the current version of each post (posts the caller has already been
+// shown), keyed by post id: the batch behind a dataloader.
+func (s *Service) CurrentVersions(ctx context.Context, postIDs []uuid.UUID) (map[uuid.UUID]*Version, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+prefixed("v.", versionColumns)+` FROM posts p
+		JOIN post_versions v ON v.post_id = p.id AND v.number = p.current_version
+		WHERE p.org_id = $1 AND p.id = ANY($2)`, p.OrgID, postIDs)
+	if err != nil {
+		return nil, fmt.Errorf("current versions: %w", err)
+	}
+	vs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Version, error) { return scanVersion(r) })
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uuid.UUID]*Version, len(vs))
+	for _, v := range vs {
+		out[v.PostID] = v
+	}
+	return out, nil
+}
+
+// LatestReviews returns each post's most recent review, keyed by post id (dataloader batch).
+func (s *Service) LatestReviews(ctx context.Context, postIDs []uuid.UUID) (map[uuid.UUID]*Review, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT ON (post_id) `+reviewColumns+` FROM reviews
+		WHERE org_id = $1 AND post_id = ANY($2) ORDER BY post_id, submitted_at DESC, id DESC`, p.OrgID, postIDs)
+	if err != nil {
+		return nil, fmt.Errorf("latest reviews: %w", err)
+	}
+	rs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Review, error) { return scanReview(r) })
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uuid.UUID]*Review, len(rs))
+	for _, r := range rs {
+		out[r.PostID] = r
+	}
+	return out, nil
+}
+
+// ReviewProgress returns the per-group progress of reviews, keyed by review id (dataloader batch).
+func (s *Service) ReviewProgress(ctx context.Context, reviewIDs []uuid.UUID) (map[uuid.UUID][]GroupProgress, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT review_id, stage, group_name, required, approvals, cleared_at FROM review_groups
+		WHERE org_id = $1 AND review_id = ANY($2) ORDER BY review_id, stage, group_name`, p.OrgID, reviewIDs)
+	if err != nil {
+		return nil, fmt.Errorf("review progress: %w", err)
+	}
+	defer rows.Close()
+	out := map[uuid.UUID][]GroupProgress{}
+	for rows.Next() {
+		var id uuid.UUID
+		var g GroupProgress
+		if err := rows.Scan(&id, &g.Stage, &g.Group, &g.Required, &g.Approvals, &g.ClearedAt); err != nil {
+			return nil, err
+		}
+		out[id] = append(out[id], g)
+	}
+	return out, rows.Err()
+}
+
+// DecisionsOf returns every decision on each post, oldest first, keyed by post id (dataloader batch).
+func (s *Service) DecisionsOf(ctx context.Context, postIDs []uuid.UUID) (map[uuid.UUID][]*Decision, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+decisionColumns+` FROM decisions WHERE org_id = $1 AND post_id = ANY($2) ORDER BY created_at, id`, p.OrgID, postIDs)
+	if err != nil {
+		return nil, fmt.Errorf("decisions: %w", err)
+	}
+	ds, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Decision, error) { return scanDecision(r) })
+	if err != nil {
+		return nil, err
+	}
+	out := map[uuid.UUID][]*Decision{}
+	for _, d := range ds {
+		out[d.PostID] = append(out[d.PostID], d)
+	}
+	return out, nil
+}
+
+// CommentsOf returns every comment on each post, oldest first, keyed by post id (dataloader batch).
+func (s *Service) CommentsOf(ctx context.Context, postIDs []uuid.UUID) (map[uuid.UUID][]*Comment, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT id, org_id, post_id, version_id, author_id, body, created_at FROM comments
+		WHERE org_id = $1 AND post_id = ANY($2) ORDER BY created_at, id`, p.OrgID, postIDs)
+	if err != nil {
+		return nil, fmt.Errorf("comments: %w", err)
+	}
+	defer rows.Close()
+	out := map[uuid.UUID][]*Comment{}
+	for rows.Next() {
+		var c Comment
+		if err := rows.Scan(&c.ID, &c.OrgID, &c.PostID, &c.VersionID, &c.AuthorID, &c.Body, &c.CreatedAt); err != nil {
+			return nil, err
+		}
+		out[c.PostID] = append(out[c.PostID], &c)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,555 @@
+package content
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"clearpost/internal/apperr"
+	"clearpost/internal/approval"
+	"clearpost/internal/audit"
+	"clearpost/internal/auth"
+	"clearpost/internal/jobs"
+	"clearpost/internal/postgres"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Service runs the post lifecycle. Every state change writes its audit events and outbox rows in
+// the transaction that makes it.
+type Service struct {
+	pool *pgxpool.Pool
+}
+
+// NewService returns the service on pool.
+func NewService(pool *pgxpool.Pool) *Service { return &Service{pool: pool} }
+
+var authors = []auth.Role{auth.RoleAdmin, auth.RoleMarketer}
+
+// canSee reports whether p may read post: admins and marketers see every post of their
+// organization, authors their own, reviewers every post that has left DRAFT. Everyone else is
+// told the post does not exist.
+func canSee(p *auth.Principal, post *Post) bool {
+	switch {
+	case p.OrgID != post.OrgID:
+		return false
+	case p.Has(authors...), post.AuthorID == p.UserID:
+		return true
+	case p.Has(auth.RoleReviewer) || len(p.Groups) > 0:
+		return post.State != StateDraft
+	}
+	return false
+}
+
+func (s *Service) visiblePost(ctx context.Context, db postgres.DB, p *auth.Principal, id uuid.UUID, forUpdate bool) (*Post, error) {
+	post, err := getPost(ctx, db, p.OrgID, id, forUpdate)
+	if err != nil {
+		return nil, err
+	}
+	if !canSee(p, post) {
+		return nil, apperr.NotFoundf("post %s not found", id)
+	}
+	return post, nil
+}
+
+func record(ctx context.Context, tx pgx.Tx, p *auth.Principal, action string, post uuid.UUID, details map[string]any) error {
+	return audit.Record(ctx, tx, audit.Event{
+		OrgID: p.OrgID, ActorID: uuid.NullUUID{UUID: p.UserID, Valid: true}, ActorEmail: p.Email,
+		Action: action, SubjectType: "post", SubjectID: post.String(), Details: details,
+	})
+}
+
+func setState(ctx context.Context, tx pgx.Tx, post *Post, to State) error {
+	_, err := tx.Exec(ctx, `UPDATE posts SET state = $2, updated_at = now() WHERE id = $1`, post.ID, to)
+	post.State = to
+	return err
+}
+
+// Create stores a new DRAFT post with its first version.
+func (s *Service) Create(ctx context.Context, c Content) (*Post, error) {
+	p, err := auth.Require(ctx, authors...)
+	if err != nil {
+		return nil, err
+	}
+	c = c.Normalize()
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	var post *Post
+	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+		post, err = scanPost(tx.QueryRow(ctx, `INSERT INTO posts (org_id, author_id, title) VALUES ($1, $2, $3) RETURNING `+postColumns,
+			p.OrgID, p.UserID, c.Title))
+		if err != nil {
+			return err
+		}
+		v, err := insertVersion(ctx, tx, post, 1, c, p.UserID)
+		if err != nil {
+			return err
+		}
+		return record(ctx, tx, p, "post.created", post.ID, map[string]any{"version": 1, "content_hash": v.ContentHash})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create post: %w", err)
+	}
+	return post, nil
+}
+
+// Update saves c as a new version. expectedVersion, when not 0, must be the current version
+// number. Editing an APPROVED post voids its approval (it was bound to the old content hash) and
+// returns it to DRAFT. Content identical to the current version changes nothing.
+func (s *Service) Update(ctx context.Context, id uuid.UUID, c Content, expectedVersion int) (*Post, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c = c.Normalize()
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	var post *Post
+	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+		post, err = s.visiblePost(ctx, tx, p, id, true)
+		if err != nil {
+			return err
+		}
+		if !p.Has(authors...) && post.AuthorID != p.UserID {
+			return apperr.Forbiddenf("only the author, marketers and admins edit posts")
+		}
+		if expectedVersion != 0 && expectedVersion != post.CurrentVersion {
+			return apperr.Conflictf("post changed since you read it: it is at version %d, you edited version %d", post.CurrentVersion, expectedVersion)
+		}
+		switch post.State {
+		case StateInReview:
+			return apperr.Conflictf("post is in review: withdraw it before editing")
+		case StateRejected:
+			return apperr.Conflictf("post was rejected: rejected posts cannot be edited, create a new post")
+		}
+		cur, err := getVersion(ctx, tx, p.OrgID, post.ID, post.CurrentVersion)
+		if err != nil {
+			return err
+		}
+		if cur.ContentHash == c.Hash() {
+			return nil
+		}
+		v, err := insertVersion(ctx, tx, post, post.CurrentVersion+1, c, p.UserID)
+		if err != nil {
+			return err
+		}
+		wasApproved := post.State == StateApproved
+		post.CurrentVersion, post.Title = v.Number, c.Title
+		if _, err := tx.Exec(ctx, `UPDATE posts SET current_version = $2, title = $3, updated_at = now() WHERE id = $1`,
+			post.ID, v.Number, c.Title); err != nil {
+			return err
+		}
+		details := map[string]any{
+			"version": v.Number, "content_hash": v.ContentHash,
+			"previous_version": cur.Number, "previous_content_hash": cur.ContentHash,
+			"changed": ChangedFields(cur.Content, v.Content),
+		}
+		if err := record(ctx, tx, p, "post.updated", post.ID, details); err != nil {
+			return err
+		}
+		if !wasApproved {
+			return nil
+		}
+		// The approval was bound to the old hash: void it.
+		if _, err := tx.Exec(ctx, `UPDATE reviews SET status = 'VOIDED', closed_at = now() WHERE post_id = $1 AND status = 'APPROVED'`, post.ID); err != nil {
+			return err
+		}
+		if err := setState(ctx, tx, post, StateDraft); err != nil {
+			return err
+		}
+		if err := record(ctx, tx, p, "post.approval_voided", post.ID, map[string]any{
+			"approved_content_hash": cur.ContentHash, "new_content_hash": v.ContentHash, "version": v.Number,
+		}); err != nil {
+			return err
+		}
+		return jobs.Enqueue(ctx, tx, p.OrgID, jobs.TopicPostUnapproved, map[string]any{"post_id": post.ID, "reason": "edited"})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("update post %s: %w", id, err)
+	}
+	return post, nil
+}
+
+// Facts returns what routing sees of c.
+func Facts(c Content) approval.Facts {
+	return approval.Facts{
+		Body: c.Body, Link: c.Link, Channels: c.Channels, Tags: c.Tags,
+		Category: c.Category, Region: c.Region, HasMedia: len(c.Media) > 0,
+	}
+}
+
+// Labels runs the classifiers over every text of c that may go out: the body, the channel
+// overrides and the suggested share text.
+func Labels(c Content, settings approval.ClassifierSettings) []approval.Label {
+	facts := Facts(c)
+	labels := approval.Classify(c.Body, facts, settings)
+	for _, o := range c.ChannelOverrides {
+		labels = append(labels, approval.Classify(o.Body, facts, approval.ClassifierSettings{Competitors: settings.Competitors})...)
+	}
+	if c.ShareText != "" {
+		labels = append(labels, approval.Classify(c.ShareText, facts, approval.ClassifierSettings{Competitors: settings.Competitors})...)
+	}
+	seen := map[string]bool{}
+	out := labels[:0]
+	for _, l := range labels {
+		if !seen[l.Name] {
+			seen[l.Name] = true
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func resolvePlan(ctx context.Context, db postgres.DB, org uuid.UUID, c Content) (approval.Plan, error) {
+	routing, err := approval.LoadRouting(ctx, db, org)
+	if err != nil {
+		return approval.Plan{}, err
+	}
+	labels := Labels(c, routing.Settings)
+	plan, err := approval.Resolve(routing.Default, routing.Workflows, routing.Rules, Facts(c), labels)
+	if err != nil {
+		return approval.Plan{}, apperr.Conflictf("routing failed: %v", err)
+	}
+	return plan, nil
+}
+
+// PreviewRouting resolves the plan unsaved content would get, changing nothing.
+func (s *Service) PreviewRouting(ctx context.Context, c Content) (approval.Plan, error) {
+	p, err := auth.Require(ctx, authors...)
+	if err != nil {
+		return approval.Plan{}, err
+	}
+	c = c.Normalize()
+	if err := c.Validate(); err != nil {
+		return approval.Plan{}, err
+	}
+	return resolvePlan(ctx, s.pool, p.OrgID, c)
+}
+
+// required returns how many distinct approvals a group needs, given its eligible members.
+func required(q approval.Quorum, members int) int {
+	switch q.Kind {
+	case approval.QuorumAll:
+		return members
+	case approval.QuorumN:
+		return q.N
+	}
+	return 1
+}
+
+// Submit sends the current version into review: the plan is resolved and frozen with the rules
+// that produced it, and the first stage starts.
+func (s *Service) Submit(ctx context.Context, id uuid.UUID) (*Post, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var post *Post
+	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+		post, err = s.visiblePost(ctx, tx, p, id, true)
+		if err != nil {
+			return err
+		}
+		if !p.Has(authors...) && post.AuthorID != p.UserID {
+			return apperr.Forbiddenf("only the author, marketers and admins submit posts")
+		}
+		if post.State != StateDraft && post.State != StateChangesRequested {
+			return apperr.Conflictf("post is %s: only DRAFT and CHANGES_REQUESTED posts can be submitted", post.State)
+		}
+		v, err := getVersion(ctx, tx, p.OrgID, post.ID, post.CurrentVersion)
+		if err != nil {
+			return err
+		}
+		plan, err := resolvePlan(ctx, tx, p.OrgID, v.Content)
+		if err != nil {
+			return err
+		}
+		if len(plan.Stages) == 0 {
+			return apperr.Conflictf("no workflow applies to this post: an admin must set a default workflow or a routing rule")
+		}
+		members, err := auth.MembersOf(ctx, tx, p.OrgID, plan.GroupsOf(), []uuid.UUID{post.AuthorID, v.AuthorID})
+		if err != nil {
+			return err
+		}
+		review, err := scanReview(tx.QueryRow(ctx, `INSERT INTO reviews (org_id, post_id, version_id, content_hash, plan, submitted_by)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+reviewColumns, p.OrgID, post.ID, v.ID, v.ContentHash, plan, p.UserID))
+		if err != nil {
+			return postgres.MapError(err)
+		}
+		batch := &pgx.Batch{}
+		for i, st := range plan.Stages {
+			for _, g := range st.Groups {
+				need := required(g.Quorum, members[g.Group])
+				if need == 0 || members[g.Group] < need {
+					return apperr.Conflictf("stage %d (%s): group %q has %d eligible reviewers besides the authors and needs %d",
+						i+1, st.Name, g.Group, members[g.Group], max(need, 1))
+				}
+				batch.Queue(`INSERT INTO review_groups (review_id, org_id, stage, group_name, required) VALUES ($1, $2, $3, $4, $5)`,
+					review.ID, p.OrgID, i+1, g.Group, need)
+			}
+		}
+		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+			return err
+		}
+		if err := setState(ctx, tx, post, StateInReview); err != nil {
+			return err
+		}
+		if err := record(ctx, tx, p, "post.submitted", post.ID, map[string]any{
+			"review_id": review.ID, "version": v.Number, "content_hash": v.ContentHash,
+			"workflow": plan.WorkflowName, "stages": plan.Stages, "rules": plan.Rules, "labels": plan.Labels,
+		}); err != nil {
+			return err
+		}
+		if err := jobs.Enqueue(ctx, tx, p.OrgID, jobs.TopicPostSubmitted, map[string]any{"post_id": post.ID, "review_id": review.ID}); err != nil {
+			return err
+		}
+		return jobs.Enqueue(ctx, tx, p.OrgID, jobs.TopicStageStarted, map[string]any{"post_id": post.ID, "review_id": review.ID, "stage": 1})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("submit post %s: %w", id, err)
+	}
+	return post, nil
+}
+
+// Withdraw returns the author's post to DRAFT from any non-terminal state, closing its review.
+func (s *Service) Withdraw(ctx context.Context, id uuid.UUID, reason string) (*Post, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if utf8.RuneCountInString(reason) > 2000 {
+		return nil, apperr.Invalidf("reason", "is longer than 2000 characters")
+	}
+	var post *Post
+	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+		post, err = s.visiblePost(ctx, tx, p, id, true)
+		if err != nil {
+			return err
+		}
+		if post.AuthorID != p.UserID {
+			return apperr.Forbiddenf("only the author withdraws a post")
+		}
+		from := post.State
+		switch from {
+		case StateInReview, StateChangesRequested, StateApproved:
+		default:
+			return apperr.Conflictf("post is %s: only IN_REVIEW, CHANGES_REQUESTED and APPROVED posts can be withdrawn", from)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE reviews SET status = 'WITHDRAWN', closed_at = now()
+			WHERE post_id = $1 AND status IN ('IN_REVIEW', 'APPROVED')`, post.ID); err != nil {
+			return err
+		}
+		if err := setState(ctx, tx, post, StateDraft); err != nil {
+			return err
+		}
+		if err := record(ctx, tx, p, "post.withdrawn", post.ID, map[string]any{"from": from, "reason": reason}); err != nil {
+			return err
+		}
+		topic := jobs.TopicPostWithdrawn
+		if from == StateApproved {
+			topic = jobs.TopicPostUnapproved
+		}
+		return jobs.Enqueue(ctx, tx, p.OrgID, topic, map[string]any{"post_id": post.ID, "reason": "withdrawn"})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("withdraw post %s: %w", id, err)
+	}
+	return post, nil
+}
+
+// DecisionInput is a reviewer's verdict as a client sends it. VersionID names the version the
+// reviewer read; ContentHash, when given, must be its hash.
+type DecisionInput struct {
+	PostID      uuid.UUID
+	VersionID   uuid.UUID
+	ContentHash string
+	Kind        DecisionKind
+	Comment     string
+}
+
+// Decide records a reviewer's decision on the current stage. The post row is locked for the whole
+// transaction, so concurrent decisions on one stage advance it exactly once.
+func (s *Service) Decide(ctx context.Context, in DecisionInput) (*Decision, *Post, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	in.Comment = strings.TrimSpace(in.Comment)
+	switch {
+	case in.Kind != Approve && in.Kind != RequestChanges && in.Kind != Reject:
+		return nil, nil, apperr.Invalidf("kind", "%q is not APPROVE, REQUEST_CHANGES or REJECT", in.Kind)
+	case in.Kind != Approve && in.Comment == "":
+		return nil, nil, apperr.Invalidf("comment", "is required when requesting changes or rejecting: tell the author why")
+	case utf8.RuneCountInString(in.Comment) > 5000 || strings.ContainsRune(in.Comment, 0):
+		return nil, nil, apperr.Invalidf("comment", "must be at most 5000 characters of text")
+	case in.VersionID == uuid.Nil:
+		return nil, nil, apperr.Invalidf("versionId", "is required: name the version you reviewed")
+	}
+	var d *Decision
+	var post *Post
+	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+		post, err = s.visiblePost(ctx, tx, p, in.PostID, true)
+		if err != nil {
+			return err
+		}
+		if post.State != StateInReview {
+			return apperr.Conflictf("post is %s, not in review", post.State)
+		}
+		review, err := openReview(ctx, tx, post.ID)
+		if err != nil {
+			return err
+		}
+		if review == nil || review.Status != ReviewInReview {
+			return apperr.Conflictf("post has no open review")
+		}
+		if in.VersionID != review.VersionID {
+			return apperr.Conflictf("stale decision: it names version %s but version %s is under review; reload and review again", in.VersionID, review.VersionID)
+		}
+		if in.ContentHash != "" && in.ContentHash != review.ContentHash {
+			return apperr.Conflictf("stale decision: content hash %s is not the hash under review (%s)", in.ContentHash, review.ContentHash)
+		}
+		var versionAuthor uuid.UUID
+		if err := tx.QueryRow(ctx, `SELECT author_id FROM post_versions WHERE id = $1`, review.VersionID).Scan(&versionAuthor); err != nil {
+			return err
+		}
+		if p.UserID == post.AuthorID || p.UserID == versionAuthor {
+			return apperr.Forbiddenf("authors cannot decide on their own post")
+		}
+		stage := review.CurrentStage
+		rows, err := tx.Query(ctx, `SELECT group_name FROM review_groups
+			WHERE review_id = $1 AND stage = $2 AND cleared_at IS NULL AND group_name = ANY($3) ORDER BY group_name`,
+			review.ID, stage, p.Groups)
+		if err != nil {
+			return err
+		}
+		groups, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
+		if len(groups) == 0 {
+			return apperr.Forbiddenf("you are not a reviewer awaited at stage %d (%s) of this post", stage, review.Plan.Stages[stage-1].Name)
+		}
+		d, err = scanDecision(tx.QueryRow(ctx, `INSERT INTO decisions (org_id, review_id, post_id, version_id, content_hash, stage, groups, reviewer_id, kind, comment)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+decisionColumns,
+			p.OrgID, review.ID, post.ID, review.VersionID, review.ContentHash, stage, groups, p.UserID, in.Kind, in.Comment))
+		if err != nil {
+			return postgres.MapError(err)
+		}
+		details := map[string]any{
+			"decision_id": d.ID, "review_id": review.ID, "stage": stage, "groups": groups,
+			"version_id": review.VersionID, "content_hash": review.ContentHash, "comment": in.Comment,
+		}
+		if err := record(ctx, tx, p, "decision."+strings.ToLower(string(in.Kind)), post.ID, details); err != nil {
+			return err
+		}
+		if err := jobs.Enqueue(ctx, tx, p.OrgID, jobs.TopicPostDecided, map[string]any{"post_id": post.ID, "decision_id": d.ID}); err != nil {
+			return err
+		}
+		switch in.Kind {
+		case RequestChanges:
+			return closeReview(ctx, tx, p, post, review, ReviewChangesRequested, StateChangesRequested)
+		case Reject:
+			return closeReview(ctx, tx, p, post, review, ReviewRejected, StateRejected)
+		}
+		return s.countApproval(ctx, tx, p, post, review, groups)
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("decide on post %s: %w", in.PostID, err)
+	}
+	return d, post, nil
+}
+
+func closeReview(ctx context.Context, tx pgx.Tx, p *auth.Principal, post *Post, review *Review, status ReviewStatus, to State) error {
+	if _, err := tx.Exec(ctx, `UPDATE reviews SET status = $2, closed_at = now() WHERE id = $1`, review.ID, status); err != nil {
+		return err
+	}
+	return setState(ctx, tx, post, to)
+}
+
+// countApproval counts an approval toward the reviewer's groups in the current stage, and advances
+// the stage (or approves the post) when every group of the stage has its quorum.
+func (s *Service) countApproval(ctx context.Context, tx pgx.Tx, p *auth.Principal, post *Post, review *Review, groups []string) error {
+	stage := review.CurrentStage
+	var open int
+	err := tx.QueryRow(ctx, `WITH counted AS (
+			UPDATE review_groups SET approvals = approvals + 1,
+				cleared_at = CASE WHEN approvals + 1 >= required THEN now() END
+			WHERE review_id = $1 AND stage = $2 AND group_name = ANY($3) AND cleared_at IS NULL
+			RETURNING group_name, cleared_at)
+		SELECT count(*) FROM review_groups g
+		WHERE g.review_id = $1 AND g.stage = $2 AND g.cleared_at IS NULL
+		  AND NOT EXISTS (SELECT 1 FROM counted c WHERE c.group_name = g.group_name AND c.cleared_at IS NOT NULL)`,
+		review.ID, stage, groups).Scan(&open)
+	if err != nil {
+		return fmt.Errorf("count approval: %w", err)
+	}
+	if open > 0 {
+		return nil
+	}
+	stageName := review.Plan.Stages[stage-1].Name
+	if err := record(ctx, tx, p, "review.stage_cleared", post.ID, map[string]any{"review_id": review.ID, "stage": stage, "name": stageName}); err != nil {
+		return err
+	}
+	if stage < len(review.Plan.Stages) {
+		if _, err := tx.Exec(ctx, `UPDATE reviews SET current_stage = $2, stage_started_at = now() WHERE id = $1`, review.ID, stage+1); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE posts SET updated_at = now() WHERE id = $1`, post.ID); err != nil {
+			return err
+		}
+		return jobs.Enqueue(ctx, tx, p.OrgID, jobs.TopicStageStarted, map[string]any{"post_id": post.ID, "review_id": review.ID, "stage": stage + 1})
+	}
+	if _, err := tx.Exec(ctx, `UPDATE reviews SET status = 'APPROVED', closed_at = now() WHERE id = $1`, review.ID); err != nil {
+		return err
+	}
+	if err := setState(ctx, tx, post, StateApproved); err != nil {
+		return err
+	}
+	if err := record(ctx, tx, p, "post.approved", post.ID, map[string]any{"review_id": review.ID, "version_id": review.VersionID, "content_hash": review.ContentHash}); err != nil {
+		return err
+	}
+	return jobs.Enqueue(ctx, tx, p.OrgID, jobs.TopicPostApproved, map[string]any{"post_id": post.ID, "review_id": review.ID, "content_hash": review.ContentHash})
+}
+
+// AddComment adds a remark on the post's current version.
+func (s *Service) AddComment(ctx context.Context, postID uuid.UUID, body string) (*Comment, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	body = strings.TrimSpace(body)
+	switch {
+	case body == "":
+		return nil, apperr.Invalidf("body", "is required")
+	case utf8.RuneCountInString(body) > 5000 || strings.ContainsRune(body, 0):
+		return nil, apperr.Invalidf("body", "must be at most 5000 characters of text")
+	}
+	var c Comment
+	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+		post, err := s.visiblePost(ctx, tx, p, postID, false)
+		if err != nil {
+			return err
+		}
+		err = tx.QueryRow(ctx, `INSERT INTO comments (org_id, post_id, version_id, author_id, body)
+			SELECT $1, $2, v.id, $4, $5 FROM post_versions v WHERE v.post_id = $2 AND v.number = $3
+			RETURNING id, org_id, post_id, version_id, author_id, body, created_at`,
+			p.OrgID, post.ID, post.CurrentVersion, p.UserID, body).
+			Scan(&c.ID, &c.OrgID, &c.PostID, &c.VersionID, &c.AuthorID, &c.Body, &c.CreatedAt)
+		if err != nil {
+			return err
+		}
+		if err := record(ctx, tx, p, "comment.added", post.ID, map[string]any{"comment_id": c.ID, "version": post.CurrentVersion, "comment": body}); err != nil {
+			return err
+		}
+		return jobs.Enqueue(ctx, tx, p.OrgID, jobs.TopicCommentAdded, map[string]any{"post_id": post.ID, "comment_id": c.ID})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("comment on post %s: %w", postID, err)
+	}
+	return &c, nil
+}

@@ -1,0 +1,216 @@
+package content
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"clearpost/internal/apperr"
+	"clearpost/internal/approval"
+	"clearpost/internal/postgres"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+)
+
+const postColumns = `id, org_id, author_id, state, title, current_version, created_at, updated_at`
+
+func scanPost(row pgx.Row) (*Post, error) {
+	var p Post
+	err := row.Scan(&p.ID, &p.OrgID, &p.AuthorID, &p.State, &p.Title, &p.CurrentVersion, &p.CreatedAt, &p.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+func getPost(ctx context.Context, db postgres.DB, org, id uuid.UUID, forUpdate bool) (*Post, error) {
+	q := `SELECT ` + postColumns + ` FROM posts WHERE org_id = $1 AND id = $2`
+	if forUpdate {
+		q += ` FOR UPDATE`
+	}
+	p, err := scanPost(db.QueryRow(ctx, q, org, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, apperr.NotFoundf("post %s not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get post %s: %w", id, err)
+	}
+	return p, nil
+}
+
+const versionColumns = `id, org_id, post_id, number, content, content_hash, author_id, created_at`
+
+func scanVersion(row pgx.Row) (*Version, error) {
+	var v Version
+	var raw []byte
+	if err := row.Scan(&v.ID, &v.OrgID, &v.PostID, &v.Number, &raw, &v.ContentHash, &v.AuthorID, &v.CreatedAt); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(raw, &v.Content); err != nil {
+		return nil, fmt.Errorf("decode version %s: %w", v.ID, err)
+	}
+	return &v, nil
+}
+
+func getVersion(ctx context.Context, db postgres.DB, org, post uuid.UUID, number int) (*Version, error) {
+	v, err := scanVersion(db.QueryRow(ctx, `SELECT `+versionColumns+` FROM post_versions
+		WHERE org_id = $1 AND post_id = $2 AND number = $3`, org, post, number))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, apperr.NotFoundf("post %s has no version %d", post, number)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get version %d of post %s: %w", number, post, err)
+	}
+	return v, nil
+}
+
+func insertVersion(ctx context.Context, tx pgx.Tx, post *Post, number int, c Content, author uuid.UUID) (*Version, error) {
+	c = c.Normalize()
+	return scanVersion(tx.QueryRow(ctx, `INSERT INTO post_versions (org_id, post_id, number, content, content_hash, author_id)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+versionColumns,
+		post.OrgID, post.ID, number, c.Canonical(), c.Hash(), author))
+}
+
+// ReviewStatus is where one submission stands.
+type ReviewStatus string
+
+const (
+	ReviewInReview         ReviewStatus = "IN_REVIEW"
+	ReviewApproved         ReviewStatus = "APPROVED"
+	ReviewChangesRequested ReviewStatus = "CHANGES_REQUESTED"
+	ReviewRejected         ReviewStatus = "REJECTED"
+	ReviewWithdrawn        ReviewStatus = "WITHDRAWN"
+	ReviewVoided           ReviewStatus = "VOIDED" // the approved content was edited
+)
+
+// Review is one submission of one version, with its frozen plan.
+type Review struct {
+	ID             uuid.UUID
+	OrgID          uuid.UUID
+	PostID         uuid.UUID
+	VersionID      uuid.UUID
+	ContentHash    string
+	Plan           approval.Plan
+	Status         ReviewStatus
+	CurrentStage   int // 1-based
+	StageStartedAt time.Time
+	SubmittedBy    uuid.UUID
+	SubmittedAt    time.Time
+	ClosedAt       *time.Time
+}
+
+const reviewColumns = `id, org_id, post_id, version_id, content_hash, plan, status, current_stage, stage_started_at,
+	submitted_by, submitted_at, closed_at`
+
+func scanReview(row pgx.Row) (*Review, error) {
+	var r Review
+	var plan []byte
+	err := row.Scan(&r.ID, &r.OrgID, &r.PostID, &r.VersionID, &r.ContentHash, &plan, &r.Status, &r.CurrentStage,
+		&r.StageStartedAt, &r.SubmittedBy, &r.SubmittedAt, &r.ClosedAt)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(plan, &r.Plan); err != nil {
+		return nil, fmt.Errorf("decode plan of review %s: %w", r.ID, err)
+	}
+	return &r, nil
+}
+
+// openReview returns the post's IN_REVIEW or APPROVED review, or nil.
+func openReview(ctx context.Context, db postgres.DB, post uuid.UUID) (*Review, error) {
+	r, err := scanReview(db.QueryRow(ctx, `SELECT `+reviewColumns+` FROM reviews
+		WHERE post_id = $1 AND status IN ('IN_REVIEW', 'APPROVED')`, post))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open review of post %s: %w", post, err)
+	}
+	return r, nil
+}
+
+// latestReview returns the post's most recent review, or nil when it was never submitted.
+func latestReview(ctx context.Context, db postgres.DB, org, post uuid.UUID) (*Review, error) {
+	r, err := scanReview(db.QueryRow(ctx, `SELECT `+reviewColumns+` FROM reviews
+		WHERE org_id = $1 AND post_id = $2 ORDER BY submitted_at DESC, id DESC LIMIT 1`, org, post))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("latest review of post %s: %w", post, err)
+	}
+	return r, nil
+}
+
+// GroupProgress is how far one group of one stage has come.
+type GroupProgress struct {
+	Stage     int
+	Group     string
+	Required  int
+	Approvals int
+	ClearedAt *time.Time
+}
+
+func reviewGroups(ctx context.Context, db postgres.DB, review uuid.UUID) ([]GroupProgress, error) {
+	rows, err := db.Query(ctx, `SELECT stage, group_name, required, approvals, cleared_at FROM review_groups
+		WHERE review_id = $1 ORDER BY stage, group_name`, review)
+	if err != nil {
+		return nil, fmt.Errorf("review groups: %w", err)
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (GroupProgress, error) {
+		var g GroupProgress
+		err := row.Scan(&g.Stage, &g.Group, &g.Required, &g.Approvals, &g.ClearedAt)
+		return g, err
+	})
+}
+
+// DecisionKind is a reviewer's verdict.
+type DecisionKind string
+
+const (
+	Approve        DecisionKind = "APPROVE"
+	RequestChanges DecisionKind = "REQUEST_CHANGES"
+	Reject         DecisionKind = "REJECT"
+)
+
+// Decision is a reviewer's verdict on one version, bound to its content hash.
+type Decision struct {
+	ID          uuid.UUID
+	OrgID       uuid.UUID
+	ReviewID    uuid.UUID
+	PostID      uuid.UUID
+	VersionID   uuid.UUID
+	ContentHash string
+	Stage       int
+	Groups      []string
+	ReviewerID  uuid.UUID
+	Kind        DecisionKind
+	Comment     string
+	CreatedAt   time.Time
+}
+
+const decisionColumns = `id, org_id, review_id, post_id, version_id, content_hash, stage, groups, reviewer_id, kind, comment, created_at`
+
+func scanDecision(row pgx.Row) (*Decision, error) {
+	var d Decision
+	err := row.Scan(&d.ID, &d.OrgID, &d.ReviewID, &d.PostID, &d.VersionID, &d.ContentHash, &d.Stage, &d.Groups,
+		&d.ReviewerID, &d.Kind, &d.Comment, &d.CreatedAt)
+	if err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// Comment is a remark on a post version.
+type Comment struct {
+	ID        uuid.UUID
+	OrgID     uuid.UUID
+	PostID    uuid.UUID
+	VersionID uuid.UUID
+	AuthorID  uuid.UUID
+	Body      string
+	CreatedAt time.Time
+}

@@ -60,15 +60,11 @@ func userFilter(f *model.UserFilter) auth.UserFilter {
 	return auth.UserFilter{Query: deref(f.Query), Role: deref(f.Role), Group: deref(f.Group)}
 }
 
-func auditFilter(f *model.AuditFilter) audit.Filter {
+func auditFilter(f *model.AuditFilter) audit.EventFilter {
 	if f == nil {
-		return audit.Filter{}
+		return audit.EventFilter{}
 	}
-	out := audit.Filter{SubjectType: deref(f.SubjectType), SubjectID: deref(f.SubjectID), Action: deref(f.Action)}
-	if f.ActorID != nil {
-		out.ActorID = uuid.NullUUID{UUID: *f.ActorID, Valid: true}
-	}
-	return out
+	return audit.EventFilter{SubjectType: deref(f.SubjectType), SubjectID: deref(f.SubjectID), Action: deref(f.Action), ActorID: f.ActorID}
 }
 
 func (r *Resolver) decide(ctx context.Context, in model.DecisionInput, kind content.DecisionKind) (*model.DecisionPayload, error) {

@@ -235,23 +235,24 @@ func (r *queryResolver) ClassifierSettings(ctx context.Context) (*approval.Class
 
 // AuditLog is the resolver for the auditLog field.
 func (r *queryResolver) AuditLog(ctx context.Context, first *int, after *string, filter *model.AuditFilter) (*model.AuditEventConnection, error) {
-	limit, err := pageSize(first, audit.MaxListLimit)
+	limit, err := pageSize(first, 500)
 	if err != nil {
 		return nil, err
 	}
-	cursor, err := decodeCursor[int64](after)
+	cursor, err := decodeCursor[audit.EventCursor](after)
 	if err != nil {
 		return nil, err
 	}
-	events, more, err := r.audit.Events(ctx, auditFilter(filter), deref(cursor), limit)
+	events, err := r.audit.Events(ctx, auditFilter(filter), cursor, limit+1)
 	if err != nil {
 		return nil, err
 	}
+	events, more := page(events, limit)
 	conn := &model.AuditEventConnection{Edges: make([]*model.AuditEventEdge, len(events))}
 	end := ""
-	for i := range events {
-		end = encodeCursor(events[i].ID)
-		conn.Edges[i] = &model.AuditEventEdge{Cursor: end, Node: &events[i]}
+	for i, e := range events {
+		end = encodeCursor(audit.EventCursor{ID: e.ID})
+		conn.Edges[i] = &model.AuditEventEdge{Cursor: end, Node: e}
 	}
 	conn.PageInfo = pageInfo(more, end)
 	return conn, nil

@@ -2,6 +2,7 @@ package approval
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -46,6 +47,9 @@ type ExprError struct {
 func (e *ExprError) Error() string {
 	return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Column, e.Message)
 }
+
+// ErrTooExpensive is the error (in the chain) of an evaluation stopped by the cost or time limit.
+var ErrTooExpensive = errors.New("expression is too expensive to evaluate")
 
 // CompiledRule is a checked, planned routing expression, ready to evaluate. It is immutable and
 // safe for concurrent use.
@@ -147,8 +151,11 @@ func (r *CompiledRule) Eval(facts Facts, labels []string) (bool, error) {
 	if labels == nil {
 		labels = []string{}
 	}
-	out, _, err := r.prg.ContextEval(ctx, map[string]any{"post": facts, "labels": labels})
+	out, details, err := r.prg.ContextEval(ctx, map[string]any{"post": facts, "labels": labels})
 	if err != nil {
+		if ctx.Err() != nil || (details != nil && details.ActualCost() != nil && *details.ActualCost() > evalCostLimit) {
+			err = fmt.Errorf("%w (%v)", ErrTooExpensive, err)
+		}
 		return false, fmt.Errorf("evaluate %q: %w", truncate(r.expr, 80), err)
 	}
 	b, ok := out.Value().(bool)

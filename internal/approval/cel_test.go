@@ -132,8 +132,8 @@ func TestEvalRuntimeErrors(t *testing.T) {
 	}{
 		{"index out of range", `post.tags[0] == "x"`, Facts{}, "index out of bounds"},
 		{"division by zero", `1 / post.channels.size() == 1`, Facts{}, "division by zero"},
-		{"cost limit", `post.body.split("").all(a, post.body.split("").all(b, a != "q"))`, long, "limit exceeded"},
-		{"cost limit on strings", `post.body.split(" ").exists(w, w == "never")`, Facts{Body: strings.Repeat("a ", 100000)}, "limit exceeded"},
+		{"cost or time limit", `post.body.split("").all(a, post.body.split("").all(b, a != "q"))`, long, "too expensive"},
+		{"cost limit on strings", `post.body.lowerAscii().lowerAscii().lowerAscii().contains("never")`, Facts{Body: strings.Repeat("a ", 200000)}, "actual cost limit exceeded"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -145,6 +145,9 @@ func TestEvalRuntimeErrors(t *testing.T) {
 			got, err := r.Eval(tt.facts, nil)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Eval = %v, %v; want an error containing %q", got, err, tt.want)
+			}
+			if tooExpensive := strings.Contains(tt.name, "limit"); errors.Is(err, ErrTooExpensive) != tooExpensive {
+				t.Errorf("errors.Is(%v, ErrTooExpensive) = %v, want %v", err, !tooExpensive, tooExpensive)
 			}
 		})
 	}

@@ -104,7 +104,7 @@ func exportJSONL(ctx context.Context, db postgres.DB, orgID uuid.UUID, c *Checkp
 	}
 	var werr error
 	buf := make([]byte, 0, 1024)
-	err = streamChain(ctx, db, orgID, 0, func(ev *chainEvent) bool {
+	err = streamChain(ctx, db, orgID, func(ev *chainEvent) bool {
 		buf = appendCanonicalFields(buf[:0], orgID, ev)
 		buf = append(buf, `,"prev_hash":"`...)
 		buf = hex.AppendEncode(buf, ev.PrevHash)
@@ -142,7 +142,7 @@ func exportCSV(ctx context.Context, db postgres.DB, orgID uuid.UUID, c *Checkpoi
 	var werr error
 	var details []byte
 	org := orgID.String()
-	err := streamChain(ctx, db, orgID, 0, func(ev *chainEvent) bool {
+	err := streamChain(ctx, db, orgID, func(ev *chainEvent) bool {
 		clear(record)
 		details = appendCompactJSON(details[:0], ev.Details)
 		record[0] = "event"

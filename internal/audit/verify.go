@@ -151,7 +151,7 @@ func Verify(ctx context.Context, db postgres.DB, orgID uuid.UUID) (Result, error
 			return err
 		}
 		v := newChainVerifier(orgID, c)
-		if err := streamChain(ctx, db, orgID, 0, v.add); err != nil {
+		if err := streamChain(ctx, db, orgID, v.add); err != nil {
 			return err
 		}
 		res = v.result()
@@ -165,12 +165,16 @@ func Verify(ctx context.Context, db postgres.DB, orgID uuid.UUID) (Result, error
 	return res, nil
 }
 
-// streamChain reads org's sealed events with seq > after in seq order and passes each to fn until
+// streamChain reads org's sealed events in seq order and passes each to fn until
 // fn returns false. The event passed to fn is only valid during the call.
-func streamChain(ctx context.Context, db postgres.DB, orgID uuid.UUID, after int64, fn func(*chainEvent) bool) error {
+//
+// One stream, binary columns, no allocation per row: on two cores the PostgreSQL backend sending
+// the rows is the bottleneck (about 1.6µs a row, a third of it jsonb output) and splitting seq
+// ranges over several connections measured slower, not faster.
+func streamChain(ctx context.Context, db postgres.DB, orgID uuid.UUID, fn func(*chainEvent) bool) error {
 	rows, err := db.Query(ctx, `SELECT `+chainColumns+`
-		FROM audit_events WHERE org_id = $1 AND seq IS NOT NULL AND seq > $2 ORDER BY seq`,
-		chainFormats, orgID, after)
+		FROM audit_events WHERE org_id = $1 AND seq IS NOT NULL ORDER BY seq`,
+		chainFormats, orgID)
 	if err != nil {
 		return fmt.Errorf("read audit chain: %w", err)
 	}

@@ -20,10 +20,10 @@ type Audit struct {
 func NewAudit(pool *pgxpool.Pool) *Audit { return &Audit{pool: pool} }
 
 // Events returns the caller's organization's events, newest first (admins only).
-func (a *Audit) Events(ctx context.Context, f audit.Filter, after int64, limit int) ([]audit.StoredEvent, bool, error) {
+func (a *Audit) Events(ctx context.Context, f audit.EventFilter, after *audit.EventCursor, limit int) ([]*audit.StoredEvent, error) {
 	p, err := auth.Require(ctx, auth.RoleAdmin)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	return audit.ListEvents(ctx, a.pool, p.OrgID, f, after, limit)
 }

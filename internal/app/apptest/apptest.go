@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"clearpost/internal/app"
+	"clearpost/internal/auth"
 	"clearpost/internal/config"
 	"clearpost/internal/devoidc"
 	"clearpost/internal/postgres/pgtest"
@@ -195,4 +196,19 @@ func (e *Env) Must(t testing.TB, token, query string, vars map[string]any, out a
 			t.Fatalf("decode data: %v: %s", err, res.Data)
 		}
 	}
+}
+
+// As returns ctx signed in as a demo user of the org, for calling services directly.
+func (e *Env) As(t testing.TB, o *Org, email string) context.Context {
+	t.Helper()
+	var id uuid.UUID
+	err := e.App.Pool.QueryRow(context.Background(), `SELECT id FROM users WHERE org_id = $1 AND email = $2`, o.ID, email).Scan(&id)
+	if err != nil {
+		t.Fatalf("user %s: %v", email, err)
+	}
+	u, err := auth.GetUser(context.Background(), e.App.Pool, o.ID, id)
+	if err != nil {
+		t.Fatalf("user %s: %v", email, err)
+	}
+	return auth.WithPrincipal(context.Background(), u.Principal())
 }

@@ -65,6 +65,13 @@ func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Er
 		if ae.Field != "" {
 			gerr.Extensions["field"] = ae.Field
 		}
+		if len(ae.Problems) > 0 {
+			problems := make([]map[string]string, len(ae.Problems))
+			for i, p := range ae.Problems {
+				problems[i] = map[string]string{"field": p.Field, "message": p.Message}
+			}
+			gerr.Extensions["problems"] = problems
+		}
 		return gerr
 	}
 	// gqlgen's own parse and validation errors already carry a code and a safe message.

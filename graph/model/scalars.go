@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 
+	"clearpost/internal/apperr"
+
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/google/uuid"
 )
@@ -21,11 +23,11 @@ func MarshalUUID(id uuid.UUID) graphql.Marshaler {
 func UnmarshalUUID(v any) (uuid.UUID, error) {
 	s, ok := v.(string)
 	if !ok {
-		return uuid.Nil, fmt.Errorf("want an ID string, got %T", v)
+		return uuid.Nil, apperr.Invalidf("", "want an ID string, got %T", v)
 	}
 	id, err := uuid.Parse(s)
 	if err != nil {
-		return uuid.Nil, fmt.Errorf("%q is not a valid ID", s)
+		return uuid.Nil, apperr.Invalidf("", "%q is not a valid ID", s)
 	}
 	return id, nil
 }
@@ -41,7 +43,7 @@ func UnmarshalInt64ID(v any) (int64, error) {
 	case string:
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			return 0, fmt.Errorf("%q is not a valid ID", v)
+			return 0, apperr.Invalidf("", "%q is not a valid ID", v)
 		}
 		return n, nil
 	case json.Number:

@@ -60,7 +60,11 @@ func TestQuorumCountsDistinctReviewers(t *testing.T) {
 	if _, err := p.App.Pool.Exec(ctx, `UPDATE users SET groups = '{legal}' WHERE org_id = $1 AND email IN ('sam@example.com', 'priya@example.com')`, p.org.ID); err != nil {
 		t.Fatal(err)
 	}
-	var wf struct{ Workflows struct{ Edges []struct{ Node struct{ ID string } } } }
+	var wf struct {
+		Workflows struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+	}
 	p.Must(t, p.tok["admin"], `{ workflows { edges { node { id } } } }`, nil, &wf)
 	// Two of the three legal reviewers, then every brand reviewer.
 	p.Must(t, p.tok["admin"], `mutation($id: ID!) { updateWorkflow(id: $id, input: {name: "Standard review", isDefault: true, stages: [
@@ -188,19 +192,23 @@ func TestTenantIsolation(t *testing.T) {
 	otherAdmin, otherMarketer, otherBrand := other.Token(t, "admin@example.com"), other.Token(t, "marketer@example.com"), other.Token(t, "brand@example.com")
 	pp := p.create(t, "Example's secret plans.")
 	p.submit(t, pp.ID)
-	var wf struct{ Workflows struct{ Edges []struct{ Node struct{ ID string } } } }
+	var wf struct {
+		Workflows struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+	}
 	p.Must(t, p.tok["admin"], `{ workflows { edges { node { id } } } }`, nil, &wf)
 
 	for name, op := range map[string]struct {
 		token, query string
 		vars         map[string]any
 	}{
-		"post":          {otherAdmin, postQuery, map[string]any{"id": pp.ID}},
-		"approve":       {otherBrand, approve, map[string]any{"in": map[string]any{"postId": pp.ID, "versionId": pp.CurrentVersion.ID}}},
-		"update":        {otherMarketer, `mutation($id: ID!) { updatePost(id: $id, content: {body: "pwned"}) { id } }`, map[string]any{"id": pp.ID}},
-		"comment":       {otherAdmin, `mutation($id: ID!) { addComment(postId: $id, body: "hi") { id } }`, map[string]any{"id": pp.ID}},
-		"withdraw":      {otherMarketer, withdraw, map[string]any{"id": pp.ID}},
-		"workflow":      {otherAdmin, `mutation($id: ID!) { updateWorkflow(id: $id, input: {name: "x", stages: [{name: "s", groups: [{group: "brand", quorum: {kind: ANY}}]}]}) { id } }`, map[string]any{"id": wf.Workflows.Edges[0].Node.ID}},
+		"post":     {otherAdmin, postQuery, map[string]any{"id": pp.ID}},
+		"approve":  {otherBrand, approve, map[string]any{"in": map[string]any{"postId": pp.ID, "versionId": pp.CurrentVersion.ID}}},
+		"update":   {otherMarketer, `mutation($id: ID!) { updatePost(id: $id, content: {body: "pwned"}) { id } }`, map[string]any{"id": pp.ID}},
+		"comment":  {otherAdmin, `mutation($id: ID!) { addComment(postId: $id, body: "hi") { id } }`, map[string]any{"id": pp.ID}},
+		"withdraw": {otherMarketer, withdraw, map[string]any{"id": pp.ID}},
+		"workflow": {otherAdmin, `mutation($id: ID!) { updateWorkflow(id: $id, input: {name: "x", stages: [{name: "s", groups: [{group: "brand", quorum: {kind: ANY}}]}]}) { id } }`, map[string]any{"id": wf.Workflows.Edges[0].Node.ID}},
 	} {
 		if r := p.Do(t, op.token, op.query, op.vars); r.Code() != "NOT_FOUND" {
 			t.Errorf("%s across organizations: got %q %v, want NOT_FOUND", name, r.Code(), r.Errors)
@@ -210,8 +218,12 @@ func TestTenantIsolation(t *testing.T) {
 	var lists struct {
 		Posts       struct{ Edges []struct{} }
 		ReviewQueue struct{ Edges []struct{} }
-		Users       struct{ Edges []struct{ Node struct{ ID string } } }
-		AuditLog    struct{ Edges []struct{ Node struct{ SubjectID string } } }
+		Users       struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+		AuditLog struct {
+			Edges []struct{ Node struct{ SubjectID string } }
+		}
 	}
 	p.Must(t, otherAdmin, `{ posts { edges { node { id } } } reviewQueue { edges { node { stage } } }
 		users { edges { node { id } } } auditLog(first: 500) { edges { node { subjectId } } } }`, nil, &lists)

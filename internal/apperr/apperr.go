@@ -25,9 +25,14 @@ type Error struct {
 	Code    Code
 	Field   string // the input field at fault, for Invalid; may be empty
 	Message string
+	// Problems lists every field error when there is more than one; Field is the first's.
+	Problems []*Error
 }
 
 func (e *Error) Error() string {
+	if len(e.Problems) > 0 {
+		return e.Message
+	}
 	if e.Field != "" {
 		return fmt.Sprintf("%s: %s", e.Field, e.Message)
 	}
@@ -101,5 +106,5 @@ func (p Problems) Err() error {
 		}
 		msg += e.Error()
 	}
-	return &Error{Code: Invalid, Message: msg}
+	return &Error{Code: Invalid, Field: p[0].Field, Message: msg, Problems: p}
 }

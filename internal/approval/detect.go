@@ -1,9 +1,7 @@
 package approval
 
 import (
-	"cmp"
 	"regexp"
-	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -177,67 +175,114 @@ func digitsBetween(lo, hi int) func(string, int, int) bool {
 // phrases matches any of an organization's phrases (competitor names, disclosure markers),
 // ignoring case, as whole words: a phrase edge that is a letter or digit must not touch another
 // letter or digit, so "Acme" is not found in "Acmeville" and "#ad" is not found in "#adventure".
-type phrases struct {
-	re *regexp.Regexp // one capturing group per phrase
+//
+// It searches a case-folded copy of the text with strings.Index rather than one big
+// case-insensitive regexp: with 200 long names such a regexp takes seconds on a long post.
+type phrases []phrase
+
+type phrase struct {
+	folded             string
+	wordStart, wordEnd bool // whether the phrase begins, ends with a word character
 }
 
-var phraseCache = newLRU[*phrases](64)
-
-// phraseMatcher returns a matcher for list (blank entries ignored), or nil when there is nothing
-// to match. Matchers are cached by list.
-func phraseMatcher(list []string) *phrases {
-	var clean []string
+// phraseMatcher returns a matcher for list, blank entries ignored.
+func phraseMatcher(list []string) phrases {
+	var out phrases
 	for _, p := range list {
-		if p = strings.TrimSpace(p); p != "" {
-			clean = append(clean, p)
+		if p = strings.TrimSpace(p); p == "" {
+			continue
 		}
+		first, _ := utf8.DecodeRuneInString(p)
+		last, _ := utf8.DecodeLastRuneInString(p)
+		out = append(out, phrase{folded: fold(p), wordStart: isWordRune(first), wordEnd: isWordRune(last)})
 	}
-	if len(clean) == 0 {
-		return nil
-	}
-	// Longest first, so that of two phrases starting at one place the longer is the evidence.
-	slices.SortStableFunc(clean, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
-	key := strings.Join(clean, "\x00")
-	if m, ok := phraseCache.get(key); ok {
-		return m
-	}
-	alts := make([]string, len(clean))
-	for i, p := range clean {
-		var b strings.Builder
-		if r, _ := utf8.DecodeRuneInString(p); isWordRune(r) {
-			b.WriteString(before)
-		}
-		b.WriteString("(" + regexp.QuoteMeta(p) + ")")
-		if r, _ := utf8.DecodeLastRuneInString(p); isWordRune(r) {
-			b.WriteString(after)
-		}
-		alts[i] = b.String()
-	}
-	re, err := regexp.Compile(`(?i)(?:` + strings.Join(alts, "|") + `)`)
-	if err != nil {
-		// Quoted phrases always compile, but a list past the settings limits could be too large
-		// for the regexp engine; match nothing rather than fail classification.
-		return nil
-	}
-	m := &phrases{re: re}
-	phraseCache.put(key, m)
-	return m
+	return out
 }
 
-func (p *phrases) first(text string) (start, end int, ok bool) {
-	if p == nil {
+func (ps phrases) first(text string) (start, end int, ok bool) {
+	if len(ps) == 0 {
 		return 0, 0, false
 	}
-	m := p.re.FindStringSubmatchIndex(text)
-	if m == nil {
-		return 0, 0, false
-	}
-	for i := 2; i+1 < len(m); i += 2 {
-		if m[i] >= 0 {
-			return m[i], m[i+1], true
+	folded := fold(text)
+	for _, p := range ps {
+		for off := 0; off < len(folded); {
+			i := strings.Index(folded[off:], p.folded)
+			if i < 0 {
+				break
+			}
+			s, e := off+i, off+i+len(p.folded)
+			if ok && s > start {
+				break // an earlier phrase matched before this one can
+			}
+			if (!p.wordStart || !wordBefore(text, s)) && (!p.wordEnd || !wordAt(text, e)) {
+				if !ok || s < start || e > end {
+					start, end, ok = s, e, true
+				}
+				break
+			}
+			if p.wordStart {
+				// The phrase can only begin a word: skip the rest of this one, so that a run like
+				// "aaaa..." costs linear time.
+				off = s + 1
+				for off < len(text) && wordAt(text, off) {
+					_, n := utf8.DecodeRuneInString(text[off:])
+					off += n
+				}
+			} else {
+				_, n := utf8.DecodeRuneInString(text[s:])
+				off = s + n
+			}
 		}
 	}
-	return 0, 0, false
+	return start, end, ok
+}
+
+// wordBefore reports whether the rune before byte i of text is a word character.
+func wordBefore(text string, i int) bool {
+	r, n := utf8.DecodeLastRuneInString(text[:i])
+	return n > 0 && isWordRune(r)
+}
+
+// wordAt reports whether the rune at byte i of text is a word character.
+func wordAt(text string, i int) bool {
+	r, n := utf8.DecodeRuneInString(text[i:])
+	return n > 0 && isWordRune(r)
+}
+
+// fold maps every rune of s to a canonical member of its Unicode case-folding orbit when that has
+// the same UTF-8 length, so that fold(s) has the byte offsets of s. The rare runes whose fold is
+// longer or shorter (the Kelvin sign, the long s) are kept as they are.
+func fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'a' <= c && c <= 'z' {
+				c -= 'a' - 'A'
+			}
+			b.WriteByte(c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if f := foldRune(r); r != utf8.RuneError && utf8.RuneLen(f) == n {
+			b.WriteRune(f)
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// foldRune returns the smallest rune that r is equal to under simple case folding.
+func foldRune(r rune) rune {
+	m := r
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		m = min(m, f)
+	}
+	return m
 }
 
 // isWordRune reports whether r is a word character for before and after: \p{L}, \p{N} or _.

@@ -24,13 +24,12 @@ func fields(t *testing.T, err error) []string {
 	if !errors.As(err, &e) || e.Code != apperr.Invalid {
 		t.Fatalf("error %v (%T) is not BAD_USER_INPUT", err, err)
 	}
-	if e.Field != "" {
+	if len(e.Problems) == 0 {
 		return []string{e.Field}
 	}
 	var out []string
-	for _, p := range strings.Split(e.Message, "; ") {
-		f, _, _ := strings.Cut(p, ": ")
-		out = append(out, f)
+	for _, p := range e.Problems {
+		out = append(out, p.Field)
 	}
 	slices.Sort(out)
 	return out

@@ -15,7 +15,7 @@ import (
 // event commits or rolls back with it. Empty RequestID and IP are taken from RequestFrom(ctx);
 // Details is marshalled to JSON, nil as {}. The sealer gives the event its chain position shortly
 // after. Record costs one INSERT.
-func Record(ctx context.Context, db postgres.DB, e Event) error {
+func Record(ctx context.Context, db postgres.Execer, e Event) error {
 	if e.OrgID == uuid.Nil || e.Action == "" || e.SubjectType == "" {
 		return fmt.Errorf("record audit event %q: org id, action and subject type are required", e.Action)
 	}

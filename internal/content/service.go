@@ -2,6 +2,7 @@ package content
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -55,14 +56,14 @@ func (s *Service) visiblePost(ctx context.Context, db postgres.DB, p *auth.Princ
 	return post, nil
 }
 
-func record(ctx context.Context, tx pgx.Tx, p *auth.Principal, action string, post uuid.UUID, details map[string]any) error {
+func record(ctx context.Context, tx postgres.Execer, p *auth.Principal, action string, post uuid.UUID, details map[string]any) error {
 	return audit.Record(ctx, tx, audit.Event{
 		OrgID: p.OrgID, ActorID: uuid.NullUUID{UUID: p.UserID, Valid: true}, ActorEmail: p.Email,
 		Action: action, SubjectType: "post", SubjectID: post.String(), Details: details,
 	})
 }
 
-func setState(ctx context.Context, tx pgx.Tx, post *Post, to State) error {
+func setState(ctx context.Context, tx postgres.Execer, post *Post, to State) error {
 	_, err := tx.Exec(ctx, `UPDATE posts SET state = $2, updated_at = now() WHERE id = $1`, post.ID, to)
 	post.State = to
 	return err
@@ -373,7 +374,8 @@ type DecisionInput struct {
 }
 
 // Decide records a reviewer's decision on the current stage. The post row is locked for the whole
-// transaction, so concurrent decisions on one stage advance it exactly once.
+// transaction, so concurrent decisions on one stage advance it exactly once. Its writes take four
+// round trips: lock and read, decide and count, the deferred audit/outbox/state writes, commit.
 func (s *Service) Decide(ctx context.Context, in DecisionInput) (*Decision, *Post, error) {
 	p, err := auth.Require(ctx)
 	if err != nil {
@@ -400,7 +402,7 @@ func (s *Service) Decide(ctx context.Context, in DecisionInput) (*Decision, *Pos
 		if post.State != StateInReview {
 			return apperr.Conflictf("post is %s, not in review", post.State)
 		}
-		review, err := openReview(ctx, tx, post.ID)
+		review, versionAuthor, groups, err := openReviewFor(ctx, tx, post.ID, p.Groups)
 		if err != nil {
 			return err
 		}
@@ -413,50 +415,59 @@ func (s *Service) Decide(ctx context.Context, in DecisionInput) (*Decision, *Pos
 		if in.ContentHash != "" && in.ContentHash != review.ContentHash {
 			return apperr.Conflictf("stale decision: content hash %s is not the hash under review (%s)", in.ContentHash, review.ContentHash)
 		}
-		var versionAuthor uuid.UUID
-		if err := tx.QueryRow(ctx, `SELECT author_id FROM post_versions WHERE id = $1`, review.VersionID).Scan(&versionAuthor); err != nil {
-			return err
-		}
 		if p.UserID == post.AuthorID || p.UserID == versionAuthor {
 			return apperr.Forbiddenf("authors cannot decide on their own post")
 		}
 		stage := review.CurrentStage
-		rows, err := tx.Query(ctx, `SELECT group_name FROM review_groups
-			WHERE review_id = $1 AND stage = $2 AND cleared_at IS NULL AND group_name = ANY($3) ORDER BY group_name`,
-			review.ID, stage, p.Groups)
-		if err != nil {
-			return err
-		}
-		groups, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		if err != nil {
-			return err
-		}
 		if len(groups) == 0 {
 			return apperr.Forbiddenf("you are not a reviewer awaited at stage %d (%s) of this post", stage, review.Plan.Stages[stage-1].Name)
 		}
-		d, err = scanDecision(tx.QueryRow(ctx, `INSERT INTO decisions (org_id, review_id, post_id, version_id, content_hash, stage, groups, reviewer_id, kind, comment)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+decisionColumns,
-			p.OrgID, review.ID, post.ID, review.VersionID, review.ContentHash, stage, groups, p.UserID, in.Kind, in.Comment))
+		// Record the decision and, for an approval, count it toward the reviewer's groups. The
+		// outer SELECT sees review_groups as they were before the UPDATE: the stage is open if a
+		// group was open and this approval did not clear it.
+		var open int
+		d = &Decision{}
+		err = tx.QueryRow(ctx, `WITH d AS (
+				INSERT INTO decisions (org_id, review_id, post_id, version_id, content_hash, stage, groups, reviewer_id, kind, comment)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+decisionColumns+`),
+			counted AS (
+				UPDATE review_groups SET approvals = approvals + 1,
+					cleared_at = CASE WHEN approvals + 1 >= required THEN now() END
+				WHERE $9 = 'APPROVE' AND review_id = $2 AND stage = $6 AND group_name = ANY($7) AND cleared_at IS NULL
+				RETURNING group_name, cleared_at)
+			SELECT d.*, (SELECT count(*) FROM review_groups g
+				WHERE g.review_id = $2 AND g.stage = $6 AND g.cleared_at IS NULL
+				  AND NOT EXISTS (SELECT 1 FROM counted c WHERE c.group_name = g.group_name AND c.cleared_at IS NOT NULL))
+			FROM d`,
+			p.OrgID, review.ID, post.ID, review.VersionID, review.ContentHash, stage, groups, p.UserID, in.Kind, in.Comment).
+			Scan(&d.ID, &d.OrgID, &d.ReviewID, &d.PostID, &d.VersionID, &d.ContentHash, &d.Stage, &d.Groups,
+				&d.ReviewerID, &d.Kind, &d.Comment, &d.CreatedAt, &open)
 		if err != nil {
 			return postgres.MapError(err)
 		}
+		var w postgres.Deferred
 		details := map[string]any{
 			"decision_id": d.ID, "review_id": review.ID, "stage": stage, "groups": groups,
 			"version_id": review.VersionID, "content_hash": review.ContentHash, "comment": in.Comment,
 		}
-		if err := record(ctx, tx, p, "decision."+strings.ToLower(string(in.Kind)), post.ID, details); err != nil {
+		if err := record(ctx, &w, p, "decision."+strings.ToLower(string(in.Kind)), post.ID, details); err != nil {
 			return err
 		}
-		if err := jobs.Enqueue(ctx, tx, p.OrgID, jobs.TopicPostDecided, map[string]any{"post_id": post.ID, "decision_id": d.ID}); err != nil {
+		if err := jobs.Enqueue(ctx, &w, p.OrgID, jobs.TopicPostDecided, map[string]any{"post_id": post.ID, "decision_id": d.ID}); err != nil {
 			return err
 		}
-		switch in.Kind {
-		case RequestChanges:
-			return closeReview(ctx, tx, p, post, review, ReviewChangesRequested, StateChangesRequested)
-		case Reject:
-			return closeReview(ctx, tx, p, post, review, ReviewRejected, StateRejected)
+		switch {
+		case in.Kind == RequestChanges:
+			err = closeReview(ctx, &w, post, review, ReviewChangesRequested, StateChangesRequested)
+		case in.Kind == Reject:
+			err = closeReview(ctx, &w, post, review, ReviewRejected, StateRejected)
+		case open == 0:
+			err = clearStage(ctx, &w, p, post, review)
 		}
-		return s.countApproval(ctx, tx, p, post, review, groups)
+		if err != nil {
+			return err
+		}
+		return w.Flush(ctx, tx)
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("decide on post %s: %w", in.PostID, err)
@@ -464,56 +475,60 @@ func (s *Service) Decide(ctx context.Context, in DecisionInput) (*Decision, *Pos
 	return d, post, nil
 }
 
-func closeReview(ctx context.Context, tx pgx.Tx, p *auth.Principal, post *Post, review *Review, status ReviewStatus, to State) error {
-	if _, err := tx.Exec(ctx, `UPDATE reviews SET status = $2, closed_at = now() WHERE id = $1`, review.ID, status); err != nil {
-		return err
+// openReviewFor reads a post's open review, the author of the version under review, and which of
+// groups are still awaited at its current stage.
+func openReviewFor(ctx context.Context, db postgres.DB, post uuid.UUID, groups []string) (*Review, uuid.UUID, []string, error) {
+	var author uuid.UUID
+	var awaited []string
+	row := db.QueryRow(ctx, `SELECT `+prefixed("r.", reviewColumns)+`, v.author_id,
+			ARRAY(SELECT group_name FROM review_groups g WHERE g.review_id = r.id AND g.stage = r.current_stage
+				AND g.cleared_at IS NULL AND g.group_name = ANY($2) ORDER BY group_name)
+		FROM reviews r JOIN post_versions v ON v.id = r.version_id
+		WHERE r.post_id = $1 AND r.status IN ('IN_REVIEW', 'APPROVED')`, post, groups)
+	r, err := scanReviewWith(row, &author, &awaited)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, uuid.Nil, nil, nil
 	}
-	return setState(ctx, tx, post, to)
+	if err != nil {
+		return nil, uuid.Nil, nil, fmt.Errorf("open review of post %s: %w", post, err)
+	}
+	return r, author, awaited, nil
 }
 
-// countApproval counts an approval toward the reviewer's groups in the current stage, and advances
-// the stage (or approves the post) when every group of the stage has its quorum.
-func (s *Service) countApproval(ctx context.Context, tx pgx.Tx, p *auth.Principal, post *Post, review *Review, groups []string) error {
+func closeReview(ctx context.Context, w postgres.Execer, post *Post, review *Review, status ReviewStatus, to State) error {
+	if _, err := w.Exec(ctx, `UPDATE reviews SET status = $2, closed_at = now() WHERE id = $1`, review.ID, status); err != nil {
+		return err
+	}
+	return setState(ctx, w, post, to)
+}
+
+// clearStage records that the current stage has its quorum in every group, and starts the next
+// stage or, after the last, approves the post.
+func clearStage(ctx context.Context, w postgres.Execer, p *auth.Principal, post *Post, review *Review) error {
 	stage := review.CurrentStage
-	var open int
-	err := tx.QueryRow(ctx, `WITH counted AS (
-			UPDATE review_groups SET approvals = approvals + 1,
-				cleared_at = CASE WHEN approvals + 1 >= required THEN now() END
-			WHERE review_id = $1 AND stage = $2 AND group_name = ANY($3) AND cleared_at IS NULL
-			RETURNING group_name, cleared_at)
-		SELECT count(*) FROM review_groups g
-		WHERE g.review_id = $1 AND g.stage = $2 AND g.cleared_at IS NULL
-		  AND NOT EXISTS (SELECT 1 FROM counted c WHERE c.group_name = g.group_name AND c.cleared_at IS NOT NULL)`,
-		review.ID, stage, groups).Scan(&open)
-	if err != nil {
-		return fmt.Errorf("count approval: %w", err)
-	}
-	if open > 0 {
-		return nil
-	}
 	stageName := review.Plan.Stages[stage-1].Name
-	if err := record(ctx, tx, p, "review.stage_cleared", post.ID, map[string]any{"review_id": review.ID, "stage": stage, "name": stageName}); err != nil {
+	if err := record(ctx, w, p, "review.stage_cleared", post.ID, map[string]any{"review_id": review.ID, "stage": stage, "name": stageName}); err != nil {
 		return err
 	}
 	if stage < len(review.Plan.Stages) {
-		if _, err := tx.Exec(ctx, `UPDATE reviews SET current_stage = $2, stage_started_at = now() WHERE id = $1`, review.ID, stage+1); err != nil {
+		if _, err := w.Exec(ctx, `UPDATE reviews SET current_stage = $2, stage_started_at = now() WHERE id = $1`, review.ID, stage+1); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE posts SET updated_at = now() WHERE id = $1`, post.ID); err != nil {
+		if _, err := w.Exec(ctx, `UPDATE posts SET updated_at = now() WHERE id = $1`, post.ID); err != nil {
 			return err
 		}
-		return jobs.Enqueue(ctx, tx, p.OrgID, jobs.TopicStageStarted, map[string]any{"post_id": post.ID, "review_id": review.ID, "stage": stage + 1})
+		return jobs.Enqueue(ctx, w, p.OrgID, jobs.TopicStageStarted, map[string]any{"post_id": post.ID, "review_id": review.ID, "stage": stage + 1})
 	}
-	if _, err := tx.Exec(ctx, `UPDATE reviews SET status = 'APPROVED', closed_at = now() WHERE id = $1`, review.ID); err != nil {
+	if _, err := w.Exec(ctx, `UPDATE reviews SET status = 'APPROVED', closed_at = now() WHERE id = $1`, review.ID); err != nil {
 		return err
 	}
-	if err := setState(ctx, tx, post, StateApproved); err != nil {
+	if err := setState(ctx, w, post, StateApproved); err != nil {
 		return err
 	}
-	if err := record(ctx, tx, p, "post.approved", post.ID, map[string]any{"review_id": review.ID, "version_id": review.VersionID, "content_hash": review.ContentHash}); err != nil {
+	if err := record(ctx, w, p, "post.approved", post.ID, map[string]any{"review_id": review.ID, "version_id": review.VersionID, "content_hash": review.ContentHash}); err != nil {
 		return err
 	}
-	return jobs.Enqueue(ctx, tx, p.OrgID, jobs.TopicPostApproved, map[string]any{"post_id": post.ID, "review_id": review.ID, "content_hash": review.ContentHash})
+	return jobs.Enqueue(ctx, w, p.OrgID, jobs.TopicPostApproved, map[string]any{"post_id": post.ID, "review_id": review.ID, "content_hash": review.ContentHash})
 }
 
 // AddComment adds a remark on the post's current version.

@@ -105,11 +105,14 @@ type Review struct {
 const reviewColumns = `id, org_id, post_id, version_id, content_hash, plan, status, current_stage, stage_started_at,
 	submitted_by, submitted_at, closed_at`
 
-func scanReview(row pgx.Row) (*Review, error) {
+func scanReview(row pgx.Row) (*Review, error) { return scanReviewWith(row) }
+
+// scanReviewWith scans a review followed by extra columns.
+func scanReviewWith(row pgx.Row, extra ...any) (*Review, error) {
 	var r Review
 	var plan []byte
-	err := row.Scan(&r.ID, &r.OrgID, &r.PostID, &r.VersionID, &r.ContentHash, &plan, &r.Status, &r.CurrentStage,
-		&r.StageStartedAt, &r.SubmittedBy, &r.SubmittedAt, &r.ClosedAt)
+	err := row.Scan(append([]any{&r.ID, &r.OrgID, &r.PostID, &r.VersionID, &r.ContentHash, &plan, &r.Status, &r.CurrentStage,
+		&r.StageStartedAt, &r.SubmittedBy, &r.SubmittedAt, &r.ClosedAt}, extra...)...)
 	if err != nil {
 		return nil, err
 	}

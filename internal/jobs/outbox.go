@@ -25,7 +25,7 @@ const (
 
 // Enqueue writes an outbox row in the caller's transaction, so the work it describes happens if and
 // only if the state change commits.
-func Enqueue(ctx context.Context, db postgres.DB, org uuid.UUID, topic string, payload any) error {
+func Enqueue(ctx context.Context, db postgres.Execer, org uuid.UUID, topic string, payload any) error {
 	b, err := json.Marshal(payload)
 	if err != nil {
 		return fmt.Errorf("outbox %s: %w", topic, err)

@@ -20,14 +20,15 @@ import (
 const (
 	// MaxExpressionLength is the longest expression Compile accepts, in characters.
 	MaxExpressionLength = 2000
-	// evalCostLimit bounds CEL's runtime cost: about one unit per operation, more for work that
-	// grows with a string or list. Real rules cost a few hundred at most on a long post; a
-	// hostile one stops within milliseconds.
-	evalCostLimit = 100_000
+	// evalCostLimit bounds CEL's runtime cost: about one unit per operation, plus about one per
+	// character a string function reads. Most rules cost under a hundred; lower-casing and
+	// searching the longest body a post may have (100,000 characters) costs about 120,000.
+	evalCostLimit = 1_000_000
 	// evalTimeout is a backstop behind the cost limit, checked by comprehensions every
-	// interruptEvery iterations: cel-go's cost tracking itself slows down on comprehensions over
-	// very long lists (e.g. post.body.split("")), before the cost limit trips.
-	evalTimeout    = 100 * time.Millisecond
+	// interruptEvery iterations. It is needed: cel-go's cost tracking slows comprehensions over
+	// long lists down quadratically, so post.body.split(" ").exists(...) over a 100,000-character
+	// body takes half a second while its cost stays under the limit.
+	evalTimeout    = 250 * time.Millisecond
 	interruptEvery = 100
 	// maxComprehensionNesting refuses e.g. a.all(x, b.all(y, c.all(z, d.all(...)))) at compile
 	// time, whose cost grows polynomially with the post.

@@ -24,7 +24,7 @@ const (
 //
 // The detectors are deliberately conservative phrase lists, not language understanding; what
 // each matches:
-//   - pricing: money amounts ($49, €1.200, £5k, US$10, 49 €, USD 99, 99 EUR, 20 dollars), price
+//   - pricing: money amounts ($49, €1.200,50, £2.5 million, 49 €, USD 99, 99 EUR, 20 dollars), price
 //     words (price, pricing, discount, coupon, promo code, free trial, per month, per seat, ...)
 //     and "N% off".
 //   - performance_claim: percentages (50%, 3.5 percent, "50% more"; not "N% off", which is

@@ -20,9 +20,33 @@ const (
 	after  = `(?:[^\p{L}\p{N}_]|$)`
 )
 
-// words compiles a case-insensitive pattern matching any of alts (regexp fragments) as whole words.
+// words compiles a case-insensitive pattern matching any of alts (regexp fragments) as whole
+// words. A space in alts matches any run of white space (" ?": any run or none), so a phrase may
+// wrap across lines. alts must not contain escaped brackets.
 func words(alts ...string) *regexp.Regexp {
-	return regexp.MustCompile(`(?i)` + before + `(` + strings.Join(alts, "|") + `)` + after)
+	src := strings.Join(alts, "|")
+	var b strings.Builder
+	inClass := false
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; {
+		case c == '[':
+			inClass = true
+		case c == ']':
+			inClass = false
+		case c == ' ' && inClass:
+			b.WriteString(`\s`)
+			continue
+		case c == ' ' && i+1 < len(src) && src[i+1] == '?':
+			b.WriteString(`\s*`)
+			i++
+			continue
+		case c == ' ':
+			b.WriteString(`\s+`)
+			continue
+		}
+		b.WriteByte(src[i])
+	}
+	return regexp.MustCompile(`(?i)` + before + `(` + b.String() + `)` + after)
 }
 
 // pattern is one way a detector recognizes its evidence: capturing group 1 of re (or the whole

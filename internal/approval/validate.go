@@ -35,6 +35,7 @@ func ValidateWorkflow(name string, stages []Stage) error {
 		p.Add("stages", "a workflow needs at least one stage")
 	case len(stages) > maxStages:
 		p.Add("stages", "has %d stages; at most %d are allowed", len(stages), maxStages)
+		return p.Err() // rather than a problem per stage of a list this long
 	}
 	for i, s := range stages {
 		f := fmt.Sprintf("stages[%d]", i)
@@ -46,7 +47,7 @@ func ValidateWorkflow(name string, stages []Stage) error {
 			p.Add(f+".groups", "has %d groups; at most %d are allowed", len(s.Groups), maxGroupsPerStage)
 		}
 		seen := make(map[string]bool, len(s.Groups))
-		for j, g := range s.Groups {
+		for j, g := range s.Groups[:min(len(s.Groups), maxGroupsPerStage)] {
 			gf := fmt.Sprintf("%s.groups[%d]", f, j)
 			if checkGroup(&p, gf+".group", g.Group, true) {
 				if seen[g.Group] {
@@ -96,8 +97,9 @@ func ValidateRule(name, expression string, action Action) error {
 	return p.Err()
 }
 
-// Validate reports every problem with s at once: no blank entries, at most maxSettingsEntries
-// entries per list, each at most maxSettingsEntrySize characters, no duplicates (ignoring case).
+// Validate reports every problem with s at once, each naming its input field (e.g.
+// "competitors[3]"): at most 200 entries per list, each 1 to 100 characters, no duplicates
+// (ignoring case).
 func (s ClassifierSettings) Validate() error {
 	var p apperr.Problems
 	checkList(&p, "competitors", s.Competitors)

@@ -65,6 +65,7 @@ func TestValidateWorkflow(t *testing.T) {
 		{"control character in name", "Std\x00", stages(1), []string{"name"}},
 		{"no stages", "Empty", nil, []string{"stages"}},
 		{"too many stages", "Long", stages(21), []string{"stages"}},
+		{"too many stages are not checked one by one", "Long", slices.Repeat([]Stage{{}}, 1000), []string{"stages"}},
 		{"stage without name", "W", []Stage{{Groups: good.Groups}}, []string{"stages[0].name"}},
 		{"stage without groups", "W", []Stage{good, {Name: "Empty"}}, []string{"stages[1].groups"}},
 		{"too many groups", "W", []Stage{{Name: "Big", Groups: func() []GroupRequirement {

@@ -154,7 +154,8 @@ func (c Content) Hash() string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Validate reports every problem with c (normalized) at once, each naming its input field.
+// Validate reports every problem with c at once, each naming its input field (list indexes are
+// those of the input, so validate before normalizing).
 func (c Content) Validate() error {
 	var p apperr.Problems
 	text := func(field, v string, max int, required bool) {
@@ -173,16 +174,17 @@ func (c Content) Validate() error {
 			p.Add(field, "%q is not an http(s) URL", truncate(v, 80))
 		}
 	}
-	text("content.title", c.Title, 200, false)
+	text("content.title", strings.TrimSpace(c.Title), 200, false)
 	text("content.body", c.Body, 100000, true)
-	if c.Link != "" {
-		webURL("content.link", c.Link)
+	if link := strings.TrimSpace(c.Link); link != "" {
+		webURL("content.link", link)
 	}
 	if len(c.Media) > 10 {
 		p.Add("content.media", "has %d items; at most 10 are allowed", len(c.Media))
 	}
 	for i, m := range c.Media {
 		f := fmt.Sprintf("content.media[%d]", i)
+		m.URL, m.Kind = strings.TrimSpace(m.URL), strings.ToUpper(strings.TrimSpace(m.Kind))
 		webURL(f+".url", m.URL)
 		text(f+".altText", m.AltText, 1000, true)
 		if !slices.Contains(mediaKinds, m.Kind) {
@@ -193,20 +195,21 @@ func (c Content) Validate() error {
 		p.Add("content.tags", "has %d tags; at most 20 are allowed", len(c.Tags))
 	}
 	for i, t := range c.Tags {
-		if !tagPattern.MatchString(t) {
+		if !tagPattern.MatchString(strings.ToLower(strings.TrimSpace(t))) {
 			p.Add(fmt.Sprintf("content.tags[%d]", i), "%q is not a tag (lower-case letters, digits, - and _, at most 50)", truncate(t, 60))
 		}
 	}
 	text("content.category", c.Category, 50, false)
 	text("content.region", c.Region, 50, false)
 	for i, ch := range c.Channels {
-		if _, ok := platformLimits[ch]; !ok {
+		if _, ok := platformLimits[strings.ToLower(strings.TrimSpace(ch))]; !ok {
 			p.Add(fmt.Sprintf("content.channels[%d]", i), "%q is not a platform (%s)", truncate(ch, 40), strings.Join(Platforms(), ", "))
 		}
 	}
 	overridden := map[string]bool{}
 	for i, o := range c.ChannelOverrides {
 		f := fmt.Sprintf("content.channelOverrides[%d]", i)
+		o.Channel = strings.ToLower(strings.TrimSpace(o.Channel))
 		limit, ok := platformLimits[o.Channel]
 		switch {
 		case !ok:
@@ -220,7 +223,7 @@ func (c Content) Validate() error {
 	}
 	// Each target platform must accept the body it will get.
 	if n := utf8.RuneCountInString(c.Body); n > 0 {
-		for _, ch := range c.Channels {
+		for _, ch := range sortedSet(c.Channels) {
 			if limit, ok := platformLimits[ch]; ok && !overridden[ch] && n > limit {
 				p.Add("content.body", "is %d characters long; %s accepts at most %d (shorten it or add a channel override)", n, ch, limit)
 			}

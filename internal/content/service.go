@@ -75,10 +75,10 @@ func (s *Service) Create(ctx context.Context, c Content) (*Post, error) {
 	if err != nil {
 		return nil, err
 	}
-	c = c.Normalize()
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
+	c = c.Normalize()
 	var post *Post
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
 		post, err = scanPost(tx.QueryRow(ctx, `INSERT INTO posts (org_id, author_id, title) VALUES ($1, $2, $3) RETURNING `+postColumns,
@@ -106,10 +106,10 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, c Content, expectedV
 	if err != nil {
 		return nil, err
 	}
-	c = c.Normalize()
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
+	c = c.Normalize()
 	var post *Post
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
 		post, err = s.visiblePost(ctx, tx, p, id, true)
@@ -225,10 +225,10 @@ func (s *Service) PreviewRouting(ctx context.Context, c Content) (approval.Plan,
 	if err != nil {
 		return approval.Plan{}, err
 	}
-	c = c.Normalize()
 	if err := c.Validate(); err != nil {
 		return approval.Plan{}, err
 	}
+	c = c.Normalize()
 	return resolvePlan(ctx, s.pool, p.OrgID, c)
 }
 

@@ -11,6 +11,7 @@ import (
 	"clearpost/internal/audit"
 	"clearpost/internal/auth"
 	"clearpost/internal/content"
+	"clearpost/internal/reports"
 
 	"github.com/google/uuid"
 )
@@ -131,10 +132,11 @@ func reviewStages(r *content.Review, progress []content.GroupProgress) []*model.
 	return out
 }
 
-func verification(r audit.Result) *model.AuditVerification {
+func verification(r reports.Verification) *model.AuditVerification {
 	v := &model.AuditVerification{
 		Ok: r.OK(), Verified: int(r.Verified), Unsealed: int(r.Unsealed), HeadSeq: int(r.HeadSeq),
 		FirstBroken: r.FirstBroken, Checkpoint: r.Checkpoint, CheckpointValid: r.CheckpointValid,
+		CheckpointTrusted: r.CheckpointTrusted,
 	}
 	if r.HeadHash != nil {
 		h := hex.EncodeToString(r.HeadHash)

@@ -11,7 +11,6 @@ import (
 	"clearpost/internal/content"
 	"clearpost/internal/reports"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // Resolver is the root of the resolvers.
@@ -23,6 +22,6 @@ type Resolver struct {
 }
 
 // NewResolver returns the root resolver over the services.
-func NewResolver(users *auth.Users, c *content.Service, a *approval.Service, pool *pgxpool.Pool) *Resolver {
-	return &Resolver{users: users, content: c, approval: a, audit: reports.NewAudit(pool)}
+func NewResolver(users *auth.Users, c *content.Service, a *approval.Service, audit *reports.Audit) *Resolver {
+	return &Resolver{users: users, content: c, approval: a, audit: audit}
 }

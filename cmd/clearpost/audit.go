@@ -53,7 +53,7 @@ func auditCmd(ctx context.Context, cfg config.Config, args []string, stdout io.W
 		if err != nil {
 			return err
 		}
-		return report(stdout, fs.Arg(0), res)
+		return report(stdout, fs.Arg(0), res, cfg.AuditSigningKey)
 	}
 	pool, err := postgres.Open(ctx, cfg.DatabaseURL, 4)
 	if err != nil {
@@ -72,7 +72,7 @@ func auditCmd(ctx context.Context, cfg config.Config, args []string, stdout io.W
 			if err != nil {
 				return err
 			}
-			if report(stdout, o.slug, res) != nil {
+			if report(stdout, o.slug, res, cfg.AuditSigningKey) != nil {
 				failed++
 			}
 		}
@@ -119,7 +119,9 @@ func organizations(ctx context.Context, db postgres.DB, slugs []string) ([]org, 
 	return out, rows.Err()
 }
 
-func report(w io.Writer, name string, r audit.Result) error {
+// report prints a verification. With key, the checkpoint must also be signed by its public half:
+// a chain rebuilt and re-signed with another key is refused.
+func report(w io.Writer, name string, r audit.Result, key ed25519.PrivateKey) error {
 	if r.FirstBroken != nil {
 		fmt.Fprintf(w, "%s: BROKEN at event %d (seq %d): %s; %d events verified before it\n",
 			name, r.FirstBroken.EventID, r.FirstBroken.Seq, r.FirstBroken.Reason, r.Verified)
@@ -129,8 +131,16 @@ func report(w io.Writer, name string, r audit.Result) error {
 	if r.Checkpoint != nil {
 		cp = fmt.Sprintf("checkpoint at seq %d valid=%t %s", r.Checkpoint.Seq, r.CheckpointValid, r.CheckpointProblem)
 	}
-	fmt.Fprintf(w, "%s: ok, %d events verified, head seq %d hash %s, %d unsealed, %s\n",
-		name, r.Verified, r.HeadSeq, hex.EncodeToString(r.HeadHash), r.Unsealed, cp)
+	signer := "signer not checked (set CLEARPOST_AUDIT_SIGNING_KEY to check it)"
+	if key != nil && r.Checkpoint != nil {
+		if !r.SignedBy(key.Public().(ed25519.PublicKey)) {
+			fmt.Fprintf(w, "%s: UNTRUSTED: the latest checkpoint is not signed with this service's key\n", name)
+			return errors.New("untrusted")
+		}
+		signer = "signed with this service's key"
+	}
+	fmt.Fprintf(w, "%s: ok, %d events verified, head seq %d hash %s, %d unsealed, %s, %s\n",
+		name, r.Verified, r.HeadSeq, hex.EncodeToString(r.HeadHash), r.Unsealed, cp, signer)
 	if !r.OK() {
 		return errors.New("checkpoint")
 	}

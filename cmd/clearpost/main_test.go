@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -75,9 +76,16 @@ func TestAuditVerifyNamesTamperedEvent(t *testing.T) {
 	if _, err := audit.NewSealer(pool, key, slog.New(slog.DiscardHandler)).SealOrg(ctx, org); err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{"CLEARPOST_DATABASE_URL": url}
-	if out, err := runCLI(t, env, "audit", "verify", "acme"); err != nil || !strings.Contains(out, "acme: ok, 10 events verified") {
+	env := map[string]string{"CLEARPOST_DATABASE_URL": url, "CLEARPOST_AUDIT_SIGNING_KEY": base64.StdEncoding.EncodeToString(key.Seed())}
+	if out, err := runCLI(t, env, "audit", "verify", "acme"); err != nil || !strings.Contains(out, "acme: ok, 10 events verified") ||
+		!strings.Contains(out, "signed with this service's key") {
 		t.Fatalf("intact chain: %v\n%s", err, out)
+	}
+	// A chain whose checkpoint another key signed is not trusted.
+	_, other, _ := ed25519.GenerateKey(rand.Reader)
+	otherEnv := map[string]string{"CLEARPOST_DATABASE_URL": url, "CLEARPOST_AUDIT_SIGNING_KEY": base64.StdEncoding.EncodeToString(other.Seed())}
+	if out, err := runCLI(t, otherEnv, "audit", "verify", "acme"); err == nil || !strings.Contains(out, "UNTRUSTED") {
+		t.Fatalf("checkpoint signed by another key: %v\n%s", err, out)
 	}
 	var victim int64
 	if err := pool.QueryRow(ctx, `SELECT id FROM audit_events WHERE org_id = $1 AND seq = 4`, org).Scan(&victim); err != nil {

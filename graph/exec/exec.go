@@ -92,14 +92,15 @@ type ComplexityRoot struct {
 	}
 
 	AuditVerification struct {
-		Checkpoint      func(childComplexity int) int
-		CheckpointValid func(childComplexity int) int
-		FirstBroken     func(childComplexity int) int
-		HeadHash        func(childComplexity int) int
-		HeadSeq         func(childComplexity int) int
-		Ok              func(childComplexity int) int
-		Unsealed        func(childComplexity int) int
-		Verified        func(childComplexity int) int
+		Checkpoint        func(childComplexity int) int
+		CheckpointTrusted func(childComplexity int) int
+		CheckpointValid   func(childComplexity int) int
+		FirstBroken       func(childComplexity int) int
+		HeadHash          func(childComplexity int) int
+		HeadSeq           func(childComplexity int) int
+		Ok                func(childComplexity int) int
+		Unsealed          func(childComplexity int) int
+		Verified          func(childComplexity int) int
 	}
 
 	ChannelOverride struct {
@@ -669,6 +670,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditVerification.Checkpoint(childComplexity), true
+	case "AuditVerification.checkpointTrusted":
+		if e.ComplexityRoot.AuditVerification.CheckpointTrusted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditVerification.CheckpointTrusted(childComplexity), true
 	case "AuditVerification.checkpointValid":
 		if e.ComplexityRoot.AuditVerification.CheckpointValid == nil {
 			break
@@ -2207,7 +2214,7 @@ type AuditCheckpoint {
 }
 
 type AuditVerification {
-  "True when every sealed event verifies and the latest checkpoint is valid."
+  "True when every sealed event verifies and the latest checkpoint is valid and signed by this service's key."
   ok: Boolean!
   verified: Int!
   unsealed: Int!
@@ -2216,6 +2223,8 @@ type AuditVerification {
   firstBroken: AuditBrokenEvent
   checkpoint: AuditCheckpoint
   checkpointValid: Boolean!
+  "Whether the latest checkpoint was signed with this service's audit signing key."
+  checkpointTrusted: Boolean!
 }
 `, BuiltIn: false},
 	{Name: "../schema/post.graphqls", Input: `enum PostState {
@@ -2835,6 +2844,8 @@ func (ec *executionContext) childFields_AuditVerification(ctx context.Context, f
 		return ec.fieldContext_AuditVerification_checkpoint(ctx, field)
 	case "checkpointValid":
 		return ec.fieldContext_AuditVerification_checkpointValid(ctx, field)
+	case "checkpointTrusted":
+		return ec.fieldContext_AuditVerification_checkpointTrusted(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditVerification", field.Name)
 }
@@ -4904,6 +4915,29 @@ func (ec *executionContext) _AuditVerification_checkpointValid(ctx context.Conte
 	)
 }
 func (ec *executionContext) fieldContext_AuditVerification_checkpointValid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditVerification", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AuditVerification_checkpointTrusted(ctx context.Context, field graphql.CollectedField, obj *model.AuditVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditVerification_checkpointTrusted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CheckpointTrusted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditVerification_checkpointTrusted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditVerification", field, false, false, "Boolean")
 }
 
@@ -12785,6 +12819,11 @@ func (ec *executionContext) _AuditVerification(ctx context.Context, sel ast.Sele
 			}
 		case "checkpointValid":
 			out.Values[i] = ec._AuditVerification_checkpointValid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checkpointTrusted":
+			out.Values[i] = ec._AuditVerification_checkpointTrusted(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

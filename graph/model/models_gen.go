@@ -30,7 +30,7 @@ type AuditFilter struct {
 }
 
 type AuditVerification struct {
-	// True when every sealed event verifies and the latest checkpoint is valid.
+	// True when every sealed event verifies and the latest checkpoint is valid and signed by this service's key.
 	Ok              bool              `json:"ok"`
 	Verified        int               `json:"verified"`
 	Unsealed        int               `json:"unsealed"`
@@ -39,6 +39,8 @@ type AuditVerification struct {
 	FirstBroken     *audit.Broken     `json:"firstBroken,omitempty"`
 	Checkpoint      *audit.Checkpoint `json:"checkpoint,omitempty"`
 	CheckpointValid bool              `json:"checkpointValid"`
+	// Whether the latest checkpoint was signed with this service's audit signing key.
+	CheckpointTrusted bool `json:"checkpointTrusted"`
 }
 
 type DecisionInput struct {

@@ -4,6 +4,7 @@ package app
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -20,6 +21,7 @@ import (
 	"clearpost/internal/content"
 	"clearpost/internal/httpserver"
 	"clearpost/internal/postgres"
+	"clearpost/internal/reports"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -98,7 +100,11 @@ func (a *App) Handler() http.Handler {
 		GroupsClaim: a.Config.GroupsClaim, GroupMap: a.Config.GroupMap, BootstrapAdmins: a.Config.BootstrapAdmins,
 	}, a.Log, a.opts.HTTPClient)
 
-	gql := graph.NewHandler(graph.NewResolver(a.Users, a.Content, a.Approval, a.Pool), graph.Options{
+	var signers []ed25519.PublicKey
+	if a.Config.AuditSigningKey != nil {
+		signers = append(signers, a.Config.AuditSigningKey.Public().(ed25519.PublicKey))
+	}
+	gql := graph.NewHandler(graph.NewResolver(a.Users, a.Content, a.Approval, reports.NewAudit(a.Pool, signers...)), graph.Options{
 		Log: a.Log, ComplexityLimit: a.Config.QueryComplexity, DepthLimit: 12,
 	})
 	mux := http.NewServeMux()

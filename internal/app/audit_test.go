@@ -20,11 +20,12 @@ type verification struct {
 			Seq     int
 			Reason  string
 		}
-		CheckpointValid bool
+		CheckpointValid   bool
+		CheckpointTrusted bool
 	}
 }
 
-const verifyQuery = `{ verifyAuditLog { ok verified unsealed headSeq firstBroken { eventId seq reason } checkpointValid } }`
+const verifyQuery = `{ verifyAuditLog { ok verified unsealed headSeq firstBroken { eventId seq reason } checkpointValid checkpointTrusted } }`
 
 func TestAuditLogTamperingIsDetected(t *testing.T) {
 	t.Parallel()
@@ -47,7 +48,7 @@ func TestAuditLogTamperingIsDetected(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if !v.VerifyAuditLog.OK || !v.VerifyAuditLog.CheckpointValid || v.VerifyAuditLog.FirstBroken != nil {
+	if !v.VerifyAuditLog.OK || !v.VerifyAuditLog.CheckpointValid || !v.VerifyAuditLog.CheckpointTrusted || v.VerifyAuditLog.FirstBroken != nil {
 		t.Fatalf("intact log does not verify: %+v", v.VerifyAuditLog)
 	}
 

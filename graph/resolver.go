@@ -10,7 +10,6 @@ import (
 	"clearpost/internal/auth"
 	"clearpost/internal/content"
 	"clearpost/internal/reports"
-
 )
 
 // Resolver is the root of the resolvers.

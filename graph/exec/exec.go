@@ -160,6 +160,7 @@ type ComplexityRoot struct {
 	MatchedRule struct {
 		Action func(childComplexity int) int
 		Name   func(childComplexity int) int
+		Note   func(childComplexity int) int
 		RuleID func(childComplexity int) int
 	}
 
@@ -919,6 +920,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MatchedRule.Name(childComplexity), true
+	case "MatchedRule.note":
+		if e.ComplexityRoot.MatchedRule.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchedRule.Note(childComplexity), true
 	case "MatchedRule.ruleId":
 		if e.ComplexityRoot.MatchedRule.RuleID == nil {
 			break
@@ -2605,6 +2612,8 @@ type MatchedRule {
   ruleId: ID!
   name: String!
   action: RuleAction!
+  "What the rule did when its effect was not plain (a quorum kept or raised, a group also in another stage, no effect)."
+  note: String!
 }
 
 type PlanStage {
@@ -2966,6 +2975,8 @@ func (ec *executionContext) childFields_MatchedRule(ctx context.Context, field g
 		return ec.fieldContext_MatchedRule_name(ctx, field)
 	case "action":
 		return ec.fieldContext_MatchedRule_action(ctx, field)
+	case "note":
+		return ec.fieldContext_MatchedRule_note(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MatchedRule", field.Name)
 }
@@ -5752,6 +5763,29 @@ func (ec *executionContext) fieldContext_MatchedRule_action(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MatchedRule_note(ctx context.Context, field graphql.CollectedField, obj *approval.MatchedRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchedRule_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchedRule_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchedRule", field, false, false, "String")
 }
 
 func (ec *executionContext) _Media_url(ctx context.Context, field graphql.CollectedField, obj *content.Media) (ret graphql.Marshaler) {
@@ -13243,6 +13277,11 @@ func (ec *executionContext) _MatchedRule(ctx context.Context, sel ast.SelectionS
 			}
 		case "action":
 			out.Values[i] = ec._MatchedRule_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._MatchedRule_note(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

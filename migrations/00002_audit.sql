@@ -14,7 +14,8 @@ CREATE TABLE audit_events (
     subject_id   text NOT NULL,
     request_id   text NOT NULL DEFAULT '',
     ip           text NOT NULL DEFAULT '',
-    details      jsonb NOT NULL DEFAULT '{}',
+    -- json, not jsonb: the text is kept as written, so the chain hashes it as it is stored
+    details      json NOT NULL DEFAULT '{}',
     seq          bigint,
     prev_hash    bytea,
     hash         bytea,

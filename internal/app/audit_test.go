@@ -74,7 +74,7 @@ func TestAuditLogTamperingIsDetected(t *testing.T) {
 	if _, err := conn.Exec(ctx, `SET session_replication_role = replica`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := conn.Exec(ctx, `UPDATE audit_events SET details = jsonb_set(details, '{comment}', '"rubber stamp"') WHERE id = $1`, victim); err != nil {
+	if _, err := conn.Exec(ctx, `UPDATE audit_events SET details = jsonb_set(details::jsonb, '{comment}', '"rubber stamp"')::json WHERE id = $1`, victim); err != nil {
 		t.Fatal(err)
 	}
 	p.Must(t, p.tok["admin"], verifyQuery, nil, &v)

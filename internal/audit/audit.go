@@ -15,7 +15,7 @@
 //
 // Strings escape only ", \ and control characters (\b \f \n \r \t, others \u00xx, lowercase hex)
 // and hold everything else as UTF-8 (invalid bytes become U+FFFD); occurred_at is UTC with
-// microseconds; details is the jsonb text PostgreSQL returns with insignificant whitespace removed
+// microseconds; details is the stored JSON text with insignificant whitespace removed
 // (as json.Compact does). A checkpoint is an Ed25519 signature of CheckpointMessage. Export writes
 // the canonical bytes themselves, so VerifyExport checks an export without the database.
 package audit

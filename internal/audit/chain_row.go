@@ -68,11 +68,11 @@ func decodeChainRow(rows pgx.Rows, ev *chainEvent) error {
 	ev.SubjectID = vals[7]
 	ev.RequestID = vals[8]
 	ev.IP = vals[9]
-	// jsonb's binary form is a version byte (1) and the JSON text.
-	if len(vals[10]) == 0 || vals[10][0] != 1 {
-		return fmt.Errorf("decode audit event %d details: unknown jsonb format", ev.ID)
+	// details is json: its binary form is the JSON text as stored.
+	if len(vals[10]) == 0 {
+		return fmt.Errorf("decode audit event %d details: empty", ev.ID)
 	}
-	ev.Details = vals[10][1:]
+	ev.Details = vals[10]
 	ev.PrevHash = vals[11]
 	ev.Hash = vals[12]
 	return nil

@@ -49,7 +49,7 @@ func TestRecord(t *testing.T) {
 	// Newest first.
 	first, second, third, fourth := got[3], got[2], got[1], got[0]
 	if first.RequestID != "req-from-ctx" || first.IP != "198.51.100.4" || first.ActorID.UUID != actor ||
-		string(first.Details) != `{"rev": 2}` || first.Seq != nil || first.Hash != nil || first.OccurredAt.IsZero() {
+		string(first.Details) != `{"rev":2}` || first.Seq != nil || first.Hash != nil || first.OccurredAt.IsZero() {
 		t.Fatalf("first event %+v (details %s)", first, first.Details)
 	}
 	if second.RequestID != "explicit" || second.IP != "203.0.113.1" || second.ActorID.Valid || string(second.Details) != `{}` {
@@ -58,7 +58,7 @@ func TestRecord(t *testing.T) {
 	if string(third.Details) != `{}` {
 		t.Fatalf("nil map details = %s", third.Details)
 	}
-	if string(fourth.Details) != `{"c": "hi"}` {
+	if string(fourth.Details) != `{"c":"hi"}` {
 		t.Fatalf("raw details = %s", fourth.Details)
 	}
 

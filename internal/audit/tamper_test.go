@@ -22,7 +22,7 @@ func TestVerifyNamesTamperedEvent(t *testing.T) {
 		verified  int64  // events that verify before it
 		reason    string // a word of its reason
 	}{
-		{"details changed", `UPDATE audit_events SET details = details || '{"comment":"edited"}'
+		{"details changed", `UPDATE audit_events SET details = (details::jsonb || '{"comment":"edited"}')::json
 			WHERE org_id = $1 AND seq = $2`, k, k - 1, "content"},
 		{"actor changed", `UPDATE audit_events SET actor_email = 'mallory@example.com'
 			WHERE org_id = $1 AND seq = $2`, k, k - 1, "content"},

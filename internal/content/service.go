@@ -395,16 +395,15 @@ func (s *Service) Decide(ctx context.Context, in DecisionInput) (*Decision, *Pos
 	var d *Decision
 	var post *Post
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		post, err = s.visiblePost(ctx, tx, p, in.PostID, true)
+		var review *Review
+		var versionAuthor uuid.UUID
+		var groups []string
+		post, review, versionAuthor, groups, err = lockForDecision(ctx, tx, p, in.PostID)
 		if err != nil {
 			return err
 		}
 		if post.State != StateInReview {
 			return apperr.Conflictf("post is %s, not in review", post.State)
-		}
-		review, versionAuthor, groups, err := openReviewFor(ctx, tx, post.ID, p.Groups)
-		if err != nil {
-			return err
 		}
 		if review == nil || review.Status != ReviewInReview {
 			return apperr.Conflictf("post has no open review")
@@ -475,24 +474,36 @@ func (s *Service) Decide(ctx context.Context, in DecisionInput) (*Decision, *Pos
 	return d, post, nil
 }
 
-// openReviewFor reads a post's open review, the author of the version under review, and which of
-// groups are still awaited at its current stage.
-func openReviewFor(ctx context.Context, db postgres.DB, post uuid.UUID, groups []string) (*Review, uuid.UUID, []string, error) {
-	var author uuid.UUID
-	var awaited []string
-	row := db.QueryRow(ctx, `SELECT `+prefixed("r.", reviewColumns)+`, v.author_id,
+// lockForDecision locks the post and reads its open review, the author of the version under
+// review, and which of the caller's groups are still awaited at its current stage: two statements
+// in one round trip, the second run after the lock is held.
+func lockForDecision(ctx context.Context, tx pgx.Tx, p *auth.Principal, id uuid.UUID) (*Post, *Review, uuid.UUID, []string, error) {
+	b := &pgx.Batch{}
+	b.Queue(`SELECT `+postColumns+` FROM posts WHERE org_id = $1 AND id = $2 FOR UPDATE`, p.OrgID, id)
+	b.Queue(`SELECT `+prefixed("r.", reviewColumns)+`, v.author_id,
 			ARRAY(SELECT group_name FROM review_groups g WHERE g.review_id = r.id AND g.stage = r.current_stage
-				AND g.cleared_at IS NULL AND g.group_name = ANY($2) ORDER BY group_name)
+				AND g.cleared_at IS NULL AND g.group_name = ANY($3) ORDER BY group_name)
 		FROM reviews r JOIN post_versions v ON v.id = r.version_id
-		WHERE r.post_id = $1 AND r.status IN ('IN_REVIEW', 'APPROVED')`, post, groups)
-	r, err := scanReviewWith(row, &author, &awaited)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, uuid.Nil, nil, nil
+		WHERE r.org_id = $1 AND r.post_id = $2 AND r.status IN ('IN_REVIEW', 'APPROVED')`, p.OrgID, id, p.Groups)
+	br := tx.SendBatch(ctx, b)
+	defer br.Close()
+	post, err := scanPost(br.QueryRow())
+	if errors.Is(err, pgx.ErrNoRows) || (err == nil && !canSee(p, post)) {
+		return nil, nil, uuid.Nil, nil, apperr.NotFoundf("post %s not found", id)
 	}
 	if err != nil {
-		return nil, uuid.Nil, nil, fmt.Errorf("open review of post %s: %w", post, err)
+		return nil, nil, uuid.Nil, nil, fmt.Errorf("lock post %s: %w", id, err)
 	}
-	return r, author, awaited, nil
+	var author uuid.UUID
+	var awaited []string
+	review, err := scanReviewWith(br.QueryRow(), &author, &awaited)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return post, nil, uuid.Nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, uuid.Nil, nil, fmt.Errorf("open review of post %s: %w", id, err)
+	}
+	return post, review, author, awaited, nil
 }
 
 func closeReview(ctx context.Context, w postgres.Execer, post *Post, review *Review, status ReviewStatus, to State) error {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"clearpost/graph/exec"
+	"clearpost/graph/model"
 	"clearpost/internal/apperr"
 	"clearpost/internal/httpserver"
 
@@ -32,7 +33,7 @@ type Options struct {
 // automatic persisted queries, complexity and depth limits, per-request dataloaders, and one error
 // presenter that maps Clearpost errors to extensions.code and hides everything else.
 func NewHandler(r *Resolver, o Options) http.Handler {
-	srv := handler.New(exec.NewExecutableSchema(exec.Config{Resolvers: r}))
+	srv := handler.New(exec.NewExecutableSchema(exec.Config{Resolvers: r, Complexity: complexity()}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -49,6 +50,32 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 		return errors.New("internal error")
 	})
 	return withLoaders(srv, r)
+}
+
+// complexity prices a list as its page size times what each item asks for, so that a client
+// cannot ask for a thousand posts with a thousand versions each under the limit.
+func complexity() exec.ComplexityRoot {
+	var c exec.ComplexityRoot
+	page := func(child int, first *int) int { return 1 + child*max(deref(first), 1) }
+	c.Query.Posts = func(child int, first *int, _ *string, _ *model.PostFilter) int { return page(child, orDefault(first, 20)) }
+	c.Query.Users = func(child int, first *int, _ *string, _ *model.UserFilter) int { return page(child, orDefault(first, 50)) }
+	c.Query.ReviewQueue = func(child int, first *int, _ *string) int { return page(child, orDefault(first, 20)) }
+	c.Query.Workflows = func(child int, first *int, _ *string) int { return page(child, orDefault(first, 50)) }
+	c.Query.RoutingRules = func(child int, first *int, _ *string) int { return page(child, orDefault(first, 50)) }
+	c.Query.AuditLog = func(child int, first *int, _ *string, _ *model.AuditFilter) int { return page(child, orDefault(first, 50)) }
+	// Lists without paging: priced at a typical length.
+	const typical = 5
+	c.Post.Versions = func(child int) int { return 1 + child*typical }
+	c.Post.Decisions = func(child int) int { return 1 + child*typical }
+	c.Post.Comments = func(child int) int { return 1 + child*typical }
+	return c
+}
+
+func orDefault(first *int, n int) *int {
+	if first == nil {
+		return &n
+	}
+	return first
 }
 
 // IDE serves the GraphQL IDE page for endpoint (development).

@@ -105,7 +105,7 @@ func (a *App) Handler() http.Handler {
 		signers = append(signers, a.Config.AuditSigningKey.Public().(ed25519.PublicKey))
 	}
 	gql := graph.NewHandler(graph.NewResolver(a.Users, a.Content, a.Approval, reports.NewAudit(a.Pool, signers...)), graph.Options{
-		Log: a.Log, ComplexityLimit: a.Config.QueryComplexity, DepthLimit: 12,
+		Log: a.Log, ComplexityLimit: a.Config.QueryComplexity, DepthLimit: a.Config.QueryDepth,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("POST /graphql", httpserver.LimitBody(httpserver.Bearer(gql, authn, a.Log), a.Config.MaxBodyBytes))

@@ -46,6 +46,7 @@ type Config struct {
 
 	MaxBodyBytes     int64 // CLEARPOST_MAX_BODY_BYTES: largest GraphQL request accepted
 	QueryComplexity  int   // CLEARPOST_QUERY_COMPLEXITY: largest query complexity accepted
+	QueryDepth       int   // CLEARPOST_QUERY_DEPTH: deepest query nesting accepted
 	Playground       bool  // CLEARPOST_GRAPHQL_IDE: serve the GraphQL IDE page at /graphql (GET)
 	TrustProxyHeader bool  // CLEARPOST_TRUST_PROXY: take the client IP from X-Forwarded-For
 }
@@ -66,6 +67,7 @@ func Defaults() Config {
 		AuditSealEvery:  500 * time.Millisecond,
 		MaxBodyBytes:    1 << 20,
 		QueryComplexity: 2000,
+		QueryDepth:      12,
 	}
 }
 
@@ -157,6 +159,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	qc := int64(c.QueryComplexity)
 	integer("CLEARPOST_QUERY_COMPLEXITY", &qc)
 	c.QueryComplexity = int(qc)
+	qd := int64(c.QueryDepth)
+	integer("CLEARPOST_QUERY_DEPTH", &qd)
+	c.QueryDepth = int(min(qd, 100))
 	boolean("CLEARPOST_GRAPHQL_IDE", &c.Playground)
 	boolean("CLEARPOST_TRUST_PROXY", &c.TrustProxyHeader)
 

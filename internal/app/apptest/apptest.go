@@ -57,8 +57,9 @@ func Logger() *slog.Logger {
 }
 
 // Start boots the App on a free loopback port with the demo organization "example" (users,
-// workflow, rules; no posts) signed into by a development provider.
-func Start(t testing.TB) *Env {
+// workflow, rules; no posts) signed into by a development provider. configure, if given, adjusts
+// the configuration first.
+func Start(t testing.TB, configure ...func(*config.Config)) *Env {
 	t.Helper()
 	ctx := context.Background()
 	_, dbURL := pgtest.NewWithURL(t)
@@ -67,6 +68,9 @@ func Start(t testing.TB) *Env {
 	cfg.DatabaseURL, cfg.HTTPAddr, cfg.AuditSigningKey = dbURL, "127.0.0.1:0", key
 	cfg.GroupMap = seed.GroupMap
 	cfg.AuditSealEvery = 50 * time.Millisecond
+	for _, f := range configure {
+		f(&cfg)
+	}
 	a, err := app.New(ctx, cfg, Logger(), app.Options{HTTP: true, Worker: true})
 	if err != nil {
 		t.Fatalf("start app: %v", err)

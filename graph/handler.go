@@ -56,13 +56,21 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 // cannot ask for a thousand posts with a thousand versions each under the limit.
 func complexity() exec.ComplexityRoot {
 	var c exec.ComplexityRoot
-	page := func(child int, first *int) int { return 1 + child*max(deref(first), 1) }
-	c.Query.Posts = func(child int, first *int, _ *string, _ *model.PostFilter) int { return page(child, orDefault(first, 20)) }
-	c.Query.Users = func(child int, first *int, _ *string, _ *model.UserFilter) int { return page(child, orDefault(first, 50)) }
-	c.Query.ReviewQueue = func(child int, first *int, _ *string) int { return page(child, orDefault(first, 20)) }
-	c.Query.Workflows = func(child int, first *int, _ *string) int { return page(child, orDefault(first, 50)) }
-	c.Query.RoutingRules = func(child int, first *int, _ *string) int { return page(child, orDefault(first, 50)) }
-	c.Query.AuditLog = func(child int, first *int, _ *string, _ *model.AuditFilter) int { return page(child, orDefault(first, 50)) }
+	// A page larger than a list allows is refused by its resolver with a clear error; here it
+	// counts as the largest page.
+	page := func(child int, first *int, largest int) int { return 1 + child*min(max(deref(first), 1), largest) }
+	c.Query.Posts = func(child int, first *int, _ *string, _ *model.PostFilter) int {
+		return page(child, orDefault(first, 20), 100)
+	}
+	c.Query.Users = func(child int, first *int, _ *string, _ *model.UserFilter) int {
+		return page(child, orDefault(first, 50), 200)
+	}
+	c.Query.ReviewQueue = func(child int, first *int, _ *string) int { return page(child, orDefault(first, 20), 100) }
+	c.Query.Workflows = func(child int, first *int, _ *string) int { return page(child, orDefault(first, 50), 200) }
+	c.Query.RoutingRules = func(child int, first *int, _ *string) int { return page(child, orDefault(first, 50), 200) }
+	c.Query.AuditLog = func(child int, first *int, _ *string, _ *model.AuditFilter) int {
+		return page(child, orDefault(first, 50), 500)
+	}
 	// Lists without paging: priced at a typical length.
 	const typical = 5
 	c.Post.Versions = func(child int) int { return 1 + child*typical }

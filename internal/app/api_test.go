@@ -79,16 +79,7 @@ func TestAPILimits(t *testing.T) {
 		if withQuery {
 			v.Set("query", q)
 		}
-		req, _ := http.NewRequest(http.MethodGet, p.URL+"/graphql?"+v.Encode(), nil)
-		req.Header.Set("Authorization", "Bearer "+p.tok["marketer"])
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var b bytes.Buffer
-		_, _ = b.ReadFrom(resp.Body)
-		return b.String()
+		return getGraphQL(t, p, v)
 	}
 	if body := get(false); !strings.Contains(body, "PersistedQueryNotFound") {
 		t.Fatalf("unknown hash: %s", body)
@@ -100,14 +91,15 @@ func TestAPILimits(t *testing.T) {
 		t.Fatalf("by hash: %s", body)
 	}
 	// Mutations are not run over GET.
-	if body := getQuery(t, p, `mutation { createPost(content: {body: "x"}) { id } }`); strings.Contains(body, `"createPost":{`) {
+	if body := getGraphQL(t, p, url.Values{"query": {`mutation { createPost(content: {body: "x"}) { id } }`}}); strings.Contains(body, `"createPost":{`) {
 		t.Fatalf("mutation over GET ran: %s", body)
 	}
 }
 
-func getQuery(t *testing.T, p *pipeline, q string) string {
+// getGraphQL sends a GraphQL request over GET as the marketer and returns the response body.
+func getGraphQL(t *testing.T, p *pipeline, v url.Values) string {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, p.URL+"/graphql?"+url.Values{"query": {q}}.Encode(), nil)
+	req, _ := http.NewRequest(http.MethodGet, p.URL+"/graphql?"+v.Encode(), nil)
 	req.Header.Set("Authorization", "Bearer "+p.tok["marketer"])
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -44,7 +44,8 @@ func dev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		users = append(users, devoidc.User{Subject: p.Subject(), Email: p.Email, Name: p.Name, Groups: p.IdPGroups})
 	}
 	provider, err := devoidc.New(issuer, devClientID, users,
-		devoidc.WithRedirectURIs("http://"+cfg.HTTPAddr+"/auth/callback"), devoidc.WithLogger(log))
+		devoidc.WithRedirectURIs("http://"+cfg.HTTPAddr+"/auth/callback"),
+		devoidc.WithPostLogoutRedirectURIs("http://"+cfg.HTTPAddr+"/"), devoidc.WithLogger(log))
 	if err != nil {
 		return err
 	}

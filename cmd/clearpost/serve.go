@@ -20,7 +20,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, httpAPI, wo
 	if err != nil {
 		return err
 	}
-	if _, err := auth.RegisterProvider(ctx, a.Pool, cfg.OrgSlug, cfg.OrgName, cfg.OIDCIssuer, cfg.OIDCClientID); err != nil {
+	if _, err := auth.Register(ctx, a.Pool, auth.Provider{OrgSlug: cfg.OrgSlug, OrgName: cfg.OrgName,
+		Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, Audience: cfg.OIDCAudience}); err != nil {
 		a.Pool.Close()
 		return err
 	}

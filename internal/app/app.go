@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,6 +26,7 @@ import (
 	"clearpost/internal/reports"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/rs/cors"
 )
 
 // Options choose what one process runs.
@@ -94,11 +97,39 @@ func (a *App) checkSchema(ctx context.Context) error {
 	return nil
 }
 
+// PublicURL is how browsers reach this process: CLEARPOST_PUBLIC_URL, else its own address.
+func (a *App) PublicURL() string {
+	if a.Config.PublicURL != "" {
+		return strings.TrimSuffix(a.Config.PublicURL, "/")
+	}
+	return "http://" + a.Addr()
+}
+
 // Handler returns the HTTP routes with their middleware.
-func (a *App) Handler() http.Handler {
+func (a *App) Handler() (http.Handler, error) {
 	authn := auth.NewAuthenticator(a.Pool, auth.Mapping{
 		GroupsClaim: a.Config.GroupsClaim, GroupMap: a.Config.GroupMap, BootstrapAdmins: a.Config.BootstrapAdmins,
 	}, a.Log, a.opts.HTTPClient)
+	public, err := url.Parse(a.PublicURL())
+	if err != nil {
+		return nil, fmt.Errorf("public URL: %w", err)
+	}
+	sessions := auth.NewSessions(a.Pool, auth.SessionOptions{
+		IdleTimeout: a.Config.SessionIdleTimeout, Lifetime: a.Config.SessionLifetime,
+		// Secure everywhere but plain http on loopback (development).
+		Secure: public.Scheme == "https" || !isLoopback(public.Hostname()),
+		Log:    a.Log,
+	})
+	secrets := map[string]string{}
+	if a.Config.OIDCIssuer != "" && a.Config.OIDCClientSecret != "" {
+		secrets[a.Config.OIDCIssuer] = a.Config.OIDCClientSecret
+	}
+	signOn, err := auth.NewSignOn(authn, sessions, auth.SignOnOptions{
+		PublicURL: a.PublicURL(), Secrets: secrets, Scopes: a.Config.OIDCScopes, TrustedOrigins: a.Config.CORSOrigins,
+	}, a.Log)
+	if err != nil {
+		return nil, err
+	}
 
 	var signers []ed25519.PublicKey
 	if a.Config.AuditSigningKey != nil {
@@ -107,12 +138,21 @@ func (a *App) Handler() http.Handler {
 	gql := graph.NewHandler(graph.NewResolver(a.Users, a.Content, a.Approval, reports.NewAudit(a.Pool, signers...)), graph.Options{
 		Log: a.Log, ComplexityLimit: a.Config.QueryComplexity, DepthLimit: a.Config.QueryDepth,
 	})
+	// Bearer tokens and session cookies both authenticate /graphql; cookie requests are checked
+	// against cross-site forgery. CORS answers only the configured origins.
+	api := cors.New(cors.Options{
+		AllowedOrigins: a.Config.CORSOrigins, AllowCredentials: true,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost},
+		AllowedHeaders: []string{"Authorization", "Content-Type", "X-Request-Id"},
+		MaxAge:         600,
+	}).Handler(httpserver.Bearer(signOn.Cookie(gql), authn, a.Log))
+
 	mux := http.NewServeMux()
-	mux.Handle("POST /graphql", httpserver.LimitBody(httpserver.Bearer(gql, authn, a.Log), a.Config.MaxBodyBytes))
-	mux.Handle("GET /graphql", httpserver.Bearer(gql, authn, a.Log)) // persisted queries by GET
+	mux.Handle("/graphql", httpserver.LimitBody(api, a.Config.MaxBodyBytes))
 	if a.Config.Playground {
 		mux.Handle("GET /graphql/ide", graph.IDE("/graphql"))
 	}
+	signOn.Routes(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -126,7 +166,15 @@ func (a *App) Handler() http.Handler {
 	for pattern, h := range a.opts.Mount {
 		mux.Handle(pattern, h)
 	}
-	return httpserver.Common(mux, a.Log, a.Config.TrustProxyHeader)
+	return httpserver.Common(mux, a.Log, a.Config.TrustProxyHeader), nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Listen binds the HTTP address (port 0 picks a free port; see Addr).
@@ -173,8 +221,12 @@ func (a *App) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	handler, err := a.Handler()
+	if err != nil {
+		return err
+	}
 	a.server = &http.Server{
-		Handler:           a.Handler(),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -45,14 +45,20 @@ type Authenticator struct {
 	verifiers map[string]*issuerVerifier // by issuer
 }
 
+// issuerVerifier is a registered identity provider: its organization and its go-oidc verifiers.
 type issuerVerifier struct {
 	orgID    uuid.UUID
 	clientID string
-	verifier *oidc.IDTokenVerifier
-	loadedAt time.Time
+	audience string
+	provider *oidc.Provider
+	// idTokens verifies ID tokens issued for clientID; accessTokens verifies JWT access tokens,
+	// whose audience is checked against audience by hand.
+	idTokens     *oidc.IDTokenVerifier
+	accessTokens *oidc.IDTokenVerifier
+	loadedAt     time.Time
 }
 
-// NewAuthenticator returns an authenticator. client may be nil (http.DefaultClient).
+// NewAuthenticator returns an authenticator. client may be nil (a default client).
 func NewAuthenticator(pool *pgxpool.Pool, m Mapping, log *slog.Logger, client *http.Client) *Authenticator {
 	if client == nil {
 		client = &http.Client{Timeout: 10 * time.Second}
@@ -65,7 +71,11 @@ func NewAuthenticator(pool *pgxpool.Pool, m Mapping, log *slog.Logger, client *h
 // go-oidc refetches the JWKS when it meets an unknown key id.
 const providerTTL = 5 * time.Minute
 
-// Authenticate verifies raw (a JWT ID token) and returns its user as a principal.
+// clockSkew is how far in the future a token's iat may be.
+const clockSkew = 2 * time.Minute
+
+// Authenticate verifies raw, a JWT: an ID token issued for the provider's client id, or an access
+// token whose audience is the provider's configured audience. It returns the token's user.
 func (a *Authenticator) Authenticate(ctx context.Context, raw string) (*Principal, error) {
 	iss, err := unverifiedIssuer(raw)
 	if err != nil {
@@ -75,26 +85,65 @@ func (a *Authenticator) Authenticate(ctx context.Context, raw string) (*Principa
 	if err != nil {
 		return nil, err
 	}
-	tok, err := v.verifier.Verify(ctx, raw)
+	tok, err := v.idTokens.Verify(ctx, raw)
+	if err != nil && v.audience != "" {
+		if at, aerr := v.accessTokens.Verify(ctx, raw); aerr == nil && slices.Contains(at.Audience, v.audience) {
+			tok, err = at, nil
+		}
+	}
 	if err != nil {
 		a.log.InfoContext(ctx, "bearer token refused", slog.String("issuer", iss), slog.Any("error", err))
 		return nil, apperr.Unauthenticatedf("invalid bearer token")
 	}
-	var claims map[string]any
-	if err := tok.Claims(&claims); err != nil {
-		return nil, apperr.Unauthenticatedf("invalid bearer token claims")
+	claims, err := checkToken(tok)
+	if err != nil {
+		return nil, err
 	}
+	return a.signIn(ctx, v.orgID, tok.Issuer, tok.Subject, claims)
+}
+
+// checkToken does the checks go-oidc leaves to its caller and returns the token's claims.
+func checkToken(tok *oidc.IDToken) (map[string]any, error) {
 	if tok.Subject == "" {
 		return nil, apperr.Unauthenticatedf("token has no subject")
 	}
-	u, err := a.provision(ctx, v.orgID, tok.Issuer, tok.Subject, claims)
+	if tok.IssuedAt.IsZero() || tok.IssuedAt.After(time.Now().Add(clockSkew)) {
+		return nil, apperr.Unauthenticatedf("token issued-at time is missing or in the future")
+	}
+	var claims map[string]any
+	if err := tok.Claims(&claims); err != nil {
+		return nil, apperr.Unauthenticatedf("invalid token claims")
+	}
+	return claims, nil
+}
+
+// signIn provisions the token's user and returns them as a principal, checking the organization's
+// sign-on policy: the account is active and its e-mail domain allowed.
+func (a *Authenticator) signIn(ctx context.Context, org uuid.UUID, issuer, subject string, claims map[string]any) (*Principal, error) {
+	u, policy, err := a.provision(ctx, org, issuer, subject, claims)
 	if err != nil {
 		return nil, err
 	}
 	if !u.Active {
 		return nil, apperr.Unauthenticatedf("this account is deactivated")
 	}
-	return u.Principal(), nil
+	if !policy.allows(u.Email) {
+		return nil, apperr.Unauthenticatedf("e-mail domain of %s may not sign in to this organization", u.Email)
+	}
+	p := u.Principal()
+	p.AuthTime = authTime(claims)
+	p.StepUp = policy.stepUp
+	return p, nil
+}
+
+// authTime is when the user last authenticated at the provider: auth_time, else iat.
+func authTime(claims map[string]any) time.Time {
+	for _, k := range []string{"auth_time", "iat"} {
+		if f, ok := claims[k].(float64); ok && f > 0 {
+			return time.Unix(int64(f), 0)
+		}
+	}
+	return time.Time{}
 }
 
 func (a *Authenticator) verifierFor(ctx context.Context, issuer string) (*issuerVerifier, error) {
@@ -105,15 +154,15 @@ func (a *Authenticator) verifierFor(ctx context.Context, issuer string) (*issuer
 		return v, nil
 	}
 	var orgID uuid.UUID
-	var clientID string
-	err := a.pool.QueryRow(ctx, `SELECT org_id, client_id FROM identity_providers WHERE issuer = $1`, issuer).Scan(&orgID, &clientID)
+	var clientID, audience string
+	err := a.pool.QueryRow(ctx, `SELECT org_id, client_id, audience FROM identity_providers WHERE issuer = $1`, issuer).Scan(&orgID, &clientID, &audience)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, apperr.Unauthenticatedf("token issuer is not a registered identity provider")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("look up identity provider: %w", err)
 	}
-	if ok && v.orgID == orgID && v.clientID == clientID {
+	if ok && v.orgID == orgID && v.clientID == clientID && v.audience == audience {
 		a.mu.Lock()
 		v.loadedAt = time.Now()
 		a.mu.Unlock()
@@ -124,12 +173,13 @@ func (a *Authenticator) verifierFor(ctx context.Context, issuer string) (*issuer
 		a.log.WarnContext(ctx, "identity provider discovery failed", slog.String("issuer", issuer), slog.Any("error", err))
 		return nil, apperr.Unauthenticatedf("identity provider unreachable, try again")
 	}
+	// The verifiers' key set fetches with the client stored in this context, for as long as it lives.
+	keyCtx := oidc.ClientContext(context.Background(), a.client)
 	v = &issuerVerifier{
-		orgID:    orgID,
-		clientID: clientID,
-		// The verifier's key set fetches with the client stored in this context, for as long as it lives.
-		verifier: provider.VerifierContext(oidc.ClientContext(context.Background(), a.client), &oidc.Config{ClientID: clientID}),
-		loadedAt: time.Now(),
+		orgID: orgID, clientID: clientID, audience: audience, provider: provider,
+		idTokens:     provider.VerifierContext(keyCtx, &oidc.Config{ClientID: clientID}),
+		accessTokens: provider.VerifierContext(keyCtx, &oidc.Config{SkipClientIDCheck: true}),
+		loadedAt:     time.Now(),
 	}
 	a.mu.Lock()
 	a.verifiers[issuer] = v
@@ -190,30 +240,75 @@ func stringList(v any) []string {
 	return nil
 }
 
+// policy is an organization's sign-on policy.
+type policy struct {
+	emailDomains []string
+	stepUp       time.Duration
+}
+
+func (p policy) allows(email string) bool {
+	if len(p.emailDomains) == 0 {
+		return true
+	}
+	_, domain, _ := strings.Cut(email, "@")
+	return slices.Contains(p.emailDomains, strings.ToLower(domain))
+}
+
+const policyQuery = `SELECT email_domains, step_up_minutes FROM organizations WHERE id = $1`
+
+func scanPolicy(row pgx.Row) (policy, error) {
+	var p policy
+	var minutes *int
+	if err := row.Scan(&p.emailDomains, &minutes); err != nil {
+		return p, fmt.Errorf("sign-on policy: %w", err)
+	}
+	if minutes != nil {
+		p.stepUp = time.Duration(*minutes) * time.Minute
+	}
+	return p, nil
+}
+
 // provision finds or creates the user of (issuer, subject) and refreshes what the token says of
-// them. It writes only when something changed, so a request costs one read.
-func (a *Authenticator) provision(ctx context.Context, org uuid.UUID, issuer, subject string, claims map[string]any) (*User, error) {
+// them, with the organization's policy. It writes only when something changed, so a request
+// costs one round trip. A token without an e-mail (an access token) only finds existing users.
+func (a *Authenticator) provision(ctx context.Context, org uuid.UUID, issuer, subject string, claims map[string]any) (*User, policy, error) {
 	email, _ := claims["email"].(string)
 	email = strings.ToLower(strings.TrimSpace(email))
-	if email == "" || !strings.Contains(email, "@") {
-		return nil, apperr.Unauthenticatedf("token has no email claim")
-	}
 	name, _ := claims["name"].(string)
 	claimRoles, claimGroups := a.mapping.Mapped(claims)
-	bootstrap := slices.Contains(a.mapping.BootstrapAdmins, email)
 
-	u, err := scanUser(a.pool.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE issuer = $1 AND subject = $2`, issuer, subject))
+	b := &pgx.Batch{}
+	b.Queue(policyQuery, org)
+	b.Queue(`SELECT `+userColumns+` FROM users WHERE issuer = $1 AND subject = $2`, issuer, subject)
+	br := a.pool.SendBatch(ctx, b)
+	pol, err := scanPolicy(br.QueryRow())
+	if err != nil {
+		br.Close()
+		return nil, pol, err
+	}
+	u, err := scanUser(br.QueryRow())
+	br.Close()
 	switch {
 	case err == nil:
 		if u.OrgID != org {
-			return nil, apperr.Unauthenticatedf("account belongs to another organization")
+			return nil, pol, apperr.Unauthenticatedf("account belongs to another organization")
 		}
-		if u.Email == email && u.Name == name && slices.Equal(u.ClaimRoles, claimRoles) &&
-			slices.Equal(u.ClaimGroups, claimGroups) && (!bootstrap || slices.Contains(u.AssignedRoles, RoleAdmin)) {
-			return u, nil
+		if email == "" {
+			return u, pol, nil // an access token says nothing new
 		}
 	case !errors.Is(err, pgx.ErrNoRows):
-		return nil, fmt.Errorf("provision user: %w", err)
+		return nil, pol, fmt.Errorf("provision user: %w", err)
+	}
+	if email == "" || !strings.Contains(email, "@") {
+		return nil, pol, apperr.Unauthenticatedf("token has no email claim: sign in once with an ID token")
+	}
+	if !pol.allows(email) {
+		return nil, pol, apperr.Unauthenticatedf("e-mail domain of %s may not sign in to this organization", email)
+	}
+	bootstrap := slices.Contains(a.mapping.BootstrapAdmins, email)
+	if u != nil && u.Email == email && u.Name == name && slices.Equal(u.ClaimRoles, claimRoles) &&
+		slices.Equal(u.ClaimGroups, claimGroups) && (!bootstrap || slices.Contains(u.AssignedRoles, RoleAdmin)) {
+		return u, pol, nil
 	}
 
 	var out *User
@@ -248,12 +343,12 @@ func (a *Authenticator) provision(ctx context.Context, org uuid.UUID, issuer, su
 		})
 	})
 	if errors.Is(err, apperr.ErrConflict) {
-		return nil, apperr.Unauthenticatedf("another account of this organization already uses %s", email)
+		return nil, pol, apperr.Unauthenticatedf("another account of this organization already uses %s", email)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("provision user: %w", err)
+		return nil, pol, fmt.Errorf("provision user: %w", err)
 	}
-	return out, nil
+	return out, pol, nil
 }
 
 func scanUserWith(row pgx.Row, extra ...any) (*User, error) {
@@ -268,23 +363,39 @@ func scanUserWith(row pgx.Row, extra ...any) (*User, error) {
 	return &u, nil
 }
 
+// Provider is an identity provider registration: the organization it signs users into.
+type Provider struct {
+	OrgSlug  string
+	OrgName  string
+	Issuer   string
+	ClientID string
+	Audience string // JWT access tokens with this audience are accepted too; "" for none
+}
+
 // RegisterProvider makes sure organization slug exists and that issuer signs users into it.
 func RegisterProvider(ctx context.Context, db postgres.DB, slug, orgName, issuer, clientID string) (uuid.UUID, error) {
+	return Register(ctx, db, Provider{OrgSlug: slug, OrgName: orgName, Issuer: issuer, ClientID: clientID})
+}
+
+// Register makes sure p's organization exists and that p's issuer signs users into it. An
+// issuer already registered to another organization is refused.
+func Register(ctx context.Context, db postgres.DB, p Provider) (uuid.UUID, error) {
 	var org uuid.UUID
 	err := db.QueryRow(ctx, `INSERT INTO organizations (slug, name) VALUES ($1, $2)
-		ON CONFLICT (slug) DO UPDATE SET slug = EXCLUDED.slug RETURNING id`, slug, orgName).Scan(&org)
+		ON CONFLICT (slug) DO UPDATE SET slug = EXCLUDED.slug RETURNING id`, p.OrgSlug, p.OrgName).Scan(&org)
 	if err != nil {
-		return uuid.Nil, fmt.Errorf("register organization %s: %w", slug, err)
+		return uuid.Nil, fmt.Errorf("register organization %s: %w", p.OrgSlug, err)
 	}
 	var owner uuid.UUID
-	err = db.QueryRow(ctx, `INSERT INTO identity_providers (org_id, issuer, client_id) VALUES ($1, $2, $3)
-		ON CONFLICT (issuer) DO UPDATE SET client_id = EXCLUDED.client_id WHERE identity_providers.org_id = EXCLUDED.org_id
-		RETURNING org_id`, org, issuer, clientID).Scan(&owner)
+	err = db.QueryRow(ctx, `INSERT INTO identity_providers (org_id, issuer, client_id, audience) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (issuer) DO UPDATE SET client_id = EXCLUDED.client_id, audience = EXCLUDED.audience
+		WHERE identity_providers.org_id = EXCLUDED.org_id
+		RETURNING org_id`, org, p.Issuer, p.ClientID, p.Audience).Scan(&owner)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return uuid.Nil, fmt.Errorf("issuer %s already signs users into another organization", issuer)
+		return uuid.Nil, fmt.Errorf("issuer %s already signs users into another organization", p.Issuer)
 	}
 	if err != nil {
-		return uuid.Nil, fmt.Errorf("register identity provider %s: %w", issuer, err)
+		return uuid.Nil, fmt.Errorf("register identity provider %s: %w", p.Issuer, err)
 	}
 	return org, nil
 }

@@ -5,6 +5,7 @@ package auth
 import (
 	"context"
 	"slices"
+	"time"
 
 	"clearpost/internal/apperr"
 
@@ -35,6 +36,19 @@ type Principal struct {
 	Name   string
 	Roles  []Role
 	Groups []string
+	// AuthTime is when the user last authenticated at the identity provider (zero: unknown).
+	AuthTime time.Time
+	// StepUp, when not zero, is how recent AuthTime must be for approvals and rejections.
+	StepUp time.Duration
+}
+
+// RequireRecentSignIn refuses when the organization requires step-up and the caller signed in
+// longer ago than it allows.
+func (p *Principal) RequireRecentSignIn(now time.Time) error {
+	if p.StepUp == 0 || (!p.AuthTime.IsZero() && now.Sub(p.AuthTime) <= p.StepUp) {
+		return nil
+	}
+	return apperr.Forbiddenf("step-up required: this decision needs a sign-in within the last %s; sign in again", p.StepUp)
 }
 
 // Has reports whether p holds any of roles.

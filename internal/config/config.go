@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,10 +29,18 @@ type Config struct {
 	ShutdownTimeout time.Duration // CLEARPOST_SHUTDOWN_TIMEOUT
 
 	// The identity provider of the organization named by OrgSlug. serve registers it at start.
-	OIDCIssuer   string // CLEARPOST_OIDC_ISSUER
-	OIDCClientID string // CLEARPOST_OIDC_CLIENT_ID
-	OrgSlug      string // CLEARPOST_ORG_SLUG
-	OrgName      string // CLEARPOST_ORG_NAME
+	OIDCIssuer       string   // CLEARPOST_OIDC_ISSUER
+	OIDCClientID     string   // CLEARPOST_OIDC_CLIENT_ID
+	OIDCClientSecret string   // CLEARPOST_OIDC_CLIENT_SECRET(_FILE); empty: a public client (PKCE)
+	OIDCAudience     string   // CLEARPOST_OIDC_AUDIENCE: accept JWT access tokens for this audience
+	OIDCScopes       []string // CLEARPOST_OIDC_SCOPES
+
+	SessionIdleTimeout time.Duration // CLEARPOST_SESSION_IDLE_TIMEOUT
+	SessionLifetime    time.Duration // CLEARPOST_SESSION_LIFETIME
+	// CORSOrigins may call the API from a browser with credentials. Empty: none.
+	CORSOrigins []string // CLEARPOST_CORS_ORIGINS
+	OrgSlug     string   // CLEARPOST_ORG_SLUG
+	OrgName     string   // CLEARPOST_ORG_NAME
 	// GroupsClaim is the token claim holding the user's IdP groups; GroupMap maps an IdP group to
 	// Clearpost roles and reviewer groups ("social-admins=role:ADMIN,okta-legal=group:legal").
 	GroupsClaim string            // CLEARPOST_OIDC_GROUPS_CLAIM
@@ -54,20 +63,23 @@ type Config struct {
 // Defaults returns the configuration used when the environment says nothing.
 func Defaults() Config {
 	return Config{
-		DatabaseURL:     "postgres://postgres@127.0.0.1:5432/clearpost?sslmode=disable",
-		DatabaseMaxConn: 20,
-		RedisURL:        "redis://127.0.0.1:6379/0",
-		HTTPAddr:        "127.0.0.1:8080",
-		LogLevel:        "info",
-		LogFormat:       "text",
-		ShutdownTimeout: 15 * time.Second,
-		OrgSlug:         "default",
-		OrgName:         "Default organization",
-		GroupsClaim:     "groups",
-		AuditSealEvery:  500 * time.Millisecond,
-		MaxBodyBytes:    1 << 20,
-		QueryComplexity: 2000,
-		QueryDepth:      12,
+		DatabaseURL:        "postgres://postgres@127.0.0.1:5432/clearpost?sslmode=disable",
+		DatabaseMaxConn:    20,
+		RedisURL:           "redis://127.0.0.1:6379/0",
+		HTTPAddr:           "127.0.0.1:8080",
+		LogLevel:           "info",
+		LogFormat:          "text",
+		ShutdownTimeout:    15 * time.Second,
+		OrgSlug:            "default",
+		OrgName:            "Default organization",
+		GroupsClaim:        "groups",
+		OIDCScopes:         []string{"openid", "profile", "email"},
+		SessionIdleTimeout: 2 * time.Hour,
+		SessionLifetime:    12 * time.Hour,
+		AuditSealEvery:     500 * time.Millisecond,
+		MaxBodyBytes:       1 << 20,
+		QueryComplexity:    2000,
+		QueryDepth:         12,
 	}
 }
 
@@ -123,6 +135,31 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	duration("CLEARPOST_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
 	str("CLEARPOST_OIDC_ISSUER", &c.OIDCIssuer)
 	str("CLEARPOST_OIDC_CLIENT_ID", &c.OIDCClientID)
+	if v, err := secret(getenv, "CLEARPOST_OIDC_CLIENT_SECRET"); err != nil {
+		errs = append(errs, err)
+	} else {
+		c.OIDCClientSecret = v
+	}
+	str("CLEARPOST_OIDC_AUDIENCE", &c.OIDCAudience)
+	if v := getenv("CLEARPOST_OIDC_SCOPES"); v != "" {
+		c.OIDCScopes = strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' })
+		if !slices.Contains(c.OIDCScopes, "openid") {
+			errs = append(errs, errors.New("CLEARPOST_OIDC_SCOPES: must include openid"))
+		}
+	}
+	duration("CLEARPOST_SESSION_IDLE_TIMEOUT", &c.SessionIdleTimeout)
+	duration("CLEARPOST_SESSION_LIFETIME", &c.SessionLifetime)
+	if v := getenv("CLEARPOST_CORS_ORIGINS"); v != "" {
+		for _, o := range strings.Split(v, ",") {
+			o = strings.TrimSpace(o)
+			u, err := url.Parse(o)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+				errs = append(errs, fmt.Errorf("CLEARPOST_CORS_ORIGINS: %q is not an origin such as https://app.example.com", o))
+				continue
+			}
+			c.CORSOrigins = append(c.CORSOrigins, strings.TrimSuffix(o, "/"))
+		}
+	}
 	str("CLEARPOST_ORG_SLUG", &c.OrgSlug)
 	str("CLEARPOST_ORG_NAME", &c.OrgName)
 	str("CLEARPOST_OIDC_GROUPS_CLAIM", &c.GroupsClaim)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"clearpost/internal/apperr"
@@ -391,6 +392,11 @@ func (s *Service) Decide(ctx context.Context, in DecisionInput) (*Decision, *Pos
 		return nil, nil, apperr.Invalidf("comment", "must be at most 5000 characters of text")
 	case in.VersionID == uuid.Nil:
 		return nil, nil, apperr.Invalidf("versionId", "is required: name the version you reviewed")
+	}
+	if in.Kind != RequestChanges {
+		if err := p.RequireRecentSignIn(time.Now()); err != nil {
+			return nil, nil, err
+		}
 	}
 	var d *Decision
 	var post *Post

@@ -63,10 +63,14 @@ func (p *Provider) serveToken(w http.ResponseWriter, r *http.Request) {
 	if c.req.nonce != "" {
 		claims["nonce"] = c.req.nonce
 	}
-	idToken, err := p.sign(&mint{now: now, claims: claims}, nil)
+	bad := p.misbehavior()
+	idToken, err := p.sign(&mint{now: now, claims: claims}, bad.IDTokenOptions)
 	if err != nil {
 		p.serverError(w, r, err)
 		return
+	}
+	if bad.IDToken != nil {
+		idToken = bad.IDToken(idToken)
 	}
 	p.writeJSON(w, http.StatusOK, tokenResponse{
 		AccessToken: accessToken,

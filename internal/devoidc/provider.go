@@ -57,6 +57,7 @@ type Provider struct {
 	usersByEmail map[string]int // by lower-cased e-mail
 	keys         keySet
 	grants       grantStore
+	misbehaving  misbehavior // tests of relying parties only
 }
 
 // Option configures a Provider.

@@ -24,7 +24,11 @@ func (p *Provider) serveUserinfo(w http.ResponseWriter, r *http.Request) {
 		p.writeError(w, http.StatusUnauthorized, "invalid_token", "the access token's user no longer exists")
 		return
 	}
-	p.writeJSON(w, http.StatusOK, userClaims(u))
+	claims := userClaims(u)
+	if sub := p.misbehavior().UserinfoSubject; sub != "" {
+		claims["sub"] = sub
+	}
+	p.writeJSON(w, http.StatusOK, claims)
 }
 
 // bearerToken returns the token of an "Authorization: Bearer" header (RFC 6750 section 2.1).

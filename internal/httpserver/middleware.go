@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"log/slog"
 	"net"
 	"net/http"
@@ -142,7 +141,7 @@ func Bearer(h http.Handler, a Authenticator, log *slog.Logger) http.Handler {
 		if err != nil {
 			if apperr.CodeOf(err) != apperr.Unauthenticated {
 				Logger(r.Context(), log).Error("authenticate", slog.Any("error", err))
-				writeJSONError(w, http.StatusServiceUnavailable, string(apperr.Internal), "authentication is unavailable, try again")
+				auth.WriteJSONError(w, http.StatusServiceUnavailable, string(apperr.Internal), "authentication is unavailable, try again")
 				return
 			}
 			unauthorized(w, err.Error())
@@ -154,13 +153,5 @@ func Bearer(h http.Handler, a Authenticator, log *slog.Logger) http.Handler {
 
 func unauthorized(w http.ResponseWriter, msg string) {
 	w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
-	writeJSONError(w, http.StatusUnauthorized, string(apperr.Unauthenticated), msg)
-}
-
-// writeJSONError answers in the shape of a GraphQL error response, so clients handle one shape.
-func writeJSONError(w http.ResponseWriter, status int, code, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	b, _ := json.Marshal(map[string]any{"errors": []any{map[string]any{"message": msg, "extensions": map[string]any{"code": code}}}})
-	_, _ = w.Write(b)
+	auth.WriteJSONError(w, http.StatusUnauthorized, string(apperr.Unauthenticated), msg)
 }

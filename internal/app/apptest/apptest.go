@@ -8,11 +8,15 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -113,7 +117,8 @@ func (e *Env) Org(t testing.TB, slug string) *Org {
 	for _, p := range seed.People {
 		users = append(users, devoidc.User{Subject: p.Subject(), Email: p.Email, Name: p.Name, Groups: p.IdPGroups})
 	}
-	provider, err := devoidc.New(issuer, ClientID, users)
+	provider, err := devoidc.New(issuer, ClientID, users,
+		devoidc.WithRedirectURIs(e.URL+"/auth/callback"), devoidc.WithPostLogoutRedirectURIs(e.URL+"/"))
 	if err != nil {
 		t.Fatalf("identity provider: %v", err)
 	}
@@ -215,4 +220,96 @@ func (e *Env) As(t testing.TB, o *Org, email string) context.Context {
 		t.Fatalf("user %s: %v", email, err)
 	}
 	return auth.WithPrincipal(context.Background(), u.Principal())
+}
+
+// Browser is a person's browser: it keeps cookies and follows redirects.
+type Browser struct {
+	*http.Client
+	env *Env
+}
+
+// NewBrowser returns a browser with no cookies.
+func (e *Env) NewBrowser(t testing.TB) *Browser {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Browser{Client: &http.Client{Jar: jar, Timeout: 10 * time.Second}, env: e}
+}
+
+var (
+	formAction = regexp.MustCompile(`<form method="post" action="([^"]+)">`)
+	formHidden = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
+)
+
+// StartSignIn opens /auth/login for org and returns the identity provider's sign-in page: the
+// form's action and hidden fields.
+func (b *Browser) StartSignIn(t testing.TB, o *Org) (string, url.Values) {
+	t.Helper()
+	resp, err := b.Get(b.env.URL + "/auth/login?org=" + o.Slug + "&return_to=/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	page, _ := io.ReadAll(resp.Body)
+	m := formAction.FindSubmatch(page)
+	if resp.StatusCode != http.StatusOK || m == nil {
+		t.Fatalf("sign-in page: %d %s", resp.StatusCode, page)
+	}
+	form := url.Values{}
+	for _, h := range formHidden.FindAllSubmatch(page, -1) {
+		form.Set(html.UnescapeString(string(h[1])), html.UnescapeString(string(h[2])))
+	}
+	return html.UnescapeString(string(m[1])), form
+}
+
+// ChooseUser submits the provider's sign-in form as subject and returns the final response
+// (after the callback's redirects) with its body.
+func (b *Browser) ChooseUser(t testing.TB, action string, form url.Values, subject string) (*http.Response, string) {
+	t.Helper()
+	form.Set("subject", subject)
+	resp, err := b.PostForm(action, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
+}
+
+// SignIn signs the browser in as a demo user of org through the real code flow.
+func (b *Browser) SignIn(t testing.TB, o *Org, email string) {
+	t.Helper()
+	u, ok := o.Provider.UserByEmail(email)
+	if !ok {
+		t.Fatalf("no demo user %s", email)
+	}
+	action, form := b.StartSignIn(t, o)
+	resp, body := b.ChooseUser(t, action, form, u.Subject)
+	if resp.StatusCode != http.StatusOK || resp.Request.URL.Path != "/healthz" {
+		t.Fatalf("sign-in as %s ended at %s with %d: %s", email, resp.Request.URL, resp.StatusCode, body)
+	}
+}
+
+// Do posts a GraphQL operation with the browser's cookies and extra headers.
+func (b *Browser) Do(t testing.TB, query string, header http.Header) *Result {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query})
+	req, _ := http.NewRequest(http.MethodPost, b.env.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := b.Client.Do(req)
+	if err != nil {
+		t.Fatalf("graphql request: %v", err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	res := &Result{Status: resp.StatusCode}
+	if err := json.Unmarshal(raw, res); err != nil {
+		t.Fatalf("graphql response (%d): %v: %s", resp.StatusCode, err, raw)
+	}
+	return res
 }

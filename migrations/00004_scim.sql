@@ -14,11 +14,11 @@ CREATE TABLE scim_tokens (
 );
 CREATE INDEX scim_tokens_org ON scim_tokens (org_id);
 
--- What the SCIM client said of a user. userName is kept as sent (it is usually, not always, the
--- e-mail address: Entra ID sends the UPN); NULL for users who were never provisioned by SCIM, whose
--- userName is their e-mail. The given and family names are SCIM's parts of users.name. externalId is the client's own id of the user. scim_deleted_at marks a
--- user the client DELETEd: the row stays (posts and decisions refer to it), deactivated, and SCIM
--- answers 404 for it from then on.
+-- What the SCIM client said of a user. userName is kept as sent (usually, not always, the e-mail
+-- address: Entra ID sends the UPN); NULL for users the client never provisioned, whose userName is
+-- their e-mail. The given and family names are SCIM's parts of users.name. externalId is the
+-- client's own id of the user. scim_deleted_at marks a user the client DELETEd: the row stays
+-- (posts and decisions refer to it), deactivated, and SCIM answers 404 for it from then on.
 ALTER TABLE users
     ADD COLUMN scim_user_name   text,
     ADD COLUMN scim_external_id text,

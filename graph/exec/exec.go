@@ -180,6 +180,7 @@ type ComplexityRoot struct {
 		RejectPost            func(childComplexity int, input model.DecisionInput) int
 		RequestChanges        func(childComplexity int, input model.DecisionInput) int
 		SetClassifierSettings func(childComplexity int, input approval.ClassifierSettings) int
+		SetSignOnPolicy       func(childComplexity int, input auth.SignOnPolicy) int
 		SetUserRoles          func(childComplexity int, userID uuid.UUID, roles []auth.Role, groups []string) int
 		SubmitPost            func(childComplexity int, id uuid.UUID) int
 		UpdatePost            func(childComplexity int, id uuid.UUID, content content.Content, expectedVersion *int) int
@@ -258,6 +259,7 @@ type ComplexityRoot struct {
 		PreviewRouting     func(childComplexity int, content content.Content) int
 		ReviewQueue        func(childComplexity int, first *int, after *string) int
 		RoutingRules       func(childComplexity int, first *int, after *string) int
+		SignOnPolicy       func(childComplexity int) int
 		Users              func(childComplexity int, first *int, after *string, filter *model.UserFilter) int
 		VerifyAuditLog     func(childComplexity int) int
 		Workflows          func(childComplexity int, first *int, after *string) int
@@ -355,6 +357,11 @@ type ComplexityRoot struct {
 		SLASeconds func(childComplexity int) int
 		StageName  func(childComplexity int) int
 		WorkflowID func(childComplexity int) int
+	}
+
+	SignOnPolicy struct {
+		EmailDomains  func(childComplexity int) int
+		StepUpMinutes func(childComplexity int) int
 	}
 
 	User struct {
@@ -456,6 +463,7 @@ type MutationResolver interface {
 	RequestChanges(ctx context.Context, input model.DecisionInput) (*model.DecisionPayload, error)
 	RejectPost(ctx context.Context, input model.DecisionInput) (*model.DecisionPayload, error)
 	AddComment(ctx context.Context, postID uuid.UUID, body string) (*content.Comment, error)
+	SetSignOnPolicy(ctx context.Context, input auth.SignOnPolicy) (*auth.SignOnPolicy, error)
 }
 type PlanStageResolver interface {
 	SLASeconds(ctx context.Context, obj *approval.PlanStage) (int, error)
@@ -485,6 +493,7 @@ type QueryResolver interface {
 	ClassifierSettings(ctx context.Context) (*approval.ClassifierSettings, error)
 	AuditLog(ctx context.Context, first *int, after *string, filter *model.AuditFilter) (*model.AuditEventConnection, error)
 	VerifyAuditLog(ctx context.Context) (*model.AuditVerification, error)
+	SignOnPolicy(ctx context.Context) (*auth.SignOnPolicy, error)
 }
 type ReviewResolver interface {
 	Stages(ctx context.Context, obj *content.Review) ([]*model.ReviewStage, error)
@@ -1051,6 +1060,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetClassifierSettings(childComplexity, args["input"].(approval.ClassifierSettings)), true
+	case "Mutation.setSignOnPolicy":
+		if e.ComplexityRoot.Mutation.SetSignOnPolicy == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setSignOnPolicy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetSignOnPolicy(childComplexity, args["input"].(auth.SignOnPolicy)), true
 	case "Mutation.setUserRoles":
 		if e.ComplexityRoot.Mutation.SetUserRoles == nil {
 			break
@@ -1454,6 +1474,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.RoutingRules(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.signOnPolicy":
+		if e.ComplexityRoot.Query.SignOnPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.SignOnPolicy(childComplexity), true
 	case "Query.users":
 		if e.ComplexityRoot.Query.Users == nil {
 			break
@@ -1843,6 +1869,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RuleAction.WorkflowID(childComplexity), true
 
+	case "SignOnPolicy.emailDomains":
+		if e.ComplexityRoot.SignOnPolicy.EmailDomains == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignOnPolicy.EmailDomains(childComplexity), true
+	case "SignOnPolicy.stepUpMinutes":
+		if e.ComplexityRoot.SignOnPolicy.StepUpMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignOnPolicy.StepUpMinutes(childComplexity), true
+
 	case "User.active":
 		if e.ComplexityRoot.User.Active == nil {
 			break
@@ -2093,6 +2132,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("QuorumInput", ec.unmarshalInputQuorumInput),
 			graphql.NewInputUnmarshaler("RoutingRuleInput", ec.unmarshalInputRoutingRuleInput),
 			graphql.NewInputUnmarshaler("RuleActionInput", ec.unmarshalInputRuleActionInput),
+			graphql.NewInputUnmarshaler("SignOnPolicyInput", ec.unmarshalInputSignOnPolicyInput),
 			graphql.NewInputUnmarshaler("UserFilter", ec.unmarshalInputUserFilter),
 			graphql.NewInputUnmarshaler("WorkflowInput", ec.unmarshalInputWorkflowInput),
 			graphql.NewInputUnmarshaler("WorkflowStageInput", ec.unmarshalInputWorkflowStageInput),
@@ -2749,6 +2789,29 @@ type UserConnection {
   edges: [UserEdge!]!
   pageInfo: PageInfo!
 }
+
+"An organization's rules for signing in."
+type SignOnPolicy {
+  "E-mail domains that may sign in; empty: any."
+  emailDomains: [String!]!
+  "Approvals and rejections need a sign-in no older than this many minutes; null: no step-up."
+  stepUpMinutes: Int
+}
+
+input SignOnPolicyInput {
+  emailDomains: [String!]!
+  stepUpMinutes: Int
+}
+
+extend type Query {
+  "The organization's sign-on policy (admins)."
+  signOnPolicy: SignOnPolicy!
+}
+
+extend type Mutation {
+  "Replace the organization's sign-on policy (admins)."
+  setSignOnPolicy(input: SignOnPolicyInput!): SignOnPolicy!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3303,6 +3366,16 @@ func (ec *executionContext) childFields_RuleAction(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type RuleAction", field.Name)
 }
 
+func (ec *executionContext) childFields_SignOnPolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "emailDomains":
+		return ec.fieldContext_SignOnPolicy_emailDomains(ctx, field)
+	case "stepUpMinutes":
+		return ec.fieldContext_SignOnPolicy_stepUpMinutes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignOnPolicy", field.Name)
+}
+
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3667,6 +3740,20 @@ func (ec *executionContext) field_Mutation_setClassifierSettings_args(ctx contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (approval.ClassifierSettings, error) {
 			return ec.unmarshalNClassifierSettingsInput2clearpostᚋinternalᚋapprovalᚐClassifierSettings(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setSignOnPolicy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (auth.SignOnPolicy, error) {
+			return ec.unmarshalNSignOnPolicyInput2clearpostᚋinternalᚋauthᚐSignOnPolicy(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6517,6 +6604,50 @@ func (ec *executionContext) fieldContext_Mutation_addComment(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setSignOnPolicy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setSignOnPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetSignOnPolicy(ctx, fc.Args["input"].(auth.SignOnPolicy))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.SignOnPolicy) graphql.Marshaler {
+			return ec.marshalNSignOnPolicy2ᚖclearpostᚋinternalᚋauthᚐSignOnPolicy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setSignOnPolicy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SignOnPolicy(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setSignOnPolicy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8048,6 +8179,38 @@ func (ec *executionContext) fieldContext_Query_verifyAuditLog(_ context.Context,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_AuditVerification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_signOnPolicy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_signOnPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().SignOnPolicy(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.SignOnPolicy) graphql.Marshaler {
+			return ec.marshalNSignOnPolicy2ᚖclearpostᚋinternalᚋauthᚐSignOnPolicy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_signOnPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SignOnPolicy(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9614,6 +9777,52 @@ func (ec *executionContext) _RuleAction_workflowId(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_RuleAction_workflowId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RuleAction", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SignOnPolicy_emailDomains(ctx context.Context, field graphql.CollectedField, obj *auth.SignOnPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignOnPolicy_emailDomains(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EmailDomains, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignOnPolicy_emailDomains(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignOnPolicy", field, false, false, "String")
+}
+
+func (ec *executionContext) _SignOnPolicy_stepUpMinutes(ctx context.Context, field graphql.CollectedField, obj *auth.SignOnPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignOnPolicy_stepUpMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StepUpMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SignOnPolicy_stepUpMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignOnPolicy", field, false, false, "Int")
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *auth.User) (ret graphql.Marshaler) {
@@ -12350,6 +12559,55 @@ func UnmarshalRuleActionInput(ctx context.Context, raw any) (model.RuleActionInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSignOnPolicyInput(ctx context.Context, obj any) (auth.SignOnPolicy, error) {
+	var it auth.SignOnPolicy
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"emailDomains", "stepUpMinutes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "emailDomains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailDomains"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmailDomains = data
+		case "stepUpMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stepUpMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StepUpMinutes = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSignOnPolicyInput unmarshals raw into the SignOnPolicyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSignOnPolicyInput(ctx context.Context, raw any) (auth.SignOnPolicy, error) {
+	var out auth.SignOnPolicy
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SignOnPolicyInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUserFilter(ctx context.Context, obj any) (model.UserFilter, error) {
 	var it model.UserFilter
 	if obj == nil {
@@ -13469,6 +13727,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setSignOnPolicy":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setSignOnPolicy(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13976,6 +14241,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_verifyAuditLog(ctx, field)
+				})
+		case "signOnPolicy":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_signOnPolicy(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -14619,6 +14890,44 @@ func (ec *executionContext) _RuleAction(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = ec._RuleAction_workflowId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var signOnPolicyImplementors = []string{"SignOnPolicy"}
+
+func (ec *executionContext) _SignOnPolicy(ctx context.Context, sel ast.SelectionSet, obj *auth.SignOnPolicy) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, signOnPolicyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SignOnPolicy")
+		case "emailDomains":
+			out.Values[i] = ec._SignOnPolicy_emailDomains(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stepUpMinutes":
+			out.Values[i] = ec._SignOnPolicy_stepUpMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -16249,6 +16558,19 @@ var (
 		approval.ActionUseWorkflow: "USE_WORKFLOW",
 	}
 )
+
+func (ec *executionContext) marshalNSignOnPolicy2ᚖclearpostᚋinternalᚋauthᚐSignOnPolicy(ctx context.Context, sel ast.SelectionSet, v *auth.SignOnPolicy) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SignOnPolicy!")
+		return graphql.Null
+	}
+	return ec._SignOnPolicy(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSignOnPolicyInput2clearpostᚋinternalᚋauthᚐSignOnPolicy(ctx context.Context, v any) (auth.SignOnPolicy, error) {
+	res, err := ec.unmarshalInputSignOnPolicyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)

@@ -334,3 +334,38 @@ func flipSignature(valid string) string {
 	}
 	return string(b)
 }
+
+func TestEmailDomainAllowList(t *testing.T) {
+	t.Parallel()
+	p := setup(t)
+	set := `mutation($d: [String!]!) { setSignOnPolicy(input: {emailDomains: $d, stepUpMinutes: 30}) { emailDomains stepUpMinutes } }`
+	r := p.Do(t, p.tok["admin"], set, map[string]any{"d": []string{"not a domain"}})
+	if r.Code() != "BAD_USER_INPUT" || r.Errors[0].Extensions.Field != "emailDomains[0]" {
+		t.Fatalf("bad domain: %q %v", r.Code(), r.Errors)
+	}
+	r = p.Do(t, p.tok["admin"], set, map[string]any{"d": []string{"partner.example"}})
+	if r.Code() != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "lock yourself out") {
+		t.Fatalf("self-excluding policy: %q %v", r.Code(), r.Errors)
+	}
+	if r := p.Do(t, p.tok["marketer"], set, map[string]any{"d": []string{}}); r.Code() != "FORBIDDEN" {
+		t.Fatalf("marketer sets the policy: %q", r.Code())
+	}
+	p.Must(t, p.tok["admin"], set, map[string]any{"d": []string{"Example.com"}}, nil)
+
+	// A person of another domain, vouched for by the organization's own provider, is refused.
+	outsider, err := p.org.Provider.MintWith(map[string]any{
+		"iss": p.org.Provider.Issuer(), "aud": apptest.ClientID, "sub": "contractor-1", "email": "pat@contractor.example",
+		"iat": time.Now().Unix(), "exp": time.Now().Add(5 * time.Minute).Unix(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := userCount(t, p.Env)
+	if r := p.Do(t, outsider, meQuery, nil); r.Status != http.StatusUnauthorized || !strings.Contains(r.Errors[0].Message, "domain") {
+		t.Fatalf("outsider: %d %v", r.Status, r.Errors)
+	}
+	if userCount(t, p.Env) != before {
+		t.Fatal("a refused outsider was provisioned")
+	}
+	p.Must(t, p.tok["brand"], meQuery, nil, nil)
+}

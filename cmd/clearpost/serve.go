@@ -20,10 +20,15 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, httpAPI, wo
 	if err != nil {
 		return err
 	}
-	if _, err := auth.Register(ctx, a.Pool, auth.Provider{OrgSlug: cfg.OrgSlug, OrgName: cfg.OrgName,
-		Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, Audience: cfg.OIDCAudience}); err != nil {
-		a.Pool.Close()
-		return err
+	providers := []auth.Provider{{OrgSlug: cfg.OrgSlug, OrgName: cfg.OrgName, Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, Audience: cfg.OIDCAudience}}
+	for _, p := range cfg.Providers {
+		providers = append(providers, auth.Provider{OrgSlug: p.OrgSlug, OrgName: p.OrgName, Issuer: p.Issuer, ClientID: p.ClientID, Audience: p.Audience})
+	}
+	for _, p := range providers {
+		if _, err := auth.Register(ctx, a.Pool, p); err != nil {
+			a.Pool.Close()
+			return err
+		}
 	}
 	return runApp(ctx, a, cfg)
 }

@@ -124,6 +124,11 @@ func (a *App) Handler() (http.Handler, error) {
 	if a.Config.OIDCIssuer != "" && a.Config.OIDCClientSecret != "" {
 		secrets[a.Config.OIDCIssuer] = a.Config.OIDCClientSecret
 	}
+	for _, p := range a.Config.Providers {
+		if p.ClientSecret != "" {
+			secrets[p.Issuer] = p.ClientSecret
+		}
+	}
 	signOn, err := auth.NewSignOn(authn, sessions, auth.SignOnOptions{
 		PublicURL: a.PublicURL(), Secrets: secrets, Scopes: a.Config.OIDCScopes, TrustedOrigins: a.Config.CORSOrigins,
 	}, a.Log)

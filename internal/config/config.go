@@ -3,8 +3,10 @@
 package config
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -34,6 +36,10 @@ type Config struct {
 	OIDCClientSecret string   // CLEARPOST_OIDC_CLIENT_SECRET(_FILE); empty: a public client (PKCE)
 	OIDCAudience     string   // CLEARPOST_OIDC_AUDIENCE: accept JWT access tokens for this audience
 	OIDCScopes       []string // CLEARPOST_OIDC_SCOPES
+
+	// Providers are further identity providers, each signing users into its own organization,
+	// read from the JSON file CLEARPOST_OIDC_PROVIDERS_FILE.
+	Providers []Provider
 
 	SessionIdleTimeout time.Duration // CLEARPOST_SESSION_IDLE_TIMEOUT
 	SessionLifetime    time.Duration // CLEARPOST_SESSION_LIFETIME
@@ -146,6 +152,13 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		if !slices.Contains(c.OIDCScopes, "openid") {
 			errs = append(errs, errors.New("CLEARPOST_OIDC_SCOPES: must include openid"))
 		}
+	}
+	if path := getenv("CLEARPOST_OIDC_PROVIDERS_FILE"); path != "" {
+		ps, err := readProviders(path)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("CLEARPOST_OIDC_PROVIDERS_FILE: %w", err))
+		}
+		c.Providers = ps
 	}
 	duration("CLEARPOST_SESSION_IDLE_TIMEOUT", &c.SessionIdleTimeout)
 	duration("CLEARPOST_SESSION_LIFETIME", &c.SessionLifetime)
@@ -290,4 +303,53 @@ func ParseGroupMap(s string) (map[string]string, error) {
 		m[from] = to
 	}
 	return m, nil
+}
+
+// Provider is an identity provider and the organization it signs users into.
+type Provider struct {
+	OrgSlug          string `json:"org_slug"`
+	OrgName          string `json:"org_name"`
+	Issuer           string `json:"issuer"`
+	ClientID         string `json:"client_id"`
+	ClientSecret     string `json:"client_secret,omitempty"`
+	ClientSecretFile string `json:"client_secret_file,omitempty"`
+	Audience         string `json:"audience,omitempty"`
+}
+
+// readProviders reads a JSON list of providers, resolving secret files, and checks each.
+func readProviders(path string) ([]Provider, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var ps []Provider
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&ps); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var errs []error
+	for i, p := range ps {
+		where := fmt.Sprintf("%s: providers[%d]", path, i)
+		if u, err := url.Parse(p.Issuer); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("%s.issuer: want the issuer's https:// URL", where))
+		}
+		if p.ClientID == "" {
+			errs = append(errs, fmt.Errorf("%s.client_id: required", where))
+		}
+		if p.OrgSlug == "" || len(p.OrgSlug) > 63 || strings.Trim(p.OrgSlug, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+			errs = append(errs, fmt.Errorf("%s.org_slug: %q must be lower-case letters, digits and dashes", where, p.OrgSlug))
+		}
+		if p.OrgName == "" {
+			ps[i].OrgName = p.OrgSlug
+		}
+		if p.ClientSecretFile != "" {
+			s, err := os.ReadFile(p.ClientSecretFile)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s.client_secret_file: %w", where, err))
+			}
+			ps[i].ClientSecret = strings.TrimSpace(string(s))
+		}
+	}
+	return ps, errors.Join(errs...)
 }

@@ -66,3 +66,35 @@ func TestGroupMap(t *testing.T) {
 		t.Fatalf("map = %v, %v", m, err)
 	}
 }
+
+func TestProvidersFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(dir+"/secret", []byte("s3cret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	good := `[{"org_slug": "acme", "issuer": "https://acme.okta.example", "client_id": "c1", "client_secret_file": "` + dir + `/secret", "audience": "api://clearpost"},
+		{"org_slug": "globex", "org_name": "Globex", "issuer": "https://login.globex.example/v2.0", "client_id": "c2"}]`
+	if err := os.WriteFile(dir+"/idps.json", []byte(good), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := FromEnv(env(map[string]string{"CLEARPOST_OIDC_PROVIDERS_FILE": dir + "/idps.json"}))
+	if err != nil || len(c.Providers) != 2 || c.Providers[0].ClientSecret != "s3cret" || c.Providers[0].OrgName != "acme" {
+		t.Fatalf("providers = %+v, %v", c.Providers, err)
+	}
+	bad := `[{"org_slug": "Not OK", "issuer": "ftp://x", "client_id": "", "tenant": 1}]`
+	if err := os.WriteFile(dir+"/bad.json", []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = FromEnv(env(map[string]string{"CLEARPOST_OIDC_PROVIDERS_FILE": dir + "/bad.json"}))
+	if err == nil || !strings.Contains(err.Error(), "tenant") {
+		t.Fatalf("unknown field: %v", err)
+	}
+	bad = `[{"org_slug": "Not OK", "issuer": "ftp://x", "client_id": ""}]`
+	_ = os.WriteFile(dir+"/bad.json", []byte(bad), 0o600)
+	_, err = FromEnv(env(map[string]string{"CLEARPOST_OIDC_PROVIDERS_FILE": dir + "/bad.json"}))
+	for _, want := range []string{"providers[0].issuer", "providers[0].client_id", "providers[0].org_slug"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s missing from %v", want, err)
+		}
+	}
+}

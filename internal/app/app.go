@@ -158,6 +158,7 @@ func (a *App) Handler() (http.Handler, error) {
 		mux.Handle("GET /graphql/ide", graph.IDE("/graphql"))
 	}
 	signOn.Routes(mux)
+	mux.Handle("GET /{$}", signOn.Cookie(http.HandlerFunc(home)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)

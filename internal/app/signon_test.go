@@ -369,3 +369,25 @@ func TestEmailDomainAllowList(t *testing.T) {
 	}
 	p.Must(t, p.tok["brand"], meQuery, nil, nil)
 }
+
+func TestHomePageShowsTheSession(t *testing.T) {
+	t.Parallel()
+	env := apptest.Start(t)
+	org := env.Org(t, "example")
+	b := env.NewBrowser(t)
+	resp, err := b.Get(env.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := readAll(t, resp); !strings.Contains(body, `href="/auth/login"`) {
+		t.Fatalf("signed-out home: %s", body)
+	}
+	b.SignIn(t, org, "compliance@example.com")
+	resp, err = b.Get(env.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := readAll(t, resp); !strings.Contains(body, "compliance@example.com") || !strings.Contains(body, "compliance") || !strings.Contains(body, `action="/auth/logout"`) {
+		t.Fatalf("signed-in home: %s", body)
+	}
+}

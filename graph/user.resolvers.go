@@ -8,7 +8,14 @@ package graph
 import (
 	"clearpost/internal/auth"
 	"context"
+
+	"github.com/google/uuid"
 )
+
+// SetUserActive is the resolver for the setUserActive field.
+func (r *mutationResolver) SetUserActive(ctx context.Context, userID uuid.UUID, active bool) (*auth.User, error) {
+	return r.users.SetActive(ctx, userID, active)
+}
 
 // SetSignOnPolicy is the resolver for the setSignOnPolicy field.
 func (r *mutationResolver) SetSignOnPolicy(ctx context.Context, input auth.SignOnPolicy) (*auth.SignOnPolicy, error) {

@@ -181,6 +181,7 @@ type ComplexityRoot struct {
 		RequestChanges        func(childComplexity int, input model.DecisionInput) int
 		SetClassifierSettings func(childComplexity int, input approval.ClassifierSettings) int
 		SetSignOnPolicy       func(childComplexity int, input auth.SignOnPolicy) int
+		SetUserActive         func(childComplexity int, userID uuid.UUID, active bool) int
 		SetUserRoles          func(childComplexity int, userID uuid.UUID, roles []auth.Role, groups []string) int
 		SubmitPost            func(childComplexity int, id uuid.UUID) int
 		UpdatePost            func(childComplexity int, id uuid.UUID, content content.Content, expectedVersion *int) int
@@ -463,6 +464,7 @@ type MutationResolver interface {
 	RequestChanges(ctx context.Context, input model.DecisionInput) (*model.DecisionPayload, error)
 	RejectPost(ctx context.Context, input model.DecisionInput) (*model.DecisionPayload, error)
 	AddComment(ctx context.Context, postID uuid.UUID, body string) (*content.Comment, error)
+	SetUserActive(ctx context.Context, userID uuid.UUID, active bool) (*auth.User, error)
 	SetSignOnPolicy(ctx context.Context, input auth.SignOnPolicy) (*auth.SignOnPolicy, error)
 }
 type PlanStageResolver interface {
@@ -1071,6 +1073,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetSignOnPolicy(childComplexity, args["input"].(auth.SignOnPolicy)), true
+	case "Mutation.setUserActive":
+		if e.ComplexityRoot.Mutation.SetUserActive == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setUserActive_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetUserActive(childComplexity, args["userId"].(uuid.UUID), args["active"].(bool)), true
 	case "Mutation.setUserRoles":
 		if e.ComplexityRoot.Mutation.SetUserRoles == nil {
 			break
@@ -2809,6 +2822,8 @@ extend type Query {
 }
 
 extend type Mutation {
+  "Activate or deactivate a user (admins). Deactivation ends all of the user's sessions at once."
+  setUserActive(userId: ID!, active: Boolean!): User!
   "Replace the organization's sign-on policy (admins)."
   setSignOnPolicy(input: SignOnPolicyInput!): SignOnPolicy!
 }
@@ -3759,6 +3774,28 @@ func (ec *executionContext) field_Mutation_setSignOnPolicy_args(ctx context.Cont
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setUserActive_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "userId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "active",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["active"] = arg1
 	return args, nil
 }
 
@@ -6598,6 +6635,50 @@ func (ec *executionContext) fieldContext_Mutation_addComment(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_addComment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setUserActive(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setUserActive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetUserActive(ctx, fc.Args["userId"].(uuid.UUID), fc.Args["active"].(bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖclearpostᚋinternalᚋauthᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setUserActive(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setUserActive_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13723,6 +13804,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "addComment":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_addComment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setUserActive":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setUserActive(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

@@ -254,3 +254,40 @@ func MembersOf(ctx context.Context, db postgres.DB, org uuid.UUID, groups []stri
 	}
 	return out, rows.Err()
 }
+
+// SetActive activates or deactivates a user (admins). Deactivation ends every session of theirs
+// at once; their bearer tokens are refused from the next request.
+func (s *Users) SetActive(ctx context.Context, id uuid.UUID, active bool) (*User, error) {
+	p, err := Require(ctx, RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	if id == p.UserID && !active {
+		return nil, apperr.Invalidf("active", "you cannot deactivate yourself")
+	}
+	var out *User
+	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+		var err error
+		out, err = scanUser(tx.QueryRow(ctx, `UPDATE users SET active = $3, updated_at = now(),
+				sessions_revoked_at = CASE WHEN $3 THEN sessions_revoked_at ELSE now() END
+			WHERE org_id = $1 AND id = $2 RETURNING `+userColumns, p.OrgID, id, active))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return apperr.NotFoundf("user %s not found", id)
+		}
+		if err != nil {
+			return err
+		}
+		action := "user.activated"
+		if !active {
+			action = "user.deactivated"
+		}
+		return audit.Record(ctx, tx, audit.Event{
+			OrgID: p.OrgID, ActorID: uuid.NullUUID{UUID: p.UserID, Valid: true}, ActorEmail: p.Email,
+			Action: action, SubjectType: "user", SubjectID: id.String(), Details: map[string]any{"email": out.Email},
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("set user %s active=%t: %w", id, active, err)
+	}
+	return out, nil
+}

@@ -10,6 +10,7 @@ import (
 	"clearpost/internal/approval"
 	"clearpost/internal/audit"
 	"clearpost/internal/auth"
+	"clearpost/internal/boards"
 	"clearpost/internal/content"
 	"clearpost/internal/reports"
 
@@ -143,4 +144,36 @@ func verification(r reports.Verification) *model.AuditVerification {
 		v.HeadHash = &h
 	}
 	return v
+}
+
+func boardInput(in model.BoardInput) boards.Input {
+	a := in.Audience
+	return boards.Input{
+		Name: in.Name, Description: deref(in.Description), CoverURL: deref(in.CoverURL), Curators: in.CuratorIds,
+		Audience: boards.Audience{Everyone: a.Everyone, Groups: a.Groups, Departments: a.Departments, Regions: a.Regions},
+	}
+}
+
+func (r *Resolver) feed(ctx context.Context, first *int, after *string, board *uuid.UUID) (*model.FeedConnection, error) {
+	limit, err := pageSize(first, 100)
+	if err != nil {
+		return nil, err
+	}
+	cursor, err := decodeCursor[boards.FeedCursor](after)
+	if err != nil {
+		return nil, err
+	}
+	items, more, err := r.boards.Feed(ctx, board, cursor, limit)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.FeedConnection{Edges: make([]*model.FeedEdge, len(items))}
+	end := ""
+	for i := range items {
+		it := &items[i].Item
+		end = encodeCursor(boards.FeedCursor{Pinned: it.Pinned, Position: it.Position, PostID: it.PostID})
+		conn.Edges[i] = &model.FeedEdge{Cursor: end, Node: it}
+	}
+	conn.PageInfo = pageInfo(more, end)
+	return conn, nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/google/uuid"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -71,6 +72,13 @@ func complexity() exec.ComplexityRoot {
 	c.Query.AuditLog = func(child int, first *int, _ *string, _ *model.AuditFilter) int {
 		return page(child, orDefault(first, 50), 500)
 	}
+	c.Query.Feed = func(child int, first *int, _ *string, _ *uuid.UUID) int {
+		return page(child, orDefault(first, 20), 100)
+	}
+	c.Query.Boards = func(child int, first *int, _ *string, _ *bool) int {
+		return page(child, orDefault(first, 50), 200)
+	}
+	c.Board.Items = func(child int, first *int, _ *string) int { return page(child, orDefault(first, 20), 100) }
 	// Lists without paging: priced at a typical length.
 	const typical = 5
 	c.Post.Versions = func(child int) int { return 1 + child*typical }

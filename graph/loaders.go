@@ -17,6 +17,7 @@ import (
 type loaders struct {
 	user           *dataloadgen.Loader[uuid.UUID, *auth.User]
 	currentVersion *dataloadgen.Loader[uuid.UUID, *content.Version]
+	approvedPost   *dataloadgen.Loader[uuid.UUID, *content.Post]
 	latestReview   *dataloadgen.Loader[uuid.UUID, *content.Review]
 	progress       *dataloadgen.Loader[uuid.UUID, []content.GroupProgress]
 	decisions      *dataloadgen.Loader[uuid.UUID, []*content.Decision]
@@ -38,6 +39,7 @@ func newLoaders(r *Resolver) *loaders {
 			return r.users.ByIDs(ctx, p.OrgID, ids)
 		}, wait),
 		currentVersion: dataloadgen.NewMappedLoader(r.content.CurrentVersions, wait),
+		approvedPost:   dataloadgen.NewMappedLoader(r.content.PostsByIDs, wait),
 		latestReview:   dataloadgen.NewMappedLoader(r.content.LatestReviews, wait),
 		progress:       dataloadgen.NewMappedLoader(r.content.ReviewProgress, wait),
 		decisions:      dataloadgen.NewMappedLoader(r.content.DecisionsOf, wait),

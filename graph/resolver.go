@@ -8,12 +8,14 @@ package graph
 import (
 	"clearpost/internal/approval"
 	"clearpost/internal/auth"
+	"clearpost/internal/boards"
 	"clearpost/internal/content"
 	"clearpost/internal/reports"
 )
 
 // Resolver is the root of the resolvers.
 type Resolver struct {
+	boards   *boards.Service
 	users    *auth.Users
 	content  *content.Service
 	approval *approval.Service
@@ -21,6 +23,6 @@ type Resolver struct {
 }
 
 // NewResolver returns the root resolver over the services.
-func NewResolver(users *auth.Users, c *content.Service, a *approval.Service, audit *reports.Audit) *Resolver {
-	return &Resolver{users: users, content: c, approval: a, audit: audit}
+func NewResolver(users *auth.Users, c *content.Service, a *approval.Service, b *boards.Service, audit *reports.Audit) *Resolver {
+	return &Resolver{users: users, content: c, approval: a, boards: b, audit: audit}
 }

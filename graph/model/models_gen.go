@@ -6,11 +6,19 @@ import (
 	"clearpost/internal/approval"
 	"clearpost/internal/audit"
 	"clearpost/internal/auth"
+	"clearpost/internal/boards"
 	"clearpost/internal/content"
 	"time"
 
 	"github.com/google/uuid"
 )
+
+type AudienceInput struct {
+	Everyone    bool     `json:"everyone"`
+	Groups      []string `json:"groups,omitempty"`
+	Departments []string `json:"departments,omitempty"`
+	Regions     []string `json:"regions,omitempty"`
+}
 
 type AuditEventConnection struct {
 	Edges    []*AuditEventEdge `json:"edges"`
@@ -43,6 +51,24 @@ type AuditVerification struct {
 	CheckpointTrusted bool `json:"checkpointTrusted"`
 }
 
+type BoardConnection struct {
+	Edges    []*BoardEdge `json:"edges"`
+	PageInfo *PageInfo    `json:"pageInfo"`
+}
+
+type BoardEdge struct {
+	Cursor string        `json:"cursor"`
+	Node   *boards.Board `json:"node"`
+}
+
+type BoardInput struct {
+	Name        string         `json:"name"`
+	Description *string        `json:"description,omitempty"`
+	CoverURL    *string        `json:"coverUrl,omitempty"`
+	Audience    *AudienceInput `json:"audience"`
+	CuratorIds  []uuid.UUID    `json:"curatorIds,omitempty"`
+}
+
 type DecisionInput struct {
 	PostID uuid.UUID `json:"postId"`
 	// The version the reviewer read. A decision on any other version is refused (CONFLICT).
@@ -56,6 +82,16 @@ type DecisionInput struct {
 type DecisionPayload struct {
 	Decision *content.Decision `json:"decision"`
 	Post     *content.Post     `json:"post"`
+}
+
+type FeedConnection struct {
+	Edges    []*FeedEdge `json:"edges"`
+	PageInfo *PageInfo   `json:"pageInfo"`
+}
+
+type FeedEdge struct {
+	Cursor string       `json:"cursor"`
+	Node   *boards.Item `json:"node"`
 }
 
 type Mutation struct {
@@ -139,6 +175,18 @@ type RuleActionInput struct {
 	StageName  *string             `json:"stageName,omitempty"`
 	SLASeconds *int                `json:"slaSeconds,omitempty"`
 	WorkflowID *uuid.UUID          `json:"workflowId,omitempty"`
+}
+
+// Suggested share text for one network.
+type SuggestedText struct {
+	Network string `json:"network"`
+	Text    string `json:"text"`
+}
+
+type SuggestedTextInput struct {
+	// linkedin, x, facebook or email
+	Network string `json:"network"`
+	Text    string `json:"text"`
 }
 
 type UserConnection struct {

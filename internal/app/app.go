@@ -19,6 +19,7 @@ import (
 	"clearpost/internal/approval"
 	"clearpost/internal/audit"
 	"clearpost/internal/auth"
+	"clearpost/internal/boards"
 	"clearpost/internal/config"
 	"clearpost/internal/content"
 	"clearpost/internal/httpserver"
@@ -49,6 +50,7 @@ type App struct {
 	Users    *auth.Users
 	Content  *content.Service
 	Approval *approval.Service
+	Boards   *boards.Service
 	Sealer   *audit.Sealer
 
 	opts     Options
@@ -72,6 +74,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Users = auth.NewUsers(pool)
 	a.Content = content.NewService(pool)
 	a.Approval = approval.NewService(pool)
+	a.Boards = boards.NewService(pool)
 	if cfg.AuditSigningKey != nil {
 		a.Sealer = audit.NewSealer(pool, cfg.AuditSigningKey, log)
 	}
@@ -140,7 +143,7 @@ func (a *App) Handler() (http.Handler, error) {
 	if a.Config.AuditSigningKey != nil {
 		signers = append(signers, a.Config.AuditSigningKey.Public().(ed25519.PublicKey))
 	}
-	gql := graph.NewHandler(graph.NewResolver(a.Users, a.Content, a.Approval, reports.NewAudit(a.Pool, signers...)), graph.Options{
+	gql := graph.NewHandler(graph.NewResolver(a.Users, a.Content, a.Approval, a.Boards, reports.NewAudit(a.Pool, signers...)), graph.Options{
 		Log: a.Log, ComplexityLimit: a.Config.QueryComplexity, DepthLimit: a.Config.QueryDepth,
 	})
 	// Bearer tokens and session cookies both authenticate /graphql; cookie requests are checked

@@ -30,12 +30,14 @@ func (r Role) Valid() bool { return slices.Contains(Roles, r) }
 
 // Principal is the signed-in user of a request.
 type Principal struct {
-	UserID uuid.UUID
-	OrgID  uuid.UUID
-	Email  string
-	Name   string
-	Roles  []Role
-	Groups []string
+	UserID     uuid.UUID
+	OrgID      uuid.UUID
+	Email      string
+	Name       string
+	Roles      []Role
+	Groups     []string
+	Department string
+	Region     string
 	// AuthTime is when the user last authenticated at the identity provider (zero: unknown).
 	AuthTime time.Time
 	// StepUp, when not zero, is how recent AuthTime must be for approvals and rejections.

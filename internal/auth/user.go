@@ -47,7 +47,8 @@ func (u *User) Groups() []string { return union(u.ClaimGroups, u.AssignedGroups)
 
 // Principal returns u as the caller of a request.
 func (u *User) Principal() *Principal {
-	return &Principal{UserID: u.ID, OrgID: u.OrgID, Email: u.Email, Name: u.Name, Roles: u.Roles(), Groups: u.Groups()}
+	return &Principal{UserID: u.ID, OrgID: u.OrgID, Email: u.Email, Name: u.Name, Roles: u.Roles(), Groups: u.Groups(),
+		Department: u.Department, Region: u.Region}
 }
 
 func union[T ~string](a, b []T) []T {

@@ -3,23 +3,66 @@ package content
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"clearpost/internal/apperr"
 	"clearpost/internal/auth"
+	"clearpost/internal/boards"
+	"clearpost/internal/postgres"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 )
 
-// Get returns a post the caller may see.
+// Get returns a post the caller may see: as its author, an editor or a reviewer, or because it is
+// APPROVED and on a board whose audience includes them.
 func (s *Service) Get(ctx context.Context, id uuid.UUID) (*Post, error) {
 	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return s.visiblePost(ctx, s.pool, p, id, false)
+	post, err := getPost(ctx, s.pool, p.OrgID, id, false)
+	if err != nil {
+		return nil, err
+	}
+	if canSee(p, post) {
+		return post, nil
+	}
+	if post.State == StateApproved {
+		if ok, err := boards.OnVisibleBoard(ctx, s.pool, p, post.ID); err != nil || ok {
+			return post, err
+		}
+	}
+	return nil, apperr.NotFoundf("post %s not found", id)
+}
+
+// PostsByIDs returns the APPROVED posts among ids, keyed by id, for a feed or search the caller
+// was already scoped to (dataloader batch).
+func (s *Service) PostsByIDs(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*Post, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+postColumns+` FROM posts WHERE org_id = $1 AND id = ANY($2) AND state = 'APPROVED'`, p.OrgID, ids)
+	if err != nil {
+		return nil, fmt.Errorf("posts by id: %w", err)
+	}
+	posts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Post, error) { return scanPost(r) })
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uuid.UUID]*Post, len(posts))
+	for _, po := range posts {
+		out[po.ID] = po
+	}
+	return out, nil
+}
+
+// reviewHistoryScope says whose posts' review history (reviews, decisions, comments) the caller
+// may read: everyone's for editors and reviewers, their own for anyone else. Employees who see a
+// post through a board see its content, not its review.
+func reviewHistoryScope(p *auth.Principal) (all bool) {
+	return p.Has(authors...) || p.Has(auth.RoleReviewer) || len(p.Groups) > 0
 }
 
 // PostFilter narrows List.
@@ -110,7 +153,7 @@ func (s *Service) ReviewQueue(ctx context.Context, after *QueueCursor, limit int
 	if after != nil {
 		afterAt, afterID = after.StageStartedAt, after.PostID
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+prefixed("p.", postColumns)+`, r.id, r.current_stage, r.stage_started_at, g.groups
+	rows, err := s.pool.Query(ctx, `SELECT `+postgres.Prefix("p.", postColumns)+`, r.id, r.current_stage, r.stage_started_at, g.groups
 		FROM reviews r
 		JOIN posts p ON p.id = r.post_id
 		JOIN LATERAL (SELECT array_agg(group_name ORDER BY group_name) AS groups FROM review_groups
@@ -133,14 +176,6 @@ func (s *Service) ReviewQueue(ctx context.Context, after *QueueCursor, limit int
 		it.Post = &post
 		return it, err
 	})
-}
-
-func prefixed(prefix, columns string) string {
-	parts := strings.Split(columns, ",")
-	for i, c := range parts {
-		parts[i] = prefix + strings.TrimSpace(c)
-	}
-	return strings.Join(parts, ", ")
 }
 
 // Version returns version number of a post the caller may see (0: the current one).
@@ -183,7 +218,7 @@ func (s *Service) CurrentVersions(ctx context.Context, postIDs []uuid.UUID) (map
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+prefixed("v.", versionColumns)+` FROM posts p
+	rows, err := s.pool.Query(ctx, `SELECT `+postgres.Prefix("v.", versionColumns)+` FROM posts p
 		JOIN post_versions v ON v.post_id = p.id AND v.number = p.current_version
 		WHERE p.org_id = $1 AND p.id = ANY($2)`, p.OrgID, postIDs)
 	if err != nil {
@@ -206,8 +241,10 @@ func (s *Service) LatestReviews(ctx context.Context, postIDs []uuid.UUID) (map[u
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT DISTINCT ON (post_id) `+reviewColumns+` FROM reviews
-		WHERE org_id = $1 AND post_id = ANY($2) ORDER BY post_id, submitted_at DESC, id DESC`, p.OrgID, postIDs)
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT ON (post_id) `+reviewColumns+` FROM reviews r
+		WHERE org_id = $1 AND post_id = ANY($2)
+		  AND ($3 OR EXISTS (SELECT 1 FROM posts p WHERE p.id = r.post_id AND p.author_id = $4))
+		ORDER BY post_id, submitted_at DESC, id DESC`, p.OrgID, postIDs, reviewHistoryScope(p), p.UserID)
 	if err != nil {
 		return nil, fmt.Errorf("latest reviews: %w", err)
 	}
@@ -228,8 +265,10 @@ func (s *Service) ReviewProgress(ctx context.Context, reviewIDs []uuid.UUID) (ma
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT review_id, stage, group_name, required, approvals, cleared_at FROM review_groups
-		WHERE org_id = $1 AND review_id = ANY($2) ORDER BY review_id, stage, group_name`, p.OrgID, reviewIDs)
+	rows, err := s.pool.Query(ctx, `SELECT review_id, stage, group_name, required, approvals, cleared_at FROM review_groups g
+		WHERE org_id = $1 AND review_id = ANY($2)
+		  AND ($3 OR EXISTS (SELECT 1 FROM reviews r JOIN posts p ON p.id = r.post_id WHERE r.id = g.review_id AND p.author_id = $4))
+		ORDER BY review_id, stage, group_name`, p.OrgID, reviewIDs, reviewHistoryScope(p), p.UserID)
 	if err != nil {
 		return nil, fmt.Errorf("review progress: %w", err)
 	}
@@ -252,7 +291,9 @@ func (s *Service) DecisionsOf(ctx context.Context, postIDs []uuid.UUID) (map[uui
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+decisionColumns+` FROM decisions WHERE org_id = $1 AND post_id = ANY($2) ORDER BY created_at, id`, p.OrgID, postIDs)
+	rows, err := s.pool.Query(ctx, `SELECT `+decisionColumns+` FROM decisions d WHERE org_id = $1 AND post_id = ANY($2)
+		AND ($3 OR EXISTS (SELECT 1 FROM posts p WHERE p.id = d.post_id AND p.author_id = $4))
+		ORDER BY created_at, id`, p.OrgID, postIDs, reviewHistoryScope(p), p.UserID)
 	if err != nil {
 		return nil, fmt.Errorf("decisions: %w", err)
 	}
@@ -273,8 +314,10 @@ func (s *Service) CommentsOf(ctx context.Context, postIDs []uuid.UUID) (map[uuid
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT id, org_id, post_id, version_id, author_id, body, created_at FROM comments
-		WHERE org_id = $1 AND post_id = ANY($2) ORDER BY created_at, id`, p.OrgID, postIDs)
+	rows, err := s.pool.Query(ctx, `SELECT id, org_id, post_id, version_id, author_id, body, created_at FROM comments c
+		WHERE org_id = $1 AND post_id = ANY($2)
+		  AND ($3 OR EXISTS (SELECT 1 FROM posts p WHERE p.id = c.post_id AND p.author_id = $4))
+		ORDER BY created_at, id`, p.OrgID, postIDs, reviewHistoryScope(p), p.UserID)
 	if err != nil {
 		return nil, fmt.Errorf("comments: %w", err)
 	}

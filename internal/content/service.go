@@ -12,6 +12,7 @@ import (
 	"clearpost/internal/approval"
 	"clearpost/internal/audit"
 	"clearpost/internal/auth"
+	"clearpost/internal/boards"
 	"clearpost/internal/jobs"
 	"clearpost/internal/postgres"
 
@@ -157,8 +158,11 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, c Content, expectedV
 		if !wasApproved {
 			return nil
 		}
-		// The approval was bound to the old hash: void it.
+		// The approval was bound to the old hash: void it, and take the post off every board.
 		if _, err := tx.Exec(ctx, `UPDATE reviews SET status = 'VOIDED', closed_at = now() WHERE post_id = $1 AND status = 'APPROVED'`, post.ID); err != nil {
+			return err
+		}
+		if err := boards.RemoveUnapproved(ctx, tx, post.ID); err != nil {
 			return err
 		}
 		if err := setState(ctx, tx, post, StateDraft); err != nil {
@@ -346,6 +350,9 @@ func (s *Service) Withdraw(ctx context.Context, id uuid.UUID, reason string) (*P
 			WHERE post_id = $1 AND status IN ('IN_REVIEW', 'APPROVED')`, post.ID); err != nil {
 			return err
 		}
+		if err := boards.RemoveUnapproved(ctx, tx, post.ID); err != nil {
+			return err
+		}
 		if err := setState(ctx, tx, post, StateDraft); err != nil {
 			return err
 		}
@@ -486,7 +493,7 @@ func (s *Service) Decide(ctx context.Context, in DecisionInput) (*Decision, *Pos
 func lockForDecision(ctx context.Context, tx pgx.Tx, p *auth.Principal, id uuid.UUID) (*Post, *Review, uuid.UUID, []string, error) {
 	b := &pgx.Batch{}
 	b.Queue(`SELECT `+postColumns+` FROM posts WHERE org_id = $1 AND id = $2 FOR UPDATE`, p.OrgID, id)
-	b.Queue(`SELECT `+prefixed("r.", reviewColumns)+`, v.author_id,
+	b.Queue(`SELECT `+postgres.Prefix("r.", reviewColumns)+`, v.author_id,
 			ARRAY(SELECT group_name FROM review_groups g WHERE g.review_id = r.id AND g.stage = r.current_stage
 				AND g.cleared_at IS NULL AND g.group_name = ANY($3) ORDER BY group_name)
 		FROM reviews r JOIN post_versions v ON v.id = r.version_id
@@ -539,7 +546,12 @@ func clearStage(ctx context.Context, w postgres.Execer, p *auth.Principal, post 
 	if _, err := w.Exec(ctx, `UPDATE reviews SET status = 'APPROVED', closed_at = now() WHERE id = $1`, review.ID); err != nil {
 		return err
 	}
-	if err := setState(ctx, w, post, StateApproved); err != nil {
+	if _, err := w.Exec(ctx, `UPDATE posts SET state = 'APPROVED', approved_at = now(), updated_at = now() WHERE id = $1`, post.ID); err != nil {
+		return err
+	}
+	post.State = StateApproved
+	// It lands on the boards it was aimed at, in this transaction.
+	if err := boards.PlaceApproved(ctx, w, post.ID, p.UserID); err != nil {
 		return err
 	}
 	if err := record(ctx, w, p, "post.approved", post.ID, map[string]any{"review_id": review.ID, "version_id": review.VersionID, "content_hash": review.ContentHash}); err != nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"clearpost/internal/apperr"
 
@@ -95,4 +96,14 @@ func conflictMessage(constraint string) string {
 		return m
 	}
 	return "already exists"
+}
+
+// Prefix qualifies each column of a comma-separated list: Prefix("p.", "id, name") is
+// "p.id, p.name".
+func Prefix(prefix, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, c := range parts {
+		parts[i] = prefix + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
 }

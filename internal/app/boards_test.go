@@ -1,0 +1,193 @@
+package app_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+)
+
+const createBoard = `mutation($in: BoardInput!) { createBoard(input: $in) { id name revision } }`
+
+type feedResult struct {
+	Feed struct {
+		Edges []struct {
+			Node struct {
+				BoardID string
+				Pinned  bool
+				Post    struct{ ID string }
+			}
+		}
+		PageInfo struct{ HasNextPage bool }
+	}
+}
+
+func (p *pipeline) board(t *testing.T, name string, audience map[string]any) string {
+	t.Helper()
+	var out struct{ CreateBoard struct{ ID string } }
+	p.Must(t, p.tok["marketer"], createBoard, map[string]any{"in": map[string]any{"name": name, "audience": audience}}, &out)
+	return out.CreateBoard.ID
+}
+
+func (p *pipeline) feed(t *testing.T, who string, vars map[string]any) []string {
+	t.Helper()
+	var out feedResult
+	p.Must(t, p.tok[who], `query($b: ID) { feed(boardId: $b) { edges { node { boardId pinned post { id } } } pageInfo { hasNextPage } } }`, vars, &out)
+	var ids []string
+	for _, e := range out.Feed.Edges {
+		ids = append(ids, e.Node.Post.ID)
+	}
+	return ids
+}
+
+// approved creates a post aimed at boards and takes it through review.
+func (p *pipeline) approved(t *testing.T, body string, boards ...string) post {
+	t.Helper()
+	pp := p.create(t, body)
+	p.Must(t, p.tok["marketer"], `mutation($p: ID!, $b: [ID!]!) { targetBoards(postId: $p, boardIds: $b) { id } }`,
+		map[string]any{"p": pp.ID, "b": boards}, nil)
+	p.submit(t, pp.ID)
+	mustOK(t, p.decide(t, approve, "brand", pp, ""))
+	return pp
+}
+
+func TestApprovalPutsPostsOnTheirBoardsAndEditsTakeThemOff(t *testing.T) {
+	t.Parallel()
+	p := setup(t)
+	everyone := p.board(t, "Company news", map[string]any{"everyone": true})
+	draft := p.create(t, "Still a draft.")
+	p.Must(t, p.tok["marketer"], `mutation($p: ID!, $b: [ID!]!) { targetBoards(postId: $p, boardIds: $b) { id } }`,
+		map[string]any{"p": draft.ID, "b": []string{everyone}}, nil)
+	if got := p.feed(t, "employee", nil); len(got) != 0 {
+		t.Fatalf("a targeted draft is in the feed: %v", got)
+	}
+	// Only APPROVED posts go on a board by hand, too.
+	r := p.Do(t, p.tok["marketer"], `mutation($b: ID!, $p: ID!) { addToBoard(boardId: $b, postId: $p) { pinned } }`, map[string]any{"b": everyone, "p": draft.ID})
+	wantCode(t, r, "CONFLICT")
+
+	pp := p.approved(t, "We are hiring in Lisbon.", everyone)
+	if got := p.feed(t, "employee", nil); !slices.Equal(got, []string{pp.ID}) {
+		t.Fatalf("feed after approval = %v", got)
+	}
+	// The employee can open it, but not its review history.
+	var seen struct {
+		Post struct {
+			State          string
+			CurrentVersion struct{ Content struct{ Body string } }
+			Decisions      []struct{ Comment string }
+			Review         *struct{ Status string }
+		}
+	}
+	p.Must(t, p.tok["employee"], `query($id: ID!) { post(id: $id) { state currentVersion { content { body } } decisions { comment } review { status } } }`,
+		map[string]any{"id": pp.ID}, &seen)
+	if seen.Post.CurrentVersion.Content.Body != "We are hiring in Lisbon." || len(seen.Post.Decisions) != 0 || seen.Post.Review != nil {
+		t.Fatalf("employee's view of the post: %+v", seen.Post)
+	}
+
+	// Editing approved content voids the approval and takes the post off every board.
+	p.Must(t, p.tok["marketer"], `mutation($id: ID!) { updatePost(id: $id, content: {body: "We are hiring in Porto."}) { id } }`, map[string]any{"id": pp.ID}, nil)
+	if got := p.feed(t, "employee", nil); len(got) != 0 {
+		t.Fatalf("feed after the edit = %v", got)
+	}
+	wantCode(t, p.Do(t, p.tok["employee"], `query($id: ID!) { post(id: $id) { id } }`, map[string]any{"id": pp.ID}), "NOT_FOUND")
+	var items int
+	if err := p.App.Pool.QueryRow(context.Background(), `SELECT count(*) FROM board_items WHERE post_id = $1`, pp.ID).Scan(&items); err != nil {
+		t.Fatal(err)
+	}
+	if items != 0 {
+		t.Fatalf("%d board items left for an unapproved post", items)
+	}
+	// Re-approved, it lands again.
+	p.submit(t, pp.ID)
+	again := p.get(t, "marketer", pp.ID)
+	mustOK(t, p.decide(t, approve, "brand", again, ""))
+	if got := p.feed(t, "employee", nil); !slices.Equal(got, []string{pp.ID}) {
+		t.Fatalf("feed after re-approval = %v", got)
+	}
+}
+
+func TestBoardAudience(t *testing.T) {
+	t.Parallel()
+	p := setup(t)
+	// employee@ is in Sales/emea; sam@ in Sales/amer; priya@ in Engineering/apac.
+	sales := p.board(t, "Sales enablement", map[string]any{"everyone": false, "departments": []string{"Sales"}})
+	apac := p.board(t, "APAC", map[string]any{"everyone": false, "regions": []string{"apac"}})
+	legal := p.board(t, "Legal corner", map[string]any{"everyone": false, "groups": []string{"legal"}})
+	s := p.approved(t, "Sales kit for Q1.", sales)
+	a := p.approved(t, "APAC townhall recording.", apac)
+	l := p.approved(t, "New contract templates.", legal)
+	priya := p.org.Token(t, "priya@example.com")
+	p.tok["priya"] = priya
+
+	for who, want := range map[string][]string{
+		"employee": {s.ID}, "sam": {s.ID}, "priya": {a.ID}, "legal": {l.ID},
+		"marketer": {l.ID, a.ID, s.ID}, // editors see every board, newest first
+	} {
+		got := p.feed(t, who, nil)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s's feed = %v, want %v", who, got, want)
+		}
+	}
+	// Outside the audience: not by feed, not by board, not by id.
+	if r := p.Do(t, p.tok["employee"], `query($b: ID) { feed(boardId: $b) { edges { cursor } } }`, map[string]any{"b": apac}); r.Code() != "NOT_FOUND" {
+		t.Fatalf("employee reads the APAC board's feed: %q", r.Code())
+	}
+	wantCode(t, p.Do(t, p.tok["employee"], `query($id: ID!) { post(id: $id) { id } }`, map[string]any{"id": a.ID}), "NOT_FOUND")
+	var boards struct{ Boards struct{ Edges []struct{ Node struct{ Name string } } } }
+	p.Must(t, p.tok["employee"], `{ boards { edges { node { name } } } }`, nil, &boards)
+	if len(boards.Boards.Edges) != 1 || boards.Boards.Edges[0].Node.Name != "Sales enablement" {
+		t.Fatalf("employee's boards = %+v", boards)
+	}
+	// Another organization sees none of it.
+	other := p.Org(t, "other")
+	var otherFeed feedResult
+	p.Must(t, other.Token(t, "admin@example.com"), `{ feed { edges { node { post { id } } } } }`, nil, &otherFeed)
+	if len(otherFeed.Feed.Edges) != 0 {
+		t.Fatalf("another organization's feed shows %d posts", len(otherFeed.Feed.Edges))
+	}
+	wantCode(t, p.Do(t, other.Token(t, "admin@example.com"), `query($id: ID!) { board(id: $id) { name } }`, map[string]any{"id": sales}), "NOT_FOUND")
+}
+
+func TestBoardCurationPinMoveArchive(t *testing.T) {
+	t.Parallel()
+	p := setup(t)
+	b := p.board(t, "Launches", map[string]any{"everyone": true})
+	one := p.approved(t, "First launch.", b)
+	two := p.approved(t, "Second launch.", b)
+	three := p.approved(t, "Third launch.", b)
+	if got := p.feed(t, "employee", map[string]any{"b": b}); !slices.Equal(got, []string{three.ID, two.ID, one.ID}) {
+		t.Fatalf("newest first = %v", got)
+	}
+	p.Must(t, p.tok["marketer"], `mutation($b: ID!, $p: ID!) { pinBoardItem(boardId: $b, postId: $p, pinned: true) { pinned } }`, map[string]any{"b": b, "p": one.ID}, nil)
+	p.Must(t, p.tok["marketer"], `mutation($b: ID!, $p: ID!, $a: ID) { moveBoardItem(boardId: $b, postId: $p, afterPostId: $a) { position } }`,
+		map[string]any{"b": b, "p": three.ID, "a": two.ID}, nil)
+	if got := p.feed(t, "employee", map[string]any{"b": b}); !slices.Equal(got, []string{one.ID, two.ID, three.ID}) {
+		t.Fatalf("pinned first, then the curated order = %v", got)
+	}
+	// Employees do not curate.
+	r := p.Do(t, p.tok["employee"], `mutation($b: ID!, $p: ID!) { pinBoardItem(boardId: $b, postId: $p, pinned: true) { pinned } }`, map[string]any{"b": b, "p": two.ID})
+	wantCode(t, r, "FORBIDDEN")
+	p.Must(t, p.tok["marketer"], `mutation($b: ID!, $p: ID!) { removeFromBoard(boardId: $b, postId: $p) { id } }`, map[string]any{"b": b, "p": two.ID}, nil)
+	if got := p.feed(t, "employee", map[string]any{"b": b}); !slices.Equal(got, []string{one.ID, three.ID}) {
+		t.Fatalf("after removal = %v", got)
+	}
+	p.Must(t, p.tok["marketer"], `mutation($b: ID!) { archiveBoard(id: $b) { archivedAt } }`, map[string]any{"b": b}, nil)
+	if got := p.feed(t, "employee", nil); len(got) != 0 {
+		t.Fatalf("an archived board still feeds: %v", got)
+	}
+	// Every curation step is audited.
+	var actions []string
+	rows, err := p.App.Pool.Query(context.Background(), `SELECT action FROM audit_events WHERE subject_type = 'board' AND subject_id = $1 ORDER BY id`, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var a string
+		_ = rows.Scan(&a)
+		actions = append(actions, a)
+	}
+	for _, want := range []string{"board.created", "board.post_pinned", "board.post_moved", "board.post_removed", "board.archived"} {
+		if !slices.Contains(actions, want) {
+			t.Errorf("board audit lacks %s: %v", want, actions)
+		}
+	}
+}

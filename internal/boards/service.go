@@ -1,0 +1,542 @@
+package boards
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"clearpost/internal/apperr"
+	"clearpost/internal/audit"
+	"clearpost/internal/auth"
+	"clearpost/internal/jobs"
+	"clearpost/internal/postgres"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Service manages boards and their items.
+type Service struct {
+	pool *pgxpool.Pool
+}
+
+// NewService returns the service on pool.
+func NewService(pool *pgxpool.Pool) *Service { return &Service{pool: pool} }
+
+var editors = []auth.Role{auth.RoleAdmin, auth.RoleMarketer}
+
+const boardColumns = `id, org_id, name, description, cover_url, audience_everyone, audience_groups, audience_departments,
+	audience_regions, curators, archived_at, revision, created_by, created_at, updated_at`
+
+func scanBoard(row pgx.Row) (*Board, error) {
+	var b Board
+	err := row.Scan(&b.ID, &b.OrgID, &b.Name, &b.Description, &b.CoverURL, &b.Audience.Everyone, &b.Audience.Groups,
+		&b.Audience.Departments, &b.Audience.Regions, &b.Curators, &b.ArchivedAt, &b.Revision, &b.CreatedBy, &b.CreatedAt, &b.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
+// canSee reports whether p may see board b: editors see every board of their organization,
+// curators theirs, everyone else the unarchived boards whose audience includes them.
+func canSee(p *auth.Principal, b *Board) bool {
+	switch {
+	case p.OrgID != b.OrgID:
+		return false
+	case p.Has(editors...), slices.Contains(b.Curators, p.UserID):
+		return true
+	}
+	return b.ArchivedAt == nil && b.Audience.Includes(p)
+}
+
+func canCurate(p *auth.Principal, b *Board) bool {
+	return p.OrgID == b.OrgID && (p.Has(editors...) || slices.Contains(b.Curators, p.UserID))
+}
+
+func (s *Service) board(ctx context.Context, db postgres.DB, p *auth.Principal, id uuid.UUID, forUpdate bool) (*Board, error) {
+	q := `SELECT ` + boardColumns + ` FROM boards WHERE org_id = $1 AND id = $2`
+	if forUpdate {
+		q += ` FOR UPDATE`
+	}
+	b, err := scanBoard(db.QueryRow(ctx, q, p.OrgID, id))
+	if errors.Is(err, pgx.ErrNoRows) || (err == nil && !canSee(p, b)) {
+		return nil, apperr.NotFoundf("board %s not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get board %s: %w", id, err)
+	}
+	return b, nil
+}
+
+// Get returns a board the caller may see.
+func (s *Service) Get(ctx context.Context, id uuid.UUID) (*Board, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.board(ctx, s.pool, p, id, false)
+}
+
+// List returns the boards the caller may see, by name. Boards are few (hundreds), so the list is
+// read whole and paged by the caller.
+func (s *Service) List(ctx context.Context, includeArchived bool) ([]*Board, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+boardColumns+` FROM boards WHERE org_id = $1 AND ($2 OR archived_at IS NULL)
+		ORDER BY lower(name), id`, p.OrgID, includeArchived)
+	if err != nil {
+		return nil, fmt.Errorf("list boards: %w", err)
+	}
+	all, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Board, error) { return scanBoard(r) })
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(b *Board) bool { return !canSee(p, b) }), nil
+}
+
+// Visible returns the ids of the unarchived boards whose audience includes the caller (every
+// board for editors): the scope of their feed and search.
+func (s *Service) Visible(ctx context.Context) ([]uuid.UUID, error) {
+	boards, err := s.List(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]uuid.UUID, len(boards))
+	for i, b := range boards {
+		ids[i] = b.ID
+	}
+	return ids, nil
+}
+
+func record(ctx context.Context, db postgres.Execer, p *auth.Principal, action, subjectType, subject string, details map[string]any) error {
+	return audit.Record(ctx, db, audit.Event{
+		OrgID: p.OrgID, ActorID: uuid.NullUUID{UUID: p.UserID, Valid: true}, ActorEmail: p.Email,
+		Action: action, SubjectType: subjectType, SubjectID: subject, Details: details,
+	})
+}
+
+func normalize(in Input) Input {
+	in.Name = strings.TrimSpace(in.Name)
+	in.Curators = uniqueIDs(in.Curators)
+	for _, l := range []*[]string{&in.Audience.Groups, &in.Audience.Departments, &in.Audience.Regions} {
+		*l = slices.Compact(slices.Sorted(slices.Values(*l)))
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	if in.Curators == nil {
+		in.Curators = []uuid.UUID{}
+	}
+	return in
+}
+
+func (s *Service) checkCurators(ctx context.Context, db postgres.DB, org uuid.UUID, curators []uuid.UUID) error {
+	var n int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM users WHERE org_id = $1 AND id = ANY($2)`, org, curators).Scan(&n); err != nil {
+		return err
+	}
+	if n != len(curators) {
+		return apperr.Invalidf("curators", "names users that are not in this organization")
+	}
+	return nil
+}
+
+// Create stores a new board (marketers and admins).
+func (s *Service) Create(ctx context.Context, in Input) (*Board, error) {
+	p, err := auth.Require(ctx, editors...)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	in = normalize(in)
+	var b *Board
+	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := s.checkCurators(ctx, tx, p.OrgID, in.Curators); err != nil {
+			return err
+		}
+		b, err = scanBoard(tx.QueryRow(ctx, `INSERT INTO boards (org_id, name, description, cover_url, audience_everyone,
+				audience_groups, audience_departments, audience_regions, curators, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+boardColumns,
+			p.OrgID, in.Name, in.Description, in.CoverURL, in.Audience.Everyone, in.Audience.Groups,
+			in.Audience.Departments, in.Audience.Regions, in.Curators, p.UserID))
+		if err != nil {
+			return nameConflict(err)
+		}
+		return record(ctx, tx, p, "board.created", "board", b.ID.String(), map[string]any{"board": details(b)})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create board: %w", err)
+	}
+	return b, nil
+}
+
+func nameConflict(err error) error {
+	err = postgres.MapError(err)
+	if errors.Is(err, apperr.ErrConflict) {
+		return &apperr.Error{Code: apperr.Conflict, Field: "name", Message: "a board with this name already exists"}
+	}
+	return err
+}
+
+func details(b *Board) map[string]any {
+	return map[string]any{"name": b.Name, "audience": b.Audience, "curators": b.Curators, "revision": b.Revision}
+}
+
+// Update replaces a board's settings (editors and its curators). expectedRevision, when not 0,
+// must be the stored revision. An audience change reaches the search index.
+func (s *Service) Update(ctx context.Context, id uuid.UUID, in Input, expectedRevision int) (*Board, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	in = normalize(in)
+	var b *Board
+	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+		before, err := s.board(ctx, tx, p, id, true)
+		if err != nil {
+			return err
+		}
+		if !canCurate(p, before) {
+			return apperr.Forbiddenf("only marketers, admins and the board's curators change it")
+		}
+		if expectedRevision != 0 && expectedRevision != before.Revision {
+			return apperr.Conflictf("board changed since you read it (revision %d, you edited %d)", before.Revision, expectedRevision)
+		}
+		if err := s.checkCurators(ctx, tx, p.OrgID, in.Curators); err != nil {
+			return err
+		}
+		b, err = scanBoard(tx.QueryRow(ctx, `UPDATE boards SET name = $3, description = $4, cover_url = $5, audience_everyone = $6,
+				audience_groups = $7, audience_departments = $8, audience_regions = $9, curators = $10,
+				revision = revision + 1, updated_at = now()
+			WHERE org_id = $1 AND id = $2 RETURNING `+boardColumns,
+			p.OrgID, id, in.Name, in.Description, in.CoverURL, in.Audience.Everyone, in.Audience.Groups,
+			in.Audience.Departments, in.Audience.Regions, in.Curators))
+		if err != nil {
+			return nameConflict(err)
+		}
+		return record(ctx, tx, p, "board.updated", "board", b.ID.String(), map[string]any{"before": details(before), "after": details(b)})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("update board %s: %w", id, err)
+	}
+	return b, nil
+}
+
+// Archive takes a board out of every feed and search; its items go with it.
+func (s *Service) Archive(ctx context.Context, id uuid.UUID) (*Board, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var b *Board
+	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+		before, err := s.board(ctx, tx, p, id, true)
+		if err != nil {
+			return err
+		}
+		if !canCurate(p, before) {
+			return apperr.Forbiddenf("only marketers, admins and the board's curators archive it")
+		}
+		if before.ArchivedAt != nil {
+			b = before
+			return nil
+		}
+		b, err = scanBoard(tx.QueryRow(ctx, `UPDATE boards SET archived_at = now(), revision = revision + 1, updated_at = now()
+			WHERE id = $1 RETURNING `+boardColumns, id))
+		if err != nil {
+			return err
+		}
+		posts, err := removeAllFrom(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := record(ctx, tx, p, "board.archived", "board", id.String(), map[string]any{"name": b.Name, "posts_removed": len(posts)}); err != nil {
+			return err
+		}
+		return reindex(ctx, tx, p.OrgID, posts)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("archive board %s: %w", id, err)
+	}
+	return b, nil
+}
+
+func removeAllFrom(ctx context.Context, tx pgx.Tx, board uuid.UUID) ([]uuid.UUID, error) {
+	rows, err := tx.Query(ctx, `DELETE FROM board_items WHERE board_id = $1 RETURNING post_id`, board)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+}
+
+// TopicPostBoardsChanged is the outbox topic of a post that went on or off a board: the search
+// index must follow.
+const TopicPostBoardsChanged = "post.boards_changed"
+
+// reindex asks the workers to bring the search index in step with the posts' boards.
+func reindex(ctx context.Context, db postgres.Execer, org uuid.UUID, posts []uuid.UUID) error {
+	for _, id := range posts {
+		if err := jobs.Enqueue(ctx, db, org, TopicPostBoardsChanged, map[string]any{"post_id": id}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ItemInput places a post on a board.
+type ItemInput struct {
+	ExpiresAt     *time.Time
+	SuggestedText map[string]string
+}
+
+// Add puts an APPROVED post on a board (editors and the board's curators), on top.
+func (s *Service) Add(ctx context.Context, boardID, postID uuid.UUID, in ItemInput) (*Item, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := ValidateSuggestedText("suggestedText", in.SuggestedText); err != nil {
+		return nil, err
+	}
+	if in.ExpiresAt != nil && !in.ExpiresAt.After(time.Now()) {
+		return nil, apperr.Invalidf("expiresAt", "is in the past")
+	}
+	var it *Item
+	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+		b, err := s.board(ctx, tx, p, boardID, false)
+		if err != nil {
+			return err
+		}
+		if !canCurate(p, b) {
+			return apperr.Forbiddenf("only marketers, admins and the board's curators add to it")
+		}
+		if b.ArchivedAt != nil {
+			return apperr.Conflictf("board %q is archived", b.Name)
+		}
+		var state string
+		var approvedAt *time.Time
+		err = tx.QueryRow(ctx, `SELECT state, approved_at FROM posts WHERE org_id = $1 AND id = $2 FOR SHARE`, p.OrgID, postID).Scan(&state, &approvedAt)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return apperr.NotFoundf("post %s not found", postID)
+		}
+		if err != nil {
+			return err
+		}
+		if state != "APPROVED" {
+			return apperr.Conflictf("post is %s: only APPROVED posts go on boards", state)
+		}
+		text, _ := json.Marshal(orEmpty(in.SuggestedText))
+		it, err = scanItem(tx.QueryRow(ctx, `INSERT INTO board_items (board_id, post_id, org_id, position, expires_at, suggested_text, added_by)
+			VALUES ($1, $2, $3, (SELECT coalesce(max(position), 0) + 1 FROM board_items WHERE board_id = $1), $4, $5, $6)
+			ON CONFLICT (board_id, post_id) DO UPDATE SET expires_at = EXCLUDED.expires_at, suggested_text = EXCLUDED.suggested_text
+			RETURNING `+itemColumns, boardID, postID, p.OrgID, in.ExpiresAt, text, p.UserID))
+		if err != nil {
+			return err
+		}
+		if err := record(ctx, tx, p, "board.post_added", "board", boardID.String(), map[string]any{"post_id": postID, "expires_at": in.ExpiresAt}); err != nil {
+			return err
+		}
+		return reindex(ctx, tx, p.OrgID, []uuid.UUID{postID})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("add post %s to board %s: %w", postID, boardID, err)
+	}
+	return it, nil
+}
+
+func orEmpty(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}
+
+const itemColumns = `board_id, post_id, pinned, position, expires_at, suggested_text, added_by, added_at`
+
+func scanItem(row pgx.Row, extra ...any) (*Item, error) {
+	var it Item
+	var text []byte
+	if err := row.Scan(append([]any{&it.BoardID, &it.PostID, &it.Pinned, &it.Position, &it.ExpiresAt, &text, &it.AddedBy, &it.AddedAt}, extra...)...); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(text, &it.SuggestedText); err != nil {
+		return nil, err
+	}
+	return &it, nil
+}
+
+// Remove takes a post off a board.
+func (s *Service) Remove(ctx context.Context, boardID, postID uuid.UUID) error {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return err
+	}
+	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+		b, err := s.board(ctx, tx, p, boardID, false)
+		if err != nil {
+			return err
+		}
+		if !canCurate(p, b) {
+			return apperr.Forbiddenf("only marketers, admins and the board's curators remove from it")
+		}
+		tag, err := tx.Exec(ctx, `DELETE FROM board_items WHERE board_id = $1 AND post_id = $2`, boardID, postID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return apperr.NotFoundf("post %s is not on board %s", postID, boardID)
+		}
+		if err := record(ctx, tx, p, "board.post_removed", "board", boardID.String(), map[string]any{"post_id": postID}); err != nil {
+			return err
+		}
+		return reindex(ctx, tx, p.OrgID, []uuid.UUID{postID})
+	})
+	if err != nil {
+		return fmt.Errorf("remove post %s from board %s: %w", postID, boardID, err)
+	}
+	return nil
+}
+
+// Pin pins or unpins an item: pinned items lead the board and the feed.
+func (s *Service) Pin(ctx context.Context, boardID, postID uuid.UUID, pinned bool) (*Item, error) {
+	return s.changeItem(ctx, boardID, postID, "board.post_pinned", map[string]any{"pinned": pinned},
+		`UPDATE board_items SET pinned = $3 WHERE board_id = $1 AND post_id = $2 RETURNING `+itemColumns, pinned)
+}
+
+// Move places an item right after another on its board (after = nil: on top).
+func (s *Service) Move(ctx context.Context, boardID, postID uuid.UUID, after *uuid.UUID) (*Item, error) {
+	if after != nil && *after == postID {
+		return nil, apperr.Invalidf("afterPostId", "cannot place an item after itself")
+	}
+	// The new position lies between the neighbour and the item after it (or above the top).
+	return s.changeItem(ctx, boardID, postID, "board.post_moved", map[string]any{"after_post_id": after},
+		`WITH anchor AS (
+			SELECT position FROM board_items WHERE board_id = $1 AND post_id = $3),
+		next AS (
+			SELECT max(position) AS position FROM board_items
+			WHERE board_id = $1 AND post_id <> $2 AND position < (SELECT position FROM anchor))
+		UPDATE board_items SET position = CASE
+				WHEN $3::uuid IS NULL THEN (SELECT coalesce(max(position), 0) + 1 FROM board_items WHERE board_id = $1)
+				ELSE ((SELECT position FROM anchor) + coalesce((SELECT position FROM next), (SELECT position FROM anchor) - 2)) / 2
+			END
+		WHERE board_id = $1 AND post_id = $2 AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM anchor))
+		RETURNING `+itemColumns, after)
+}
+
+func (s *Service) changeItem(ctx context.Context, boardID, postID uuid.UUID, action string, details map[string]any, sql string, arg any) (*Item, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var it *Item
+	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+		b, err := s.board(ctx, tx, p, boardID, true)
+		if err != nil {
+			return err
+		}
+		if !canCurate(p, b) {
+			return apperr.Forbiddenf("only marketers, admins and the board's curators arrange it")
+		}
+		it, err = scanItem(tx.QueryRow(ctx, sql, boardID, postID, arg))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return apperr.NotFoundf("post is not on board %s", boardID)
+		}
+		if err != nil {
+			return err
+		}
+		if math.IsNaN(it.Position) {
+			return fmt.Errorf("position is not a number")
+		}
+		details["post_id"] = postID
+		return record(ctx, tx, p, action, "board", boardID.String(), details)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s on board %s: %w", action, boardID, err)
+	}
+	return it, nil
+}
+
+// Target aims a post at boards while it is drafted: it lands on them the moment it is approved
+// (editors). An APPROVED post goes on the boards at once.
+func (s *Service) Target(ctx context.Context, postID uuid.UUID, boardIDs []uuid.UUID) ([]uuid.UUID, error) {
+	p, err := auth.Require(ctx, editors...)
+	if err != nil {
+		return nil, err
+	}
+	boardIDs = uniqueIDs(boardIDs)
+	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+		var state string
+		err := tx.QueryRow(ctx, `SELECT state FROM posts WHERE org_id = $1 AND id = $2 FOR UPDATE`, p.OrgID, postID).Scan(&state)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return apperr.NotFoundf("post %s not found", postID)
+		}
+		if err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM boards WHERE org_id = $1 AND id = ANY($2) AND archived_at IS NULL`, p.OrgID, boardIDs).Scan(&n); err != nil {
+			return err
+		}
+		if n != len(boardIDs) {
+			return apperr.Invalidf("boardIds", "names boards that do not exist or are archived")
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM post_board_targets WHERE post_id = $1`, postID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO post_board_targets (post_id, board_id, org_id) SELECT $1, unnest($2::uuid[]), $3`, postID, boardIDs, p.OrgID); err != nil {
+			return err
+		}
+		if err := record(ctx, tx, p, "post.boards_targeted", "post", postID.String(), map[string]any{"board_ids": boardIDs}); err != nil {
+			return err
+		}
+		if state != "APPROVED" {
+			return nil
+		}
+		if err := PlaceApproved(ctx, tx, postID, p.UserID); err != nil {
+			return err
+		}
+		return reindex(ctx, tx, p.OrgID, []uuid.UUID{postID})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("target post %s at boards: %w", postID, err)
+	}
+	return boardIDs, nil
+}
+
+// PlaceApproved puts an approved post on the boards it targets, in the approval's transaction.
+func PlaceApproved(ctx context.Context, db postgres.Execer, postID, actor uuid.UUID) error {
+	_, err := db.Exec(ctx, `INSERT INTO board_items (board_id, post_id, org_id, position, added_by)
+		SELECT t.board_id, t.post_id, t.org_id, extract(epoch FROM now()), $2
+		FROM post_board_targets t JOIN boards b ON b.id = t.board_id AND b.archived_at IS NULL
+		WHERE t.post_id = $1
+		ON CONFLICT (board_id, post_id) DO NOTHING`, postID, actor)
+	return err
+}
+
+// RemoveUnapproved takes a post that left APPROVED off every board, in that transaction.
+func RemoveUnapproved(ctx context.Context, db postgres.Execer, postID uuid.UUID) error {
+	_, err := db.Exec(ctx, `DELETE FROM board_items WHERE post_id = $1`, postID)
+	return err
+}
+
+// uniqueIDs sorts ids and drops repeats.
+func uniqueIDs(ids []uuid.UUID) []uuid.UUID {
+	out := slices.Clone(ids)
+	slices.SortFunc(out, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	return slices.Compact(out)
+}

@@ -3,7 +3,9 @@ package graph
 import (
 	"context"
 	"encoding/hex"
+	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"clearpost/graph/model"
@@ -13,6 +15,7 @@ import (
 	"clearpost/internal/boards"
 	"clearpost/internal/content"
 	"clearpost/internal/reports"
+	"clearpost/internal/search"
 
 	"github.com/google/uuid"
 )
@@ -175,5 +178,64 @@ func (r *Resolver) feed(ctx context.Context, first *int, after *string, board *u
 		conn.Edges[i] = &model.FeedEdge{Cursor: end, Node: it}
 	}
 	conn.PageInfo = pageInfo(more, end)
+	return conn, nil
+}
+
+// boardsByID returns the caller's boards among ids, in order (boards are few and read whole).
+func (r *Resolver) boardsByID(ctx context.Context, ids []uuid.UUID) ([]*boards.Board, error) {
+	all, err := r.boards.List(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[uuid.UUID]*boards.Board, len(all))
+	for _, b := range all {
+		byID[b.ID] = b
+	}
+	out := make([]*boards.Board, 0, len(ids))
+	for _, id := range ids {
+		if b, ok := byID[id]; ok {
+			out = append(out, b)
+		}
+	}
+	return out, nil
+}
+
+func (r *Resolver) searchConnection(ctx context.Context, res search.Result) (*model.SearchConnection, error) {
+	conn := &model.SearchConnection{Total: res.Total, Edges: []*model.SearchEdge{},
+		BoardFacets: []*model.BoardFacet{}, TagFacets: []*model.TagFacet{}}
+	// The index follows PostgreSQL within moments; in those moments a hit may name a post that has
+	// just left APPROVED. The database has the last word: such hits are dropped.
+	ids := make([]uuid.UUID, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.PostID
+	}
+	live, err := r.content.PostsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	// Relevance has no keyset: every edge of a page carries the cursor of the next page.
+	for i := range res.Hits {
+		if live[res.Hits[i].PostID] != nil {
+			conn.Edges = append(conn.Edges, &model.SearchEdge{Cursor: res.Next, Node: &res.Hits[i]})
+		}
+	}
+	conn.PageInfo = pageInfo(res.Next != "", res.Next)
+	facetBoards, err := r.boardsByID(ctx, slices.Collect(maps.Keys(res.BoardFacets)))
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range facetBoards {
+		conn.BoardFacets = append(conn.BoardFacets, &model.BoardFacet{Board: b, Count: res.BoardFacets[b.ID]})
+	}
+	slices.SortFunc(conn.BoardFacets, func(a, b *model.BoardFacet) int { return b.Count - a.Count })
+	for tag, n := range res.TagFacets {
+		conn.TagFacets = append(conn.TagFacets, &model.TagFacet{Tag: tag, Count: n})
+	}
+	slices.SortFunc(conn.TagFacets, func(a, b *model.TagFacet) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(a.Tag, b.Tag)
+	})
 	return conn, nil
 }

@@ -11,10 +11,12 @@ import (
 	"clearpost/internal/boards"
 	"clearpost/internal/content"
 	"clearpost/internal/reports"
+	"clearpost/internal/search"
 )
 
 // Resolver is the root of the resolvers.
 type Resolver struct {
+	index    search.Index
 	boards   *boards.Service
 	users    *auth.Users
 	content  *content.Service
@@ -23,6 +25,6 @@ type Resolver struct {
 }
 
 // NewResolver returns the root resolver over the services.
-func NewResolver(users *auth.Users, c *content.Service, a *approval.Service, b *boards.Service, audit *reports.Audit) *Resolver {
-	return &Resolver{users: users, content: c, approval: a, boards: b, audit: audit}
+func NewResolver(users *auth.Users, c *content.Service, a *approval.Service, b *boards.Service, index search.Index, audit *reports.Audit) *Resolver {
+	return &Resolver{users: users, content: c, approval: a, boards: b, index: index, audit: audit}
 }

@@ -50,7 +50,7 @@ func dev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	a, err := app.New(ctx, cfg, log, app.Options{
-		HTTP: true, Worker: true, Migrate: true,
+		HTTP: true, Worker: true, Queue: true, Migrate: true,
 		Mount: map[string]http.Handler{"/dev/oidc/": provider.Handler()},
 	})
 	if err != nil {

@@ -26,6 +26,8 @@ usage:
   clearpost audit export [-format jsonl|csv] ORG
   clearpost audit verify-export [-format jsonl|csv] FILE
   clearpost audit keygen          print a new audit signing key
+  clearpost scim token issue|revoke ORG   a bearer token for the IdP's SCIM provisioning
+  clearpost reindex [ORG]         rebuild the search index from PostgreSQL (safe while serving)
 
 Configuration comes from CLEARPOST_* environment variables (see the README).
 `
@@ -74,6 +76,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return dev(ctx, cfg, log)
 	case "audit":
 		return auditCmd(ctx, cfg, rest, stdout)
+	case "scim":
+		return scimCmd(ctx, cfg, rest, stdout)
+	case "reindex":
+		return reindexCmd(ctx, cfg, log, rest, stderr)
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("unknown command %q", cmd)

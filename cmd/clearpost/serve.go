@@ -16,7 +16,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, httpAPI, wo
 	if err := cfg.RequireServe(); err != nil {
 		return fmt.Errorf("configuration:\n%w", err)
 	}
-	a, err := app.New(ctx, cfg, log, app.Options{HTTP: httpAPI, Worker: worker, Migrate: cfg.AutoMigrate})
+	a, err := app.New(ctx, cfg, log, app.Options{HTTP: httpAPI, Worker: worker, Queue: worker, Migrate: cfg.AutoMigrate})
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"clearpost/internal/auth"
 	"clearpost/internal/boards"
 	"clearpost/internal/content"
+	"clearpost/internal/search"
 	"time"
 
 	"github.com/google/uuid"
@@ -59,6 +60,11 @@ type BoardConnection struct {
 type BoardEdge struct {
 	Cursor string        `json:"cursor"`
 	Node   *boards.Board `json:"node"`
+}
+
+type BoardFacet struct {
+	Board *boards.Board `json:"board"`
+	Count int           `json:"count"`
 }
 
 type BoardInput struct {
@@ -177,6 +183,20 @@ type RuleActionInput struct {
 	WorkflowID *uuid.UUID          `json:"workflowId,omitempty"`
 }
 
+type SearchConnection struct {
+	Edges    []*SearchEdge `json:"edges"`
+	PageInfo *PageInfo     `json:"pageInfo"`
+	// Matches in scope (exact with the postgres backend, estimated with Meilisearch).
+	Total       int           `json:"total"`
+	BoardFacets []*BoardFacet `json:"boardFacets"`
+	TagFacets   []*TagFacet   `json:"tagFacets"`
+}
+
+type SearchEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   *search.Hit `json:"node"`
+}
+
 // Suggested share text for one network.
 type SuggestedText struct {
 	Network string `json:"network"`
@@ -187,6 +207,11 @@ type SuggestedTextInput struct {
 	// linkedin, x, facebook or email
 	Network string `json:"network"`
 	Text    string `json:"text"`
+}
+
+type TagFacet struct {
+	Tag   string `json:"tag"`
+	Count int    `json:"count"`
 }
 
 type UserConnection struct {

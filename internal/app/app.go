@@ -23,9 +23,14 @@ import (
 	"clearpost/internal/config"
 	"clearpost/internal/content"
 	"clearpost/internal/httpserver"
+	"clearpost/internal/jobs"
 	"clearpost/internal/postgres"
 	"clearpost/internal/reports"
+	"clearpost/internal/scim"
+	"clearpost/internal/search"
+	searchpg "clearpost/internal/search/postgres"
 
+	"github.com/hibiken/asynq"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rs/cors"
 )
@@ -33,7 +38,9 @@ import (
 // Options choose what one process runs.
 type Options struct {
 	HTTP   bool // serve the API
-	Worker bool // run background work (the audit sealer; the task queue in later versions)
+	Worker bool // run the audit sealer
+	// Queue runs the task queue: the outbox relay and the task handlers (search indexing).
+	Queue bool
 	// Migrate applies pending migrations at start; without it, a schema that is behind is refused.
 	Migrate bool
 	// Extra routes mounted beside the API (the development identity provider).
@@ -52,6 +59,8 @@ type App struct {
 	Approval *approval.Service
 	Boards   *boards.Service
 	Sealer   *audit.Sealer
+	Index    search.Index
+	Indexer  *boards.Indexer
 
 	opts     Options
 	listener net.Listener
@@ -75,6 +84,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Content = content.NewService(pool)
 	a.Approval = approval.NewService(pool)
 	a.Boards = boards.NewService(pool)
+	a.Index = searchpg.New(pool)
+	a.Indexer = boards.NewIndexer(pool, a.Index, log)
 	if cfg.AuditSigningKey != nil {
 		a.Sealer = audit.NewSealer(pool, cfg.AuditSigningKey, log)
 	}
@@ -110,9 +121,8 @@ func (a *App) PublicURL() string {
 
 // Handler returns the HTTP routes with their middleware.
 func (a *App) Handler() (http.Handler, error) {
-	authn := auth.NewAuthenticator(a.Pool, auth.Mapping{
-		GroupsClaim: a.Config.GroupsClaim, GroupMap: a.Config.GroupMap, BootstrapAdmins: a.Config.BootstrapAdmins,
-	}, a.Log, a.opts.HTTPClient)
+	mapping := auth.Mapping{GroupsClaim: a.Config.GroupsClaim, GroupMap: a.Config.GroupMap, BootstrapAdmins: a.Config.BootstrapAdmins}
+	authn := auth.NewAuthenticator(a.Pool, mapping, a.Log, a.opts.HTTPClient)
 	public, err := url.Parse(a.PublicURL())
 	if err != nil {
 		return nil, fmt.Errorf("public URL: %w", err)
@@ -143,7 +153,7 @@ func (a *App) Handler() (http.Handler, error) {
 	if a.Config.AuditSigningKey != nil {
 		signers = append(signers, a.Config.AuditSigningKey.Public().(ed25519.PublicKey))
 	}
-	gql := graph.NewHandler(graph.NewResolver(a.Users, a.Content, a.Approval, a.Boards, reports.NewAudit(a.Pool, signers...)), graph.Options{
+	gql := graph.NewHandler(graph.NewResolver(a.Users, a.Content, a.Approval, a.Boards, a.Index, reports.NewAudit(a.Pool, signers...)), graph.Options{
 		Log: a.Log, ComplexityLimit: a.Config.QueryComplexity, DepthLimit: a.Config.QueryDepth,
 	})
 	// Bearer tokens and session cookies both authenticate /graphql; cookie requests are checked
@@ -161,6 +171,12 @@ func (a *App) Handler() (http.Handler, error) {
 		mux.Handle("GET /graphql/ide", graph.IDE("/graphql"))
 	}
 	signOn.Routes(mux)
+	// SCIM provisioning: its own bearer tokens, per organization; no cookies, so no CSRF check.
+	var scimOpts []scim.Option
+	if a.Config.PublicURL != "" {
+		scimOpts = append(scimOpts, scim.WithBaseURL(strings.TrimSuffix(a.Config.PublicURL, "/")+scim.Prefix))
+	}
+	mux.Handle(scim.Prefix+"/", scim.New(a.Pool, mapping, a.Log, scimOpts...).Handler())
 	mux.Handle("GET /{$}", signOn.Cookie(http.HandlerFunc(home)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -219,7 +235,12 @@ func (a *App) Run(ctx context.Context) error {
 			defer a.wg.Done()
 			a.Sealer.Run(ctx, a.Config.AuditSealEvery)
 		}()
-		a.Log.Info("worker started", slog.Duration("audit_seal_interval", a.Config.AuditSealEvery))
+		a.Log.Info("audit sealer started", slog.Duration("audit_seal_interval", a.Config.AuditSealEvery))
+	}
+	if a.opts.Queue {
+		if err := a.startQueue(ctx); err != nil {
+			return err
+		}
 	}
 	if !a.opts.HTTP {
 		<-ctx.Done()
@@ -254,6 +275,42 @@ func (a *App) Run(ctx context.Context) error {
 	case <-ctx.Done():
 		return nil
 	}
+}
+
+// Routes are the outbox topics the relay turns into tasks.
+func Routes() jobs.Routes {
+	r := jobs.DefaultRoutes()
+	r[boards.TopicPostBoardsChanged] = []string{jobs.TypeSearchIndex}
+	return r
+}
+
+// startQueue runs the outbox relay and the task handlers until ctx is done.
+func (a *App) startQueue(ctx context.Context) error {
+	redisOpt, err := jobs.ParseRedisURL(a.Config.RedisURL)
+	if err != nil {
+		return fmt.Errorf("CLEARPOST_REDIS_URL: %w", err)
+	}
+	routes := Routes()
+	worker := jobs.NewWorker(redisOpt, a.Log, 0)
+	worker.Handle("search:", a.Indexer)
+	if err := worker.CheckRoutes(routes); err != nil {
+		return err
+	}
+	client := asynq.NewClient(redisOpt)
+	relay := jobs.NewRelay(a.Pool, client, routes, a.Log)
+	a.wg.Add(2)
+	go func() {
+		defer a.wg.Done()
+		relay.Run(ctx)
+		_ = client.Close()
+	}()
+	go func() {
+		defer a.wg.Done()
+		if err := worker.Run(ctx); err != nil {
+			a.Log.Error("task worker", slog.Any("error", err))
+		}
+	}()
+	return nil
 }
 
 // Shutdown stops serving, waits for requests and background loops to finish, and closes the pool.

@@ -305,6 +305,11 @@ func (a *Authenticator) provision(ctx context.Context, org uuid.UUID, issuer, su
 	if !pol.allows(email) {
 		return nil, pol, apperr.Unauthenticatedf("e-mail domain of %s may not sign in to this organization", email)
 	}
+	if _, ok := claims[a.mapping.GroupsClaim]; !ok && u != nil {
+		// No groups claim at all (not an empty one): the provider does not send groups in
+		// tokens, so what SCIM group membership gave stays.
+		claimRoles, claimGroups = u.ClaimRoles, u.ClaimGroups
+	}
 	bootstrap := slices.Contains(a.mapping.BootstrapAdmins, email)
 	if u != nil && u.Email == email && u.Name == name && slices.Equal(u.ClaimRoles, claimRoles) &&
 		slices.Equal(u.ClaimGroups, claimGroups) && (!bootstrap || slices.Contains(u.AssignedRoles, RoleAdmin)) {
@@ -316,6 +321,19 @@ func (a *Authenticator) provision(ctx context.Context, org uuid.UUID, issuer, su
 		assigned := []string{string(RoleEmployee)}
 		if bootstrap {
 			assigned = append(assigned, string(RoleAdmin))
+		}
+		if u == nil {
+			// A user SCIM created before their first sign-in, under a subject the provider does
+			// not use in tokens (Entra ID's pairwise sub): adopt the row by e-mail, once.
+			tag, err := tx.Exec(ctx, `UPDATE users SET subject = $4, updated_at = now()
+				WHERE org_id = $1 AND issuer = $2 AND lower(email) = $3 AND scim_user_name IS NOT NULL
+				  AND scim_deleted_at IS NULL AND subject IN (scim_external_id, scim_user_name)`, org, issuer, email, subject)
+			if err != nil {
+				return err
+			}
+			if tag.RowsAffected() == 1 {
+				claimRoles, claimGroups = a.scimClaims(ctx, tx, org, issuer, subject, claims, claimRoles, claimGroups)
+			}
 		}
 		var inserted bool
 		row := tx.QueryRow(ctx, `INSERT INTO users (org_id, issuer, subject, email, name, claim_roles, claim_groups, roles)
@@ -349,6 +367,19 @@ func (a *Authenticator) provision(ctx context.Context, org uuid.UUID, issuer, su
 		return nil, pol, fmt.Errorf("provision user: %w", err)
 	}
 	return out, pol, nil
+}
+
+// scimClaims keeps the claim roles and groups SCIM gave an adopted user when the token carries
+// no groups claim.
+func (a *Authenticator) scimClaims(ctx context.Context, tx pgx.Tx, org uuid.UUID, issuer, subject string, claims map[string]any, roles []Role, groups []string) ([]Role, []string) {
+	if _, ok := claims[a.mapping.GroupsClaim]; ok {
+		return roles, groups
+	}
+	u, err := scanUser(tx.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE org_id = $1 AND issuer = $2 AND subject = $3`, org, issuer, subject))
+	if err != nil {
+		return roles, groups
+	}
+	return u.ClaimRoles, u.ClaimGroups
 }
 
 func scanUserWith(row pgx.Row, extra ...any) (*User, error) {

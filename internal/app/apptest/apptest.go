@@ -26,6 +26,7 @@ import (
 	"clearpost/internal/auth"
 	"clearpost/internal/config"
 	"clearpost/internal/devoidc"
+	"clearpost/internal/jobs/jobstest"
 	"clearpost/internal/postgres/pgtest"
 	"clearpost/internal/seed"
 
@@ -61,9 +62,29 @@ func Logger() *slog.Logger {
 }
 
 // Start boots the App on a free loopback port with the demo organization "example" (users,
-// workflow, rules; no posts) signed into by a development provider. configure, if given, adjusts
-// the configuration first.
+// workflow, rules; no posts) signed into by a development provider, with the audit sealer but no
+// task queue. configure, if given, adjusts the configuration first.
 func Start(t testing.TB, configure ...func(*config.Config)) *Env {
+	return start(t, false, configure...)
+}
+
+// StartWithQueue is Start with the task queue too (outbox relay and task handlers), on a Redis
+// database of its own, leased for the test.
+func StartWithQueue(t testing.TB, configure ...func(*config.Config)) *Env {
+	r := jobstest.NewRedis(t)
+	return start(t, true, append([]func(*config.Config){func(c *config.Config) { c.RedisURL = r.URL() }}, configure...)...)
+}
+
+// StartWithQueueVia is StartWithQueue with the app reaching Redis through a proxy the test can
+// stop and start, to cut Redis off without touching the server other tests share.
+func StartWithQueueVia(t testing.TB) (*Env, *jobstest.Proxy) {
+	r := jobstest.NewRedis(t)
+	proxy := jobstest.NewProxy(t, r.Addr)
+	env := start(t, true, func(c *config.Config) { c.RedisURL = r.Via(proxy.Addr()).URL() })
+	return env, proxy
+}
+
+func start(t testing.TB, queue bool, configure ...func(*config.Config)) *Env {
 	t.Helper()
 	ctx := context.Background()
 	_, dbURL := pgtest.NewWithURL(t)
@@ -75,7 +96,7 @@ func Start(t testing.TB, configure ...func(*config.Config)) *Env {
 	for _, f := range configure {
 		f(&cfg)
 	}
-	a, err := app.New(ctx, cfg, Logger(), app.Options{HTTP: true, Worker: true})
+	a, err := app.New(ctx, cfg, Logger(), app.Options{HTTP: true, Worker: true, Queue: queue})
 	if err != nil {
 		t.Fatalf("start app: %v", err)
 	}

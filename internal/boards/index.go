@@ -1,0 +1,130 @@
+package boards
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"clearpost/internal/jobs"
+	"clearpost/internal/search"
+
+	"github.com/google/uuid"
+	"github.com/hibiken/asynq"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Indexer keeps the search index in step with posts and their boards. It writes a post's current
+// state, never an event's: syncing twice, late or out of order converges on the truth.
+type Indexer struct {
+	pool  *pgxpool.Pool
+	index search.Index
+	log   *slog.Logger
+}
+
+// NewIndexer returns an indexer writing to index.
+func NewIndexer(pool *pgxpool.Pool, index search.Index, log *slog.Logger) *Indexer {
+	return &Indexer{pool: pool, index: index, log: log}
+}
+
+// documentQuery reads what the index knows of posts: the approved version's content and the live
+// boards the post is on. A post that is not APPROVED gets no boards, so Upsert deletes it.
+const documentQuery = `SELECT p.id, p.org_id, v.id, v.content_hash, v.content, coalesce(p.approved_at, p.updated_at),
+		CASE WHEN p.state = 'APPROVED' THEN ARRAY(
+			SELECT bi.board_id FROM board_items bi JOIN boards b ON b.id = bi.board_id
+			WHERE bi.post_id = p.id AND b.archived_at IS NULL AND (bi.expires_at IS NULL OR bi.expires_at > now())
+			ORDER BY bi.board_id) ELSE '{}' END
+	FROM posts p JOIN post_versions v ON v.post_id = p.id AND v.number = p.current_version`
+
+type versionContent struct {
+	Title     string   `json:"title"`
+	Body      string   `json:"body"`
+	Tags      []string `json:"tags"`
+	Channels  []string `json:"channels"`
+	Category  string   `json:"category"`
+	Region    string   `json:"region"`
+	ShareText string   `json:"share_text"`
+}
+
+func scanDocument(row pgx.Row) (search.Document, error) {
+	var d search.Document
+	var raw []byte
+	if err := row.Scan(&d.PostID, &d.OrgID, &d.VersionID, &d.ContentHash, &raw, &d.ApprovedAt, &d.BoardIDs); err != nil {
+		return d, err
+	}
+	var c versionContent
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return d, fmt.Errorf("decode post %s: %w", d.PostID, err)
+	}
+	d.Title, d.Body, d.ShareText, d.Tags, d.Channels, d.Category, d.Region = c.Title, c.Body, c.ShareText, c.Tags, c.Channels, c.Category, c.Region
+	return d, nil
+}
+
+// Sync writes one post's current state to the index (or takes it out).
+func (x *Indexer) Sync(ctx context.Context, org, postID uuid.UUID) error {
+	d, err := scanDocument(x.pool.QueryRow(ctx, documentQuery+` WHERE p.org_id = $1 AND p.id = $2`, org, postID))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return x.index.Delete(ctx, org, postID)
+	}
+	if err != nil {
+		return fmt.Errorf("index post %s: %w", postID, err)
+	}
+	return x.index.Upsert(ctx, d)
+}
+
+// Reindex rebuilds org's index from PostgreSQL in batches while the service keeps serving: every
+// post is written in its current state, so APPROVED posts on boards are (re)indexed and every
+// other post is taken out. progress, when not nil, is told how far it got.
+func (x *Indexer) Reindex(ctx context.Context, org uuid.UUID, batch int, progress func(done, total int)) error {
+	var total int
+	if err := x.pool.QueryRow(ctx, `SELECT count(*) FROM posts WHERE org_id = $1`, org).Scan(&total); err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	start := time.Now()
+	var after uuid.UUID
+	done := 0
+	for {
+		rows, err := x.pool.Query(ctx, documentQuery+` WHERE p.org_id = $1 AND p.id > $2 ORDER BY p.id LIMIT $3`, org, after, batch)
+		if err != nil {
+			return fmt.Errorf("reindex: %w", err)
+		}
+		docs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (search.Document, error) { return scanDocument(r) })
+		if err != nil {
+			return fmt.Errorf("reindex: %w", err)
+		}
+		if len(docs) == 0 {
+			break
+		}
+		if err := x.index.Upsert(ctx, docs...); err != nil {
+			return fmt.Errorf("reindex: %w", err)
+		}
+		after = docs[len(docs)-1].PostID
+		done += len(docs)
+		if progress != nil {
+			progress(done, total)
+		}
+	}
+	x.log.InfoContext(ctx, "reindexed", slog.String("org_id", org.String()), slog.Int("posts", done), slog.Duration("took", time.Since(start)))
+	return nil
+}
+
+// syncPayload is what search tasks carry: the relay's event and the post.
+type syncPayload struct {
+	jobs.Event
+	PostID uuid.UUID `json:"post_id"`
+}
+
+// ProcessTask serves search:index and search:delete alike: both write the post's current state.
+func (x *Indexer) ProcessTask(ctx context.Context, t *asynq.Task) error {
+	p, err := jobs.DecodePayload[syncPayload](t)
+	if err != nil {
+		return err
+	}
+	if p.OrgID == uuid.Nil || p.PostID == uuid.Nil {
+		return fmt.Errorf("%s payload without org_id or post_id: %w", t.Type(), asynq.SkipRetry)
+	}
+	return x.Sync(ctx, p.OrgID, p.PostID)
+}

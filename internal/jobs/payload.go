@@ -1,0 +1,56 @@
+package jobs
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/hibiken/asynq"
+)
+
+// Event is what every task started by the relay carries besides its outbox row's own payload: the
+// row it came from. Embed it in a task's payload type:
+//
+//	type indexPayload struct {
+//		jobs.Event
+//		PostID uuid.UUID `json:"post_id"`
+//	}
+type Event struct {
+	OutboxID int64     `json:"outbox_id"`
+	OrgID    uuid.UUID `json:"org_id"`
+	Topic    string    `json:"topic"`
+}
+
+// DecodePayload decodes t's JSON payload into a T. A payload that does not decode will not decode
+// on a retry either, so the error wraps asynq.SkipRetry: the task is archived at once (and stays
+// visible in the queue dashboard) instead of being retried for days.
+func DecodePayload[T any](t *asynq.Task) (T, error) {
+	var v T
+	if err := json.Unmarshal(t.Payload(), &v); err != nil {
+		return v, fmt.Errorf("decode %s payload: %v: %w", t.Type(), err, asynq.SkipRetry)
+	}
+	return v, nil
+}
+
+// taskPayload is the payload of a task started for an outbox row: the row's payload with outbox_id,
+// org_id and topic added (they win over payload keys of the same name). A payload that is not a
+// JSON object is kept under "payload".
+func taskPayload(row outboxRow) ([]byte, error) {
+	fields := map[string]json.RawMessage{}
+	if err := json.Unmarshal(row.Payload, &fields); err != nil || fields == nil {
+		fields = map[string]json.RawMessage{"payload": row.Payload}
+	}
+	var err error
+	set := func(key string, v any) {
+		if err == nil {
+			fields[key], err = json.Marshal(v)
+		}
+	}
+	set("outbox_id", row.ID)
+	set("org_id", row.OrgID)
+	set("topic", row.Topic)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(fields)
+}

@@ -1,0 +1,179 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"clearpost/internal/search"
+
+	"github.com/google/uuid"
+)
+
+// Matches are found in one statement that also counts them and their facets. The filters are
+// the same for text and listing; only the match condition and the order differ.
+const (
+	textMatchesSQL = `
+WITH matches AS MATERIALIZED (
+    SELECT d.post_id, d.board_ids, d.tags, d.approved_at, ts_rank_cd(d.tsv, $5::tsquery) AS score
+    FROM search_documents d
+    WHERE d.org_id = $1 AND d.board_ids && $2::uuid[] AND d.tags @> $3::text[]
+      AND ($4::text = '' OR d.channels @> ARRAY[$4::text])
+      AND d.tsv @@ $5::tsquery
+),
+page AS (
+    SELECT post_id, score FROM matches ORDER BY score DESC, approved_at DESC, post_id LIMIT $6 OFFSET $7
+)`
+	listMatchesSQL = `
+WITH matches AS MATERIALIZED (
+    SELECT d.post_id, d.board_ids, d.tags, d.approved_at, 0::real AS score
+    FROM search_documents d
+    WHERE d.org_id = $1 AND d.board_ids && $2::uuid[] AND d.tags @> $3::text[]
+      AND ($4::text = '' OR d.channels @> ARRAY[$4::text])
+      AND $5::tsquery IS NULL
+),
+page AS (
+    SELECT post_id, score FROM matches ORDER BY approved_at DESC, post_id LIMIT $6 OFFSET $7
+)`
+	// The page's titles and snippets go through ts_headline with the highlight sentinels, and
+	// with < and > swapped for private-use characters: ts_headline drops what looks like an
+	// HTML tag, and a post's "<script>" must come back as text, escaped by search.Highlight.
+	resultSQL = `
+SELECT
+    (SELECT count(*) FROM matches),
+    (SELECT coalesce(json_object_agg(b, n), '{}') FROM (
+        SELECT b, count(*) AS n FROM matches, unnest(board_ids) b WHERE b = ANY($2::uuid[]) GROUP BY b
+    ) f),
+    (SELECT coalesce(json_object_agg(t, n), '{}') FROM (
+        SELECT t, count(*) AS n FROM matches, unnest(tags) t GROUP BY t ORDER BY n DESC, t LIMIT $8
+    ) f),
+    (SELECT coalesce(json_agg(json_build_object(
+        'post_id', p.post_id,
+        'score', p.score,
+        'board_ids', d.board_ids,
+        'title', CASE WHEN $5::tsquery IS NULL THEN translate(d.title, '<>', $9)
+                 ELSE ts_headline(d.language, translate(d.title, '<>', $9), $5::tsquery, $10) END,
+        'snippet', CASE WHEN $5::tsquery IS NULL THEN translate(left(d.body, 400), '<>', $9)
+                   ELSE ts_headline(d.language, translate(d.body, '<>', $9), $5::tsquery, $11) END
+    ) ORDER BY p.score DESC, d.approved_at DESC, p.post_id), '[]')
+    FROM page p JOIN search_documents d ON d.org_id = $1 AND d.post_id = p.post_id)
+FROM (SELECT 1) one`
+
+	tsquerySQL = `SELECT q::text, numnode(q) FROM search_tsquery($1, $2::regconfig, $3) q`
+)
+
+// Private-use stand-ins for < and > while text goes through ts_headline.
+const (
+	lt = "\uE002"
+	gt = "\uE003"
+)
+
+var (
+	titleHeadline   = fmt.Sprintf(`HighlightAll=true, StartSel="%s", StopSel="%s"`, search.MarkStart, search.MarkEnd)
+	snippetHeadline = fmt.Sprintf(`StartSel="%s", StopSel="%s", MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`, search.MarkStart, search.MarkEnd)
+	restoreTags     = strings.NewReplacer(lt, "<", gt, ">")
+)
+
+type hitRow struct {
+	PostID   uuid.UUID   `json:"post_id"`
+	Score    float64     `json:"score"`
+	BoardIDs []uuid.UUID `json:"board_ids"`
+	Title    string      `json:"title"`
+	Snippet  string      `json:"snippet"`
+}
+
+// Search runs q; see search.Index. Text is parsed with websearch_to_tsquery, widened for typos,
+// ranked with ts_rank_cd; empty Text lists the scope newest first.
+func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, error) {
+	page, err := q.Page()
+	if err != nil {
+		return search.Result{}, err
+	}
+	scope := search.SortedIDs(q.BoardIDs)
+	if len(scope) == 0 || page.Limit <= 0 {
+		return emptyResult(), nil
+	}
+
+	var tsquery *string // nil: list without text
+	sql := listMatchesSQL + resultSQL
+	if text := strings.TrimSpace(q.Text); text != "" {
+		var parsed string
+		var nodes int
+		if err := x.pool.QueryRow(ctx, tsquerySQL, q.OrgID, search.Language(q.Language), text).Scan(&parsed, &nodes); err != nil {
+			return search.Result{}, fmt.Errorf("parse search text: %w", err)
+		}
+		if nodes == 0 { // only stop words or punctuation: nothing to look for
+			return emptyResult(), nil
+		}
+		tsquery = &parsed
+		sql = textMatchesSQL + resultSQL
+	}
+
+	tags := []string{}
+	for _, t := range q.Tags {
+		if t = strings.TrimSpace(t); t != "" {
+			tags = append(tags, t)
+		}
+	}
+	res := emptyResult()
+	var boards map[uuid.UUID]int
+	var hits []hitRow
+	err = x.pool.QueryRow(ctx, sql, q.OrgID, scope, tags, strings.ToLower(strings.TrimSpace(q.Channel)), tsquery,
+		page.Limit, page.Offset, search.MaxFacetValues, lt+gt, titleHeadline, snippetHeadline,
+	).Scan(&res.Total, &boards, &res.TagFacets, &hits)
+	if err != nil {
+		return search.Result{}, fmt.Errorf("search: %w", err)
+	}
+	res.BoardFacets = boards
+	res.Hits = make([]search.Hit, len(hits))
+	for i, h := range hits {
+		snippet := h.Snippet
+		if tsquery == nil {
+			snippet = truncate(snippet, 240)
+		}
+		res.Hits[i] = search.Hit{
+			PostID:   h.PostID,
+			Score:    h.Score,
+			Title:    search.Highlight(restoreTags.Replace(h.Title)),
+			Snippet:  search.Highlight(restoreTags.Replace(snippet)),
+			BoardIDs: intersect(h.BoardIDs, scope),
+		}
+	}
+	res.Next = page.Next(len(res.Hits), res.Total)
+	return res, nil
+}
+
+func emptyResult() search.Result {
+	return search.Result{Hits: []search.Hit{}, BoardFacets: map[uuid.UUID]int{}, TagFacets: map[string]int{}}
+}
+
+// intersect returns the ids of have that are in scope (sorted), in scope's order.
+func intersect(have, scope []uuid.UUID) []uuid.UUID {
+	out := []uuid.UUID{}
+	for _, id := range scope {
+		for _, h := range have {
+			if h == id {
+				out = append(out, id)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// truncate cuts s to at most n bytes at a word boundary, with an ellipsis when it cut.
+func truncate(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	if i := strings.LastIndexByte(s[:cut], ' '); i > n/2 {
+		cut = i
+	}
+	return s[:cut] + " …"
+}

@@ -112,6 +112,11 @@ func (r *mutationResolver) TargetBoards(ctx context.Context, postID uuid.UUID, b
 	return out, nil
 }
 
+// SetMaxContentAge is the resolver for the setMaxContentAge field.
+func (r *mutationResolver) SetMaxContentAge(ctx context.Context, days *int) (*int, error) {
+	return r.boards.SetMaxContentAge(ctx, days)
+}
+
 // Boards is the resolver for the boards field.
 func (r *queryResolver) Boards(ctx context.Context, first *int, after *string, includeArchived *bool) (*model.BoardConnection, error) {
 	all, err := r.boards.List(ctx, deref(includeArchived))
@@ -137,6 +142,11 @@ func (r *queryResolver) Board(ctx context.Context, id uuid.UUID) (*boards.Board,
 // Feed is the resolver for the feed field.
 func (r *queryResolver) Feed(ctx context.Context, first *int, after *string, boardID *uuid.UUID) (*model.FeedConnection, error) {
 	return r.feed(ctx, first, after, boardID)
+}
+
+// MaxContentAgeDays is the resolver for the maxContentAgeDays field.
+func (r *queryResolver) MaxContentAgeDays(ctx context.Context) (*int, error) {
+	return r.boards.MaxContentAge(ctx)
 }
 
 // Board returns exec.BoardResolver implementation.

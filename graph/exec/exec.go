@@ -13,6 +13,7 @@ import (
 	"clearpost/internal/search"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -247,6 +248,7 @@ type ComplexityRoot struct {
 		RemoveFromBoard       func(childComplexity int, boardID uuid.UUID, postID uuid.UUID) int
 		RequestChanges        func(childComplexity int, input model.DecisionInput) int
 		SetClassifierSettings func(childComplexity int, input approval.ClassifierSettings) int
+		SetMaxContentAge      func(childComplexity int, days *int) int
 		SetSignOnPolicy       func(childComplexity int, input auth.SignOnPolicy) int
 		SetUserActive         func(childComplexity int, userID uuid.UUID, active bool) int
 		SetUserRoles          func(childComplexity int, userID uuid.UUID, roles []auth.Role, groups []string) int
@@ -326,6 +328,7 @@ type ComplexityRoot struct {
 		Boards             func(childComplexity int, first *int, after *string, includeArchived *bool) int
 		ClassifierSettings func(childComplexity int) int
 		Feed               func(childComplexity int, first *int, after *string, boardID *uuid.UUID) int
+		MaxContentAgeDays  func(childComplexity int) int
 		Me                 func(childComplexity int) int
 		Post               func(childComplexity int, id uuid.UUID) int
 		Posts              func(childComplexity int, first *int, after *string, filter *model.PostFilter) int
@@ -586,6 +589,7 @@ type MutationResolver interface {
 	PinBoardItem(ctx context.Context, boardID uuid.UUID, postID uuid.UUID, pinned bool) (*boards.Item, error)
 	MoveBoardItem(ctx context.Context, boardID uuid.UUID, postID uuid.UUID, afterPostID *uuid.UUID) (*boards.Item, error)
 	TargetBoards(ctx context.Context, postID uuid.UUID, boardIds []uuid.UUID) ([]*boards.Board, error)
+	SetMaxContentAge(ctx context.Context, days *int) (*int, error)
 	SetUserActive(ctx context.Context, userID uuid.UUID, active bool) (*auth.User, error)
 	SetSignOnPolicy(ctx context.Context, input auth.SignOnPolicy) (*auth.SignOnPolicy, error)
 }
@@ -620,6 +624,7 @@ type QueryResolver interface {
 	Boards(ctx context.Context, first *int, after *string, includeArchived *bool) (*model.BoardConnection, error)
 	Board(ctx context.Context, id uuid.UUID) (*boards.Board, error)
 	Feed(ctx context.Context, first *int, after *string, boardID *uuid.UUID) (*model.FeedConnection, error)
+	MaxContentAgeDays(ctx context.Context) (*int, error)
 	Search(ctx context.Context, text string, boardID *uuid.UUID, tags []string, channel *string, first *int, after *string) (*model.SearchConnection, error)
 	SignOnPolicy(ctx context.Context) (*auth.SignOnPolicy, error)
 }
@@ -1464,6 +1469,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetClassifierSettings(childComplexity, args["input"].(approval.ClassifierSettings)), true
+	case "Mutation.setMaxContentAge":
+		if e.ComplexityRoot.Mutation.SetMaxContentAge == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setMaxContentAge_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetMaxContentAge(childComplexity, args["days"].(*int)), true
 	case "Mutation.setSignOnPolicy":
 		if e.ComplexityRoot.Mutation.SetSignOnPolicy == nil {
 			break
@@ -1883,6 +1899,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Feed(childComplexity, args["first"].(*int), args["after"].(*string), args["boardId"].(*uuid.UUID)), true
 
+	case "Query.maxContentAgeDays":
+		if e.ComplexityRoot.Query.MaxContentAgeDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.MaxContentAgeDays(childComplexity), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -2947,6 +2969,8 @@ extend type Query {
   board(id: ID!): Board!
   "Approved posts from the caller's boards (or one board), pinned first, then newest."
   feed(first: Int = 20, after: String, boardId: ID): FeedConnection!
+  "Days after approval when content leaves the boards until approved again; null: never (editors)."
+  maxContentAgeDays: Int
 }
 
 extend type Mutation {
@@ -2962,6 +2986,8 @@ extend type Mutation {
   moveBoardItem(boardId: ID!, postId: ID!, afterPostId: ID): BoardItem!
   "Aim a post at boards: it lands on them the moment it is approved (at once if it already is)."
   targetBoards(postId: ID!, boardIds: [ID!]!): [Board!]!
+  "Set the maximum age of approved content on boards, in days; null: no limit (admins)."
+  setMaxContentAge(days: Int): Int
 }
 `, BuiltIn: false},
 	{Name: "../schema/post.graphqls", Input: `enum PostState {
@@ -4824,6 +4850,20 @@ func (ec *executionContext) field_Mutation_setClassifierSettings_args(ctx contex
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setMaxContentAge_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "days",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["days"] = arg0
 	return args, nil
 }
 
@@ -9093,6 +9133,50 @@ func (ec *executionContext) fieldContext_Mutation_targetBoards(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setMaxContentAge(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setMaxContentAge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetMaxContentAge(ctx, fc.Args["days"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setMaxContentAge(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setMaxContentAge_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_setUserActive(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10847,6 +10931,29 @@ func (ec *executionContext) fieldContext_Query_feed(ctx context.Context, field g
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Query_maxContentAgeDays(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_maxContentAgeDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().MaxContentAgeDays(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_maxContentAgeDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Query", field, true, true, "Int")
 }
 
 func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -17493,6 +17600,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setMaxContentAge":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setMaxContentAge(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "setUserActive":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setUserActive(ctx, field)
@@ -18032,6 +18146,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_feed(ctx, field)
+				})
+		case "maxContentAgeDays":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_maxContentAgeDays(ctx, field)
 				})
 		case "search":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

@@ -38,7 +38,7 @@ import (
 // Options choose what one process runs.
 type Options struct {
 	HTTP   bool // serve the API
-	Worker bool // run the audit sealer
+	Worker bool // run the audit sealer and the board expiry sweep
 	// Queue runs the task queue: the outbox relay and the task handlers (search indexing).
 	Queue bool
 	// Migrate applies pending migrations at start; without it, a schema that is behind is refused.
@@ -235,7 +235,12 @@ func (a *App) Run(ctx context.Context) error {
 			defer a.wg.Done()
 			a.Sealer.Run(ctx, a.Config.AuditSealEvery)
 		}()
-		a.Log.Info("audit sealer started", slog.Duration("audit_seal_interval", a.Config.AuditSealEvery))
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			boards.NewExpirer(a.Pool, a.Log).Run(ctx, time.Minute)
+		}()
+		a.Log.Info("audit sealer and expiry sweep started", slog.Duration("audit_seal_interval", a.Config.AuditSealEvery))
 	}
 	if a.opts.Queue {
 		if err := a.startQueue(ctx); err != nil {

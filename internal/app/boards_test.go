@@ -4,6 +4,9 @@ import (
 	"context"
 	"slices"
 	"testing"
+
+	"clearpost/internal/app/apptest"
+	"clearpost/internal/boards"
 )
 
 const createBoard = `mutation($in: BoardInput!) { createBoard(input: $in) { id name revision } }`
@@ -204,5 +207,46 @@ func TestBoardCurationPinMoveArchive(t *testing.T) {
 		if !slices.Contains(actions, want) {
 			t.Errorf("board audit lacks %s: %v", want, actions)
 		}
+	}
+}
+
+func TestStaleContentAndExpiredItemsLeaveTheBoards(t *testing.T) {
+	t.Parallel()
+	p := setup(t)
+	ctx := context.Background()
+	b := p.board(t, "Everyone", map[string]any{"everyone": true})
+	old := p.approved(t, "Last year's launch.", b)
+	fresh := p.approved(t, "This week's launch.", b)
+	wantCode(t, p.Do(t, p.tok["admin"], `mutation { setMaxContentAge(days: 0) }`, nil), "BAD_USER_INPUT")
+	p.Must(t, p.tok["admin"], `mutation { setMaxContentAge(days: 30) }`, nil, nil)
+	// The clock cannot be moved; the approval can be made old.
+	if _, err := p.App.Pool.Exec(ctx, `UPDATE posts SET approved_at = now() - interval '31 days' WHERE id = $1`, old.ID); err != nil {
+		t.Fatal(err)
+	}
+	// An item whose expiry has passed.
+	expiring := p.approved(t, "Flash sale ends today.", b)
+	if _, err := p.App.Pool.Exec(ctx, `UPDATE board_items SET expires_at = now() - interval '1 second' WHERE post_id = $1`, expiring.ID); err != nil {
+		t.Fatal(err)
+	}
+	items, posts, err := boards.NewExpirer(p.App.Pool, apptest.Logger()).Sweep(ctx)
+	if err != nil || items != 1 || posts != 1 {
+		t.Fatalf("sweep took off %d items and %d posts (%v), want 1 and 1", items, posts, err)
+	}
+	if got := p.feed(t, "employee", nil); !slices.Equal(got, []string{fresh.ID}) {
+		t.Fatalf("feed after the sweep = %v", got)
+	}
+	if got := p.get(t, "marketer", old.ID); got.State != "DRAFT" || got.Review.Status != "VOIDED" {
+		t.Fatalf("stale post is %s with review %s, want DRAFT and VOIDED", got.State, got.Review.Status)
+	}
+	// Nothing left to sweep: a second run is a no-op.
+	if items, posts, _ := boards.NewExpirer(p.App.Pool, apptest.Logger()).Sweep(ctx); items+posts != 0 {
+		t.Fatalf("second sweep took off %d items and %d posts", items, posts)
+	}
+	var audited int
+	if err := p.App.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_events WHERE action IN ('post.approval_expired', 'board.item_expired')`).Scan(&audited); err != nil {
+		t.Fatal(err)
+	}
+	if audited != 2 {
+		t.Fatalf("%d expiry audit events, want 2", audited)
 	}
 }

@@ -124,8 +124,8 @@ func (r *Relay) Run(ctx context.Context) {
 			if r.failed != nil {
 				r.failed()
 			}
-			// Notifications are not waited for here: while Redis is down each would cost a failing
-			// attempt. The pending wake-up, if any, makes the next attempt run right after.
+			// Notifications do not cut the backoff short: while Redis is down each would cost a
+			// failing attempt. The next attempt takes every row written meanwhile.
 			if !sleep(ctx, backoff(failures)) {
 				return
 			}

@@ -2,9 +2,11 @@ package jobs
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hibiken/asynq"
 )
@@ -54,10 +56,39 @@ func TestAsynqLoggerWritesStructuredRecords(t *testing.T) {
 	if got := buf.String(); strings.Contains(got, "hidden") || !strings.Contains(got, `msg="lease 3 lost"`) || !strings.Contains(got, "component=asynq") {
 		t.Errorf("log output %q", got)
 	}
+	for range 3 {
+		l.Error("dial tcp: connection refused")
+	}
+	if n := strings.Count(buf.String(), "connection refused"); n != 1 {
+		t.Errorf("a repeated error was logged %d times within the window, want once", n)
+	}
 	if lvl := asynqLogLevel(log); lvl != asynq.WarnLevel {
 		t.Errorf("asynq level %v, want warn", lvl)
 	}
 	if lvl := asynqLogLevel(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))); lvl != asynq.InfoLevel {
 		t.Errorf("asynq level for a debug logger %v, want info", lvl)
+	}
+}
+
+func TestAsynqLoggerCountsRepeats(t *testing.T) {
+	t.Parallel()
+	l := AsynqLogger(slog.New(slog.DiscardHandler)).(*asynqLogger)
+	now := time.Now()
+	if _, ok := l.admit("m", now); !ok {
+		t.Fatal("first message held back")
+	}
+	for i := range 4 {
+		if _, ok := l.admit("m", now.Add(time.Duration(i+1)*time.Second)); ok {
+			t.Fatal("repeat within the window logged")
+		}
+	}
+	if n, ok := l.admit("m", now.Add(asynqRepeatWindow+time.Second)); !ok || n != 4 {
+		t.Errorf("after the window: admit = %d, %v; want 4, true", n, ok)
+	}
+	for i := range 300 {
+		l.admit(fmt.Sprintf("task %d failed", i), now)
+	}
+	if len(l.seen) > 256 {
+		t.Errorf("%d messages remembered, want at most 256", len(l.seen))
 	}
 }

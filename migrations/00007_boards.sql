@@ -40,6 +40,7 @@ CREATE TABLE board_items (
 CREATE INDEX board_items_feed ON board_items (board_id, pinned DESC, position DESC, post_id DESC);
 CREATE INDEX board_items_org_feed ON board_items (org_id, pinned DESC, position DESC, post_id DESC);
 CREATE INDEX board_items_post ON board_items (post_id);
+CREATE INDEX board_items_expiry ON board_items (expires_at) WHERE expires_at IS NOT NULL;
 
 -- Boards a post is aimed at while drafted: it lands on them when approved.
 CREATE TABLE post_board_targets (
@@ -52,6 +53,7 @@ CREATE TABLE post_board_targets (
 -- Approved content older than this leaves the boards until approved again; NULL: never.
 ALTER TABLE organizations ADD COLUMN max_content_age_days integer CHECK (max_content_age_days > 0);
 ALTER TABLE posts ADD COLUMN approved_at timestamptz;
+CREATE INDEX posts_approved_at ON posts (org_id, approved_at) WHERE state = 'APPROVED';
 
 -- +goose Down
 ALTER TABLE posts DROP COLUMN approved_at;

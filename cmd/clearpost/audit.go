@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	"clearpost/internal/audit"
 	"clearpost/internal/config"
@@ -147,15 +148,38 @@ func report(w io.Writer, name string, r audit.Result, key ed25519.PrivateKey) er
 	return nil
 }
 
-func seedCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
-	if cfg.OIDCIssuer == "" {
-		return errors.New("CLEARPOST_OIDC_ISSUER: required: the demo organization's users sign in there")
+// seedCmd writes the demo organization; with -scale, the benchmark dataset into an existing
+// organization (default: the demo organization of `clearpost dev`), then indexes it.
+func seedCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	scale := fs.Bool("scale", false, "add the benchmark dataset: 100,000 approved posts, 10,000 employees, 200 boards")
+	orgSlug := fs.String("org", "example", "with -scale: the organization to fill")
+	posts := fs.Int("posts", seed.DefaultScale.Posts, "with -scale: approved posts")
+	if err := fs.Parse(args); err != nil {
+		return err
 	}
 	pool, err := postgres.Open(ctx, cfg.DatabaseURL, 4)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
+	if *scale {
+		orgs, err := organizations(ctx, pool, []string{*orgSlug})
+		if err != nil {
+			return fmt.Errorf("%w (run `clearpost dev` once, or `clearpost seed`, to create it)", err)
+		}
+		o := seed.DefaultScale
+		o.Posts = *posts
+		start := time.Now()
+		if err := seed.Scale(ctx, pool, orgs[0].id, o); err != nil {
+			return err
+		}
+		log.Info("scale dataset written", slog.Int("posts", o.Posts), slog.Int("employees", o.Employees), slog.Int("boards", o.Boards), slog.Duration("took", time.Since(start)))
+		return reindexCmd(ctx, cfg, log, []string{*orgSlug}, stderr)
+	}
+	if cfg.OIDCIssuer == "" {
+		return errors.New("CLEARPOST_OIDC_ISSUER: required: the demo organization's users sign in there")
+	}
 	id, err := seed.Demo(ctx, pool, cfg.OrgSlug, cfg.OIDCIssuer, cfg.OIDCClientID)
 	if err != nil {
 		return err

@@ -19,7 +19,8 @@ usage:
   clearpost serve                 the HTTP API
   clearpost worker                background work (audit sealing)
   clearpost migrate up|down|status
-  clearpost seed                  demo organization, users, workflow and rules
+  clearpost seed [-scale]         demo organization, users, workflow and rules; -scale adds
+                                  100,000 approved posts, 10,000 employees and 200 boards
   clearpost dev                   API + worker + development identity provider on 127.0.0.1:8080
   clearpost dev token EMAIL       print a bearer token for a seeded user of a running dev server
   clearpost audit verify [ORG]    recompute the audit hash chain and name the first broken event
@@ -68,7 +69,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "migrate":
 		return migrate(ctx, cfg, log, rest, stdout)
 	case "seed":
-		return seedCmd(ctx, cfg, log)
+		return seedCmd(ctx, cfg, log, rest, stderr)
 	case "dev":
 		if len(rest) > 0 && rest[0] == "token" {
 			return devToken(ctx, cfg, rest[1:], stdout)

@@ -105,17 +105,20 @@ func (s *Service) List(ctx context.Context, includeArchived bool) ([]*Board, err
 }
 
 // Visible returns the ids of the unarchived boards whose audience includes the caller (every
-// board for editors): the scope of their feed and search.
+// board for editors, and the boards they curate): the scope of their feed and search. It runs on
+// every feed and search, so the audience is decided in SQL and only ids come back.
 func (s *Service) Visible(ctx context.Context) ([]uuid.UUID, error) {
-	boards, err := s.List(ctx, false)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]uuid.UUID, len(boards))
-	for i, b := range boards {
-		ids[i] = b.ID
+	rows, err := s.pool.Query(ctx, `SELECT b.id FROM boards b WHERE b.org_id = $1 AND b.archived_at IS NULL
+		AND ($2 OR $3 = ANY(b.curators) OR `+fmt.Sprintf(audienceSQL, "$4", "$5", "$6")+`)`,
+		p.OrgID, p.Has(editors...), p.UserID, p.Groups, p.Department, p.Region)
+	if err != nil {
+		return nil, fmt.Errorf("visible boards: %w", err)
 	}
-	return ids, nil
+	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
 }
 
 func record(ctx context.Context, db postgres.Execer, p *auth.Principal, action, subjectType, subject string, details map[string]any) error {

@@ -31,20 +31,23 @@ type Corpus struct {
 func NewCorpus(seed uint64, boards []uuid.UUID) *Corpus {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	words := append([]string{}, contentWords...)
-	// product and company names: pronounceable, rare, many
-	for range 1500 {
-		n := 2 + rng.IntN(2)
+	// product, company and place names: pronounceable, each rare, many
+	seen := map[string]bool{}
+	for len(seen) < 8000 {
 		var b strings.Builder
-		for range n {
+		for range 2 + rng.IntN(3) {
 			b.WriteString(syllables[rng.IntN(len(syllables))])
 		}
-		words = append(words, b.String())
+		if w := b.String(); !seen[w] {
+			seen[w] = true
+			words = append(words, w)
+		}
 	}
 	tags := append([]string{}, tagWords...)
 	return &Corpus{
 		rng:      rng,
 		words:    words,
-		zipf:     rand.NewZipf(rng, 1.07, 2, uint64(len(words)-1)),
+		zipf:     rand.NewZipf(rng, 1.01, 40, uint64(len(words)-1)),
 		tags:     tags,
 		tagZipf:  rand.NewZipf(rng, 1.2, 1, uint64(len(tags)-1)),
 		boards:   boards,

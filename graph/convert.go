@@ -170,6 +170,20 @@ func (r *Resolver) feed(ctx context.Context, first *int, after *string, board *u
 	if err != nil {
 		return nil, err
 	}
+	// The items' posts and versions in one query, primed into this request's loaders.
+	ids := make([]uuid.UUID, len(items))
+	for i := range items {
+		ids[i] = items[i].PostID
+	}
+	posts, versions, err := r.content.FeedPosts(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	l := loadersFor(ctx)
+	for id, po := range posts {
+		l.approvedPost.Prime(id, po)
+		l.currentVersion.Prime(id, versions[id])
+	}
 	conn := &model.FeedConnection{Edges: make([]*model.FeedEdge, len(items))}
 	end := ""
 	for i := range items {

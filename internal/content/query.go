@@ -2,6 +2,7 @@ package content
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -56,6 +57,37 @@ func (s *Service) PostsByIDs(ctx context.Context, ids []uuid.UUID) (map[uuid.UUI
 		out[po.ID] = po
 	}
 	return out, nil
+}
+
+// FeedPosts returns the APPROVED posts among ids with their current versions, in one query, for a
+// feed the caller was already scoped to.
+func (s *Service) FeedPosts(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*Post, map[uuid.UUID]*Version, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+postgres.Prefix("p.", postColumns)+`, `+postgres.Prefix("v.", versionColumns)+`
+		FROM posts p JOIN post_versions v ON v.post_id = p.id AND v.number = p.current_version
+		WHERE p.org_id = $1 AND p.id = ANY($2) AND p.state = 'APPROVED'`, p.OrgID, ids)
+	if err != nil {
+		return nil, nil, fmt.Errorf("feed posts: %w", err)
+	}
+	defer rows.Close()
+	posts, versions := make(map[uuid.UUID]*Post, len(ids)), make(map[uuid.UUID]*Version, len(ids))
+	for rows.Next() {
+		var po Post
+		var v Version
+		var raw []byte
+		if err := rows.Scan(&po.ID, &po.OrgID, &po.AuthorID, &po.State, &po.Title, &po.CurrentVersion, &po.CreatedAt, &po.UpdatedAt,
+			&v.ID, &v.OrgID, &v.PostID, &v.Number, &raw, &v.ContentHash, &v.AuthorID, &v.CreatedAt); err != nil {
+			return nil, nil, err
+		}
+		if err := json.Unmarshal(raw, &v.Content); err != nil {
+			return nil, nil, fmt.Errorf("decode version %s: %w", v.ID, err)
+		}
+		posts[po.ID], versions[po.ID] = &po, &v
+	}
+	return posts, versions, rows.Err()
 }
 
 // reviewHistoryScope says whose posts' review history (reviews, decisions, comments) the caller

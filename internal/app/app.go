@@ -158,12 +158,15 @@ func (a *App) Handler() (http.Handler, error) {
 	})
 	// Bearer tokens and session cookies both authenticate /graphql; cookie requests are checked
 	// against cross-site forgery. CORS answers only the configured origins.
-	api := cors.New(cors.Options{
-		AllowedOrigins: a.Config.CORSOrigins, AllowCredentials: true,
-		AllowedMethods: []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders: []string{"Authorization", "Content-Type", "X-Request-Id"},
-		MaxAge:         600,
-	}).Handler(httpserver.Bearer(signOn.Cookie(gql), authn, a.Log))
+	api := httpserver.Bearer(signOn.Cookie(gql), authn, a.Log)
+	if len(a.Config.CORSOrigins) > 0 { // an empty list would mean "any origin" to the cors package
+		api = cors.New(cors.Options{
+			AllowedOrigins: a.Config.CORSOrigins, AllowCredentials: true,
+			AllowedMethods: []string{http.MethodGet, http.MethodPost},
+			AllowedHeaders: []string{"Authorization", "Content-Type", "X-Request-Id"},
+			MaxAge:         600,
+		}).Handler(api)
+	}
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", httpserver.LimitBody(api, a.Config.MaxBodyBytes))

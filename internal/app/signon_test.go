@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"clearpost/internal/app/apptest"
+	"clearpost/internal/config"
 	"clearpost/internal/devoidc"
 )
 
@@ -389,5 +390,39 @@ func TestHomePageShowsTheSession(t *testing.T) {
 	}
 	if body := readAll(t, resp); !strings.Contains(body, "compliance@example.com") || !strings.Contains(body, "compliance") || !strings.Contains(body, `action="/auth/logout"`) {
 		t.Fatalf("signed-in home: %s", body)
+	}
+}
+
+func TestCORSAllowList(t *testing.T) {
+	t.Parallel()
+	preflight := func(env *apptest.Env, origin string) string {
+		req, _ := http.NewRequest(http.MethodOptions, env.URL+"/graphql", nil)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", "content-type")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.Header.Get("Access-Control-Allow-Origin")
+	}
+	closed := apptest.Start(t)
+	if got := preflight(closed, "https://app.example"); got != "" {
+		t.Fatalf("default CORS allows %q", got)
+	}
+	open := apptest.Start(t, func(c *config.Config) { c.CORSOrigins = []string{"https://app.example"} })
+	if got := preflight(open, "https://app.example"); got != "https://app.example" {
+		t.Fatalf("allowed origin: %q", got)
+	}
+	if got := preflight(open, "https://evil.example"); got != "" {
+		t.Fatalf("other origin allowed: %q", got)
+	}
+	// A cookie-authenticated request from the allowed origin is not a forgery.
+	org := open.Org(t, "example")
+	b := open.NewBrowser(t)
+	b.SignIn(t, org, "brand@example.com")
+	if r := b.Do(t, meQuery, http.Header{"Origin": {"https://app.example"}, "Sec-Fetch-Site": {"cross-site"}}); r.Code() != "" {
+		t.Fatalf("trusted origin refused: %d %v", r.Status, r.Errors)
 	}
 }

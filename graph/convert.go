@@ -197,13 +197,9 @@ func (r *Resolver) feed(ctx context.Context, first *int, after *string, board *u
 
 // boardsByID returns the caller's boards among ids, in order (boards are few and read whole).
 func (r *Resolver) boardsByID(ctx context.Context, ids []uuid.UUID) ([]*boards.Board, error) {
-	all, err := r.boards.List(ctx, false)
+	byID, err := loadersFor(ctx).boards()
 	if err != nil {
 		return nil, err
-	}
-	byID := make(map[uuid.UUID]*boards.Board, len(all))
-	for _, b := range all {
-		byID[b.ID] = b
 	}
 	out := make([]*boards.Board, 0, len(ids))
 	for _, id := range ids {

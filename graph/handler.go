@@ -78,6 +78,9 @@ func complexity() exec.ComplexityRoot {
 	c.Query.Boards = func(child int, first *int, _ *string, _ *bool) int {
 		return page(child, orDefault(first, 50), 200)
 	}
+	c.Query.Search = func(child int, _ string, _ *uuid.UUID, _ []string, _ *string, first *int, _ *string) int {
+		return page(child, orDefault(first, 20), 100)
+	}
 	c.Board.Items = func(child int, first *int, _ *string) int { return page(child, orDefault(first, 20), 100) }
 	// Lists without paging: priced at a typical length.
 	const typical = 5

@@ -3,9 +3,11 @@ package graph
 import (
 	"context"
 	"net/http"
+	"sync"
 	"time"
 
 	"clearpost/internal/auth"
+	"clearpost/internal/boards"
 	"clearpost/internal/content"
 
 	"github.com/google/uuid"
@@ -15,6 +17,10 @@ import (
 // loaders batch the N+1 edges of one request. They are created per request, so they cache only
 // within it and always run with the caller's principal (services scope every batch by organization).
 type loaders struct {
+	// boards the caller may see, read once per request (they are few; search hits and facets
+	// name them by id)
+	boards func() (map[uuid.UUID]*boards.Board, error)
+
 	user           *dataloadgen.Loader[uuid.UUID, *auth.User]
 	currentVersion *dataloadgen.Loader[uuid.UUID, *content.Version]
 	approvedPost   *dataloadgen.Loader[uuid.UUID, *content.Post]
@@ -49,7 +55,19 @@ func newLoaders(r *Resolver) *loaders {
 
 func withLoaders(next http.Handler, r *Resolver) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		ctx := context.WithValue(req.Context(), loadersKey{}, newLoaders(r))
+		l := newLoaders(r)
+		ctx := context.WithValue(req.Context(), loadersKey{}, l)
+		l.boards = sync.OnceValues(func() (map[uuid.UUID]*boards.Board, error) {
+			all, err := r.boards.List(ctx, false)
+			if err != nil {
+				return nil, err
+			}
+			byID := make(map[uuid.UUID]*boards.Board, len(all))
+			for _, b := range all {
+				byID[b.ID] = b
+			}
+			return byID, nil
+		})
 		next.ServeHTTP(w, req.WithContext(ctx))
 	})
 }

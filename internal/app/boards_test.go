@@ -250,3 +250,41 @@ func TestStaleContentAndExpiredItemsLeaveTheBoards(t *testing.T) {
 		t.Fatalf("%d expiry audit events, want 2", audited)
 	}
 }
+
+// Reviewer groups double as board audiences: being in a group must not make anyone a reviewer.
+func TestAudienceGroupsDoNotGrantReview(t *testing.T) {
+	t.Parallel()
+	p := setup(t)
+	if _, err := p.App.Pool.Exec(context.Background(), `UPDATE users SET groups = '{legal}' WHERE org_id = $1 AND email = 'employee@example.com'`, p.org.ID); err != nil {
+		t.Fatal(err)
+	}
+	p.tok["employee"] = p.org.Token(t, "employee@example.com")
+	pp := p.create(t, "Our prices drop to $9.")
+	p.submit(t, pp.ID)
+	wantCode(t, p.Do(t, p.tok["employee"], `query($id: ID!) { post(id: $id) { state } }`, map[string]any{"id": pp.ID}), "NOT_FOUND")
+	var list struct{ Posts struct{ Edges []struct{} } }
+	p.Must(t, p.tok["employee"], `{ posts { edges { cursor } } }`, nil, &list)
+	if len(list.Posts.Edges) != 0 {
+		t.Fatalf("an employee in a group lists %d posts in review", len(list.Posts.Edges))
+	}
+}
+
+func TestCuratorsArrangeButDoNotWidenBoards(t *testing.T) {
+	t.Parallel()
+	p := setup(t)
+	var me struct{ Me struct{ ID string } }
+	p.Must(t, p.tok["sam"], `{ me { id } }`, nil, &me)
+	var out struct{ CreateBoard struct{ ID string } }
+	p.Must(t, p.tok["marketer"], createBoard, map[string]any{"in": map[string]any{"name": "Sales only",
+		"audience": map[string]any{"everyone": false, "departments": []string{"Sales"}}, "curatorIds": []string{me.Me.ID}}}, &out)
+	r := p.Do(t, p.tok["sam"], `mutation($id: ID!, $c: [ID!]) { updateBoard(id: $id, input: {name: "Sales only", audience: {everyone: true}, curatorIds: $c}) { id } }`,
+		map[string]any{"id": out.CreateBoard.ID, "c": []string{me.Me.ID}})
+	wantCode(t, r, "FORBIDDEN")
+	p.Must(t, p.tok["sam"], `mutation($id: ID!, $c: [ID!]) { updateBoard(id: $id, input: {name: "Sales corner", audience: {everyone: false, departments: ["Sales"]}, curatorIds: $c}) { id } }`,
+		map[string]any{"id": out.CreateBoard.ID, "c": []string{me.Me.ID}}, nil)
+	// A post the curator cannot see stays off their board.
+	hidden := p.board(t, "Engineering", map[string]any{"everyone": false, "departments": []string{"Engineering"}})
+	secret := p.approved(t, "Engineering-only roadmap.", hidden)
+	r = p.Do(t, p.tok["sam"], `mutation($b: ID!, $p: ID!) { addToBoard(boardId: $b, postId: $p) { pinned } }`, map[string]any{"b": out.CreateBoard.ID, "p": secret.ID})
+	wantCode(t, r, "NOT_FOUND")
+}

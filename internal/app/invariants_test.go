@@ -36,7 +36,7 @@ func TestAuthorNeverApprovesOwnPost(t *testing.T) {
 	p := setup(t)
 	ctx := context.Background()
 	// The marketer is also a brand reviewer, and another brand reviewer exists.
-	if _, err := p.App.Pool.Exec(ctx, `UPDATE users SET groups = '{brand}' WHERE org_id = $1 AND email = 'marketer@example.com'`, p.org.ID); err != nil {
+	if _, err := p.App.Pool.Exec(ctx, `UPDATE users SET groups = '{brand}', roles = roles || '{REVIEWER}' WHERE org_id = $1 AND email = 'marketer@example.com'`, p.org.ID); err != nil {
 		t.Fatal(err)
 	}
 	p.tok["marketer"] = p.org.Token(t, "marketer@example.com")
@@ -57,7 +57,7 @@ func TestQuorumCountsDistinctReviewers(t *testing.T) {
 	t.Parallel()
 	p := setup(t)
 	ctx := context.Background()
-	if _, err := p.App.Pool.Exec(ctx, `UPDATE users SET groups = '{legal}' WHERE org_id = $1 AND email IN ('sam@example.com', 'priya@example.com')`, p.org.ID); err != nil {
+	if _, err := p.App.Pool.Exec(ctx, `UPDATE users SET groups = '{legal}', roles = roles || '{REVIEWER}' WHERE org_id = $1 AND email IN ('sam@example.com', 'priya@example.com')`, p.org.ID); err != nil {
 		t.Fatal(err)
 	}
 	var wf struct {

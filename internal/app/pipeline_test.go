@@ -336,7 +336,7 @@ func TestConcurrentDecisionsAdvanceStageOnce(t *testing.T) {
 	ctx := context.Background()
 	// Three more legal reviewers, so four approve the legal stage (quorum ANY) at the same moment.
 	for _, email := range []string{"sam@example.com", "priya@example.com", "jonas@example.com"} {
-		if _, err := p.App.Pool.Exec(ctx, `UPDATE users SET groups = '{legal}' WHERE org_id = $1 AND email = $2`, p.org.ID, email); err != nil {
+		if _, err := p.App.Pool.Exec(ctx, `UPDATE users SET groups = '{legal}', roles = roles || '{REVIEWER}' WHERE org_id = $1 AND email = $2`, p.org.ID, email); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -57,7 +57,7 @@ func TestSCIMProvisioningThenSignIn(t *testing.T) {
 		t.Fatalf("create group: %d %v", status, group)
 	}
 	tok, err := org.Provider.MintWith(map[string]any{
-		"iss": org.Provider.Issuer(), "aud": apptest.ClientID, "sub": "pairwise-7f3a", "email": "nina@example.com",
+		"iss": org.Provider.Issuer(), "aud": apptest.ClientID, "sub": "pairwise-7f3a", "email": "nina@example.com", "email_verified": true,
 		"name": "Nina Novak", "iat": time.Now().Unix(), "exp": time.Now().Add(5 * time.Minute).Unix(),
 	})
 	if err != nil {

@@ -314,6 +314,11 @@ func TestStepUpForApprovals(t *testing.T) {
 	if r.Code() != "FORBIDDEN" || !strings.Contains(r.Errors[0].Message, "step-up") {
 		t.Fatalf("stale sign-in approving: %q %v", r.Code(), r.Errors)
 	}
+	// A token without auth_time says nothing of when the person signed in: refused too.
+	unknown, _ := p.org.Provider.MintIDToken(u, devoidc.WithoutClaim("auth_time"))
+	if r := p.Do(t, unknown, approve, map[string]any{"in": map[string]any{"postId": pp.ID, "versionId": pp.CurrentVersion.ID}}); r.Code() != "FORBIDDEN" {
+		t.Fatalf("approval without auth_time: %q", r.Code())
+	}
 	// Requesting changes needs no step-up; a fresh sign-in approves.
 	fresh, _ := p.org.Provider.MintIDToken(u, devoidc.Claim("auth_time", time.Now().Unix()))
 	mustOK(t, p.Do(t, fresh, approve, map[string]any{"in": map[string]any{"postId": pp.ID, "versionId": pp.CurrentVersion.ID}}))

@@ -151,3 +151,21 @@ func TestMappingIgnoresUnknownGroups(t *testing.T) {
 		t.Fatalf("single-string claim: roles %v groups %v", roles, groups)
 	}
 }
+
+func TestUnverifiedEmailGrantsNothing(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	u, _ := b.provider.UserByEmail("boss@example.com")
+	tok, err := b.provider.MintIDToken(u, devoidc.Claim("email_verified", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := b.authn.Authenticate(ctx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Has(auth.RoleAdmin) {
+		t.Fatal("an unverified e-mail on the bootstrap list was made ADMIN")
+	}
+}

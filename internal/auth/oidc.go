@@ -136,12 +136,12 @@ func (a *Authenticator) signIn(ctx context.Context, org uuid.UUID, issuer, subje
 	return p, nil
 }
 
-// authTime is when the user last authenticated at the provider: auth_time, else iat.
+// authTime is when the user last authenticated at the provider: the auth_time claim. Without it
+// the time is unknown (iat only says when the token was minted, perhaps from a long session), and
+// step-up refuses.
 func authTime(claims map[string]any) time.Time {
-	for _, k := range []string{"auth_time", "iat"} {
-		if f, ok := claims[k].(float64); ok && f > 0 {
-			return time.Unix(int64(f), 0)
-		}
+	if f, ok := claims["auth_time"].(float64); ok && f > 0 {
+		return time.Unix(int64(f), 0)
 	}
 	return time.Time{}
 }
@@ -149,8 +149,9 @@ func authTime(claims map[string]any) time.Time {
 func (a *Authenticator) verifierFor(ctx context.Context, issuer string) (*issuerVerifier, error) {
 	a.mu.Lock()
 	v, ok := a.verifiers[issuer]
+	fresh := ok && time.Since(v.loadedAt) < providerTTL
 	a.mu.Unlock()
-	if ok && time.Since(v.loadedAt) < providerTTL {
+	if fresh {
 		return v, nil
 	}
 	var orgID uuid.UUID
@@ -163,10 +164,12 @@ func (a *Authenticator) verifierFor(ctx context.Context, issuer string) (*issuer
 		return nil, fmt.Errorf("look up identity provider: %w", err)
 	}
 	if ok && v.orgID == orgID && v.clientID == clientID && v.audience == audience {
+		renewed := *v
+		renewed.loadedAt = time.Now()
 		a.mu.Lock()
-		v.loadedAt = time.Now()
+		a.verifiers[issuer] = &renewed
 		a.mu.Unlock()
-		return v, nil
+		return &renewed, nil
 	}
 	provider, err := oidc.NewProvider(oidc.ClientContext(ctx, a.client), issuer)
 	if err != nil {
@@ -310,9 +313,11 @@ func (a *Authenticator) provision(ctx context.Context, org uuid.UUID, issuer, su
 		// tokens, so what SCIM group membership gave stays.
 		claimRoles, claimGroups = u.ClaimRoles, u.ClaimGroups
 	}
-	bootstrap := slices.Contains(a.mapping.BootstrapAdmins, email)
-	if u != nil && u.Email == email && u.Name == name && slices.Equal(u.ClaimRoles, claimRoles) &&
-		slices.Equal(u.ClaimGroups, claimGroups) && (!bootstrap || slices.Contains(u.AssignedRoles, RoleAdmin)) {
+	// An e-mail the provider has not verified may be anyone's: it never grants ADMIN nor adopts
+	// another account.
+	verified, _ := claims["email_verified"].(bool)
+	bootstrap := verified && slices.Contains(a.mapping.BootstrapAdmins, email)
+	if u != nil && u.Email == email && u.Name == name && slices.Equal(u.ClaimRoles, claimRoles) && slices.Equal(u.ClaimGroups, claimGroups) {
 		return u, pol, nil
 	}
 
@@ -322,7 +327,7 @@ func (a *Authenticator) provision(ctx context.Context, org uuid.UUID, issuer, su
 		if bootstrap {
 			assigned = append(assigned, string(RoleAdmin))
 		}
-		if u == nil {
+		if u == nil && verified {
 			// A user SCIM created before their first sign-in, under a subject the provider does
 			// not use in tokens (Entra ID's pairwise sub): adopt the row by e-mail, once.
 			tag, err := tx.Exec(ctx, `UPDATE users SET subject = $4, updated_at = now()
@@ -341,10 +346,9 @@ func (a *Authenticator) provision(ctx context.Context, org uuid.UUID, issuer, su
 			ON CONFLICT (issuer, subject) DO UPDATE SET
 				email = EXCLUDED.email, name = EXCLUDED.name,
 				claim_roles = EXCLUDED.claim_roles, claim_groups = EXCLUDED.claim_groups,
-				roles = CASE WHEN $9 AND NOT 'ADMIN' = ANY(users.roles) THEN users.roles || '{ADMIN}' ELSE users.roles END,
 				updated_at = now()
 			RETURNING `+userColumns+`, xmax = 0`,
-			org, issuer, subject, email, name, claimRoles, claimGroups, assigned, bootstrap)
+			org, issuer, subject, email, name, claimRoles, claimGroups, assigned)
 		var err error
 		out, err = scanUserWith(row, &inserted)
 		if err != nil {

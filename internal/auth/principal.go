@@ -50,7 +50,7 @@ func (p *Principal) RequireRecentSignIn(now time.Time) error {
 	if p.StepUp == 0 || (!p.AuthTime.IsZero() && now.Sub(p.AuthTime) <= p.StepUp) {
 		return nil
 	}
-	return apperr.Forbiddenf("step-up required: this decision needs a sign-in within the last %s; sign in again", p.StepUp)
+	return apperr.Forbiddenf("step-up required: this decision needs a sign-in within the last %s; sign in again (/auth/login?step_up=1)", p.StepUp)
 }
 
 // Has reports whether p holds any of roles.

@@ -155,12 +155,24 @@ func randomString() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// safeReturn keeps only same-origin paths, so sign-in is never an open redirect.
+// safeReturn keeps only same-origin paths, so sign-in is never an open redirect: no scheme, no
+// host, no control characters (browsers drop tabs and newlines, turning "/\t/x" into "//x").
 func safeReturn(to string) string {
-	if to == "" || !strings.HasPrefix(to, "/") || strings.HasPrefix(to, "//") || strings.HasPrefix(to, "/\\") || strings.ContainsAny(to, "\r\n") {
+	for _, r := range to {
+		if r < 0x20 || r == 0x7f || r == '\\' {
+			return "/"
+		}
+	}
+	u, err := url.Parse(to)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(to, "//") {
 		return "/"
 	}
-	return to
+	return u.EscapedPath() + func() string {
+		if u.RawQuery != "" {
+			return "?" + u.RawQuery
+		}
+		return ""
+	}()
 }
 
 // login starts the code flow: ?idp=ISSUER or ?org=SLUG picks the provider (default: the first
@@ -183,7 +195,13 @@ func (s *SignOn) login(w http.ResponseWriter, r *http.Request) {
 	s.sessions.Put(ctx, keyVerifier, verifier)
 	s.sessions.Put(ctx, keyIssuer, rp.Issuer)
 	s.sessions.Put(ctx, keyReturnTo, safeReturn(r.URL.Query().Get("return_to")))
-	http.Redirect(w, r, s.oauthConfig(rp, v).AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)), http.StatusFound)
+	opts := []oauth2.AuthCodeOption{oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)}
+	if r.URL.Query().Get("step_up") != "" {
+		// A fresh authentication at the provider, whatever session it has: for approvals under
+		// an organization's step-up policy.
+		opts = append(opts, oauth2.SetAuthURLParam("prompt", "login"), oauth2.SetAuthURLParam("max_age", "0"))
+	}
+	http.Redirect(w, r, s.oauthConfig(rp, v).AuthCodeURL(state, opts...), http.StatusFound)
 }
 
 // errSignIn is a refused sign-in: its message is shown to the person.
@@ -204,8 +222,11 @@ func (s *SignOn) callback(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p, rawIDToken, err := s.finish(ctx, r)
 	if err != nil {
-		// Nothing of the attempt survives: no user (provision runs last), no session.
-		_ = s.sessions.Destroy(ctx)
+		// Nothing of the attempt survives: no user (provision runs last), no new session. A
+		// person already signed in stays signed in (a forged callback must not sign them out).
+		if s.sessions.GetString(ctx, keyUserID) == "" {
+			_ = s.sessions.Destroy(ctx)
+		}
 		s.refused(w, r, err)
 		return
 	}
@@ -428,6 +449,9 @@ func (a *Authenticator) sessionPrincipal(ctx context.Context, orgID, userID stri
 	}
 	if !u.Active {
 		return nil, apperr.Unauthenticatedf("this account is deactivated")
+	}
+	if !pol.allows(u.Email) {
+		return nil, apperr.Unauthenticatedf("e-mail domain of %s may no longer sign in to this organization", u.Email)
 	}
 	if revoked != nil && !signedIn.After(*revoked) {
 		return nil, apperr.Unauthenticatedf("this session was ended: sign in again")

@@ -131,10 +131,10 @@ type UserCursor struct {
 	ID    uuid.UUID `json:"i"`
 }
 
-// List returns up to limit users of the caller's organization after cursor, ordered by e-mail.
-// Admins and marketers list users; reviewers see reviewers.
+// List returns up to limit users of the caller's organization after cursor, ordered by e-mail
+// (admins and marketers; others meet users through the posts they can see).
 func (s *Users) List(ctx context.Context, f UserFilter, after *UserCursor, limit int) ([]*User, error) {
-	p, err := Require(ctx, RoleAdmin, RoleMarketer, RoleReviewer)
+	p, err := Require(ctx, RoleAdmin, RoleMarketer)
 	if err != nil {
 		return nil, err
 	}
@@ -234,11 +234,11 @@ func (s *Users) SetRoles(ctx context.Context, id uuid.UUID, roles []Role, groups
 	return out, nil
 }
 
-// MembersOf counts the active users of org in each group, leaving out the users in except (the
-// post's authors).
+// MembersOf counts the active reviewers of org in each group, leaving out the users in except
+// (the post's authors): who can sign off for the group.
 func MembersOf(ctx context.Context, db postgres.DB, org uuid.UUID, groups []string, except []uuid.UUID) (map[string]int, error) {
 	rows, err := db.Query(ctx, `SELECT g, count(DISTINCT id) FROM users, unnest(claim_groups || groups) AS g
-		WHERE org_id = $1 AND active AND id <> ALL($3) AND g = ANY($2)
+		WHERE org_id = $1 AND active AND 'REVIEWER' = ANY(claim_roles || roles) AND id <> ALL($3) AND g = ANY($2)
 		GROUP BY g`, org, groups, except)
 	if err != nil {
 		return nil, fmt.Errorf("group members: %w", err)

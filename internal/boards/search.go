@@ -2,12 +2,14 @@ package boards
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"clearpost/internal/auth"
 	"clearpost/internal/search"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 )
 
 // SearchInput is a search as a person asks it.
@@ -44,7 +46,29 @@ func (s *Service) Search(ctx context.Context, index search.Index, in SearchInput
 	if len(scope) == 0 {
 		return search.Result{}, nil
 	}
-	return index.Search(ctx, search.Query{
+	res, err := index.Search(ctx, search.Query{
 		OrgID: p.OrgID, Text: in.Text, BoardIDs: scope, Tags: in.Tags, Channel: in.Channel, Limit: in.Limit, After: in.After,
 	})
+	if err != nil || len(res.Hits) == 0 {
+		return res, err
+	}
+	// The index follows PostgreSQL within moments (longer while Redis is away): PostgreSQL has the
+	// last word on each hit. A post that left APPROVED, left the caller's boards, or whose item
+	// expired is dropped.
+	ids := make([]uuid.UUID, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.PostID
+	}
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT bi.post_id FROM board_items bi JOIN posts po ON po.id = bi.post_id
+		WHERE bi.org_id = $1 AND bi.post_id = ANY($2) AND bi.board_id = ANY($3) AND po.state = 'APPROVED'
+		  AND (bi.expires_at IS NULL OR bi.expires_at > now())`, p.OrgID, ids, scope)
+	if err != nil {
+		return search.Result{}, fmt.Errorf("check search hits: %w", err)
+	}
+	live, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil {
+		return search.Result{}, err
+	}
+	res.Hits = slices.DeleteFunc(res.Hits, func(h search.Hit) bool { return !slices.Contains(live, h.PostID) })
+	return res, nil
 }

@@ -217,6 +217,10 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, in Input, expectedRe
 		if !canCurate(p, before) {
 			return apperr.Forbiddenf("only marketers, admins and the board's curators change it")
 		}
+		// Curators arrange a board; who sees it, and who curates it, is for marketers and admins.
+		if !p.Has(editors...) && (!sameAudience(before.Audience, in.Audience) || !slices.Equal(before.Curators, in.Curators)) {
+			return apperr.Forbiddenf("only marketers and admins change a board's audience or curators")
+		}
 		if expectedRevision != 0 && expectedRevision != before.Revision {
 			return apperr.Conflictf("board changed since you read it (revision %d, you edited %d)", before.Revision, expectedRevision)
 		}
@@ -343,9 +347,19 @@ func (s *Service) Add(ctx context.Context, boardID, postID uuid.UUID, in ItemInp
 		if state != "APPROVED" {
 			return apperr.Conflictf("post is %s: only APPROVED posts go on boards", state)
 		}
+		if !p.Has(editors...) {
+			// A curator may only bring posts they can already see to their board.
+			ok, err := OnVisibleBoard(ctx, tx, p, postID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return apperr.NotFoundf("post %s not found", postID)
+			}
+		}
 		text, _ := json.Marshal(orEmpty(in.SuggestedText))
 		it, err = scanItem(tx.QueryRow(ctx, `INSERT INTO board_items (board_id, post_id, org_id, position, expires_at, suggested_text, added_by)
-			VALUES ($1, $2, $3, (SELECT coalesce(max(position), 0) + 1 FROM board_items WHERE board_id = $1), $4, $5, $6)
+			VALUES ($1, $2, $3, greatest(extract(epoch FROM now()), (SELECT coalesce(max(position), 0) + 1 FROM board_items WHERE board_id = $1)), $4, $5, $6)
 			ON CONFLICT (board_id, post_id) DO UPDATE SET expires_at = EXCLUDED.expires_at, suggested_text = EXCLUDED.suggested_text
 			RETURNING `+itemColumns, boardID, postID, p.OrgID, in.ExpiresAt, text, p.UserID))
 		if err != nil {
@@ -434,7 +448,7 @@ func (s *Service) Move(ctx context.Context, boardID, postID uuid.UUID, after *uu
 			SELECT max(position) AS position FROM board_items
 			WHERE board_id = $1 AND post_id <> $2 AND position < (SELECT position FROM anchor))
 		UPDATE board_items SET position = CASE
-				WHEN $3::uuid IS NULL THEN (SELECT coalesce(max(position), 0) + 1 FROM board_items WHERE board_id = $1)
+				WHEN $3::uuid IS NULL THEN greatest(extract(epoch FROM now()), (SELECT coalesce(max(position), 0) + 1 FROM board_items WHERE board_id = $1))
 				ELSE ((SELECT position FROM anchor) + coalesce((SELECT position FROM next), (SELECT position FROM anchor) - 2)) / 2
 			END
 		WHERE board_id = $1 AND post_id = $2 AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM anchor))
@@ -542,4 +556,9 @@ func uniqueIDs(ids []uuid.UUID) []uuid.UUID {
 	out := slices.Clone(ids)
 	slices.SortFunc(out, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
 	return slices.Compact(out)
+}
+
+func sameAudience(a, b Audience) bool {
+	return a.Everyone == b.Everyone && slices.Equal(a.Groups, b.Groups) &&
+		slices.Equal(a.Departments, b.Departments) && slices.Equal(a.Regions, b.Regions)
 }

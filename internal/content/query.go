@@ -94,7 +94,7 @@ func (s *Service) FeedPosts(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID
 // may read: everyone's for editors and reviewers, their own for anyone else. Employees who see a
 // post through a board see its content, not its review.
 func reviewHistoryScope(p *auth.Principal) (all bool) {
-	return p.Has(authors...) || p.Has(auth.RoleReviewer) || len(p.Groups) > 0
+	return p.Has(authors...) || p.Has(auth.RoleReviewer)
 }
 
 // PostFilter narrows List.
@@ -125,7 +125,7 @@ func (s *Service) List(ctx context.Context, f PostFilter, after *PostCursor, lim
 		states[i] = string(st)
 	}
 	// Visibility, as canSee: authors-in-chief see all, reviewers what left DRAFT, others their own.
-	all, reviewer := p.Has(authors...), p.Has(auth.RoleReviewer) || len(p.Groups) > 0
+	all, reviewer := p.Has(authors...), p.Has(auth.RoleReviewer)
 	var afterAt time.Time
 	var afterID uuid.UUID
 	if after != nil {
@@ -177,7 +177,7 @@ func (s *Service) ReviewQueue(ctx context.Context, after *QueueCursor, limit int
 	if err != nil {
 		return nil, err
 	}
-	if len(p.Groups) == 0 {
+	if len(p.Groups) == 0 || !p.Has(auth.RoleReviewer) {
 		return nil, nil
 	}
 	var afterAt time.Time

@@ -41,7 +41,8 @@ func canSee(p *auth.Principal, post *Post) bool {
 		return false
 	case p.Has(authors...), post.AuthorID == p.UserID:
 		return true
-	case p.Has(auth.RoleReviewer) || len(p.Groups) > 0:
+	case p.Has(auth.RoleReviewer):
+		// Reviewer groups alone do not make a reviewer: boards use groups for audiences.
 		return post.State != StateDraft
 	}
 	return false

@@ -97,9 +97,11 @@ func Common(h http.Handler, log *slog.Logger, trustProxy bool) http.Handler {
 
 func clientIP(r *http.Request, trustProxy bool) string {
 	if trustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			first, _, _ := strings.Cut(xff, ",")
-			if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
+		// The proxy in front appends the address it saw: the last entry is the one a client
+		// cannot forge (the ones before it are whatever the client sent).
+		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			all := strings.Split(xff[len(xff)-1], ",")
+			if ip := net.ParseIP(strings.TrimSpace(all[len(all)-1])); ip != nil {
 				return ip.String()
 			}
 		}

@@ -3,7 +3,8 @@
 -- that are on at least one board. Like a Meilisearch index, these tables hold only what
 -- `clearpost reindex` rebuilds from the posts and boards, so they carry no foreign keys: indexing
 -- never locks or waits on the source rows.
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE EXTENSION IF NOT EXISTS pg_trgm;       -- trigram similarity, for typos
+CREATE EXTENSION IF NOT EXISTS fuzzystrmatch; -- Levenshtein distance, for typos
 
 -- search_tsvector is what a document is searched by: its title (weight A), tags (B), body (C) and
 -- share text (D). IMMUTABLE (as a generated column needs) although array_to_string is only
@@ -37,11 +38,13 @@ CREATE TABLE search_documents (
     indexed_at   timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (org_id, post_id)
 );
-CREATE INDEX search_documents_tsv ON search_documents USING gin (tsv);
-CREATE INDEX search_documents_board_ids ON search_documents USING gin (board_ids);
-CREATE INDEX search_documents_tags ON search_documents USING gin (tags);
--- searches without text list the newest first
-CREATE INDEX search_documents_org_approved ON search_documents (org_id, approved_at DESC, post_id);
+-- One GIN index for the text and every filter: a multicolumn GIN index intersects the conditions
+-- on its columns inside the index, so a search visits only rows that match them all.
+CREATE INDEX search_documents_search ON search_documents USING gin (tsv, board_ids, tags, channels);
+-- Searches without text list the newest first; the included columns let them filter and count
+-- from the index alone.
+CREATE INDEX search_documents_recent ON search_documents (org_id, approved_at DESC, post_id)
+    INCLUDE (board_ids, tags, channels);
 
 -- Every lexeme of an organization's documents, for typo tolerance: a query lexeme that no
 -- document has is widened to the most similar lexemes here (pg_trgm), so "aproval" finds
@@ -60,29 +63,35 @@ CREATE FUNCTION quote_lexeme(lexeme text) RETURNS text LANGUAGE sql IMMUTABLE ST
 RETURN '''' || replace(replace(lexeme, '\', '\\'), '''', '''''') || '''';
 
 -- search_tsquery parses user text with websearch_to_tsquery and widens each lexeme that none of
--- the organization's documents contain into an OR of up to three similar known lexemes (trigram
--- similarity of at least min_similarity, which should not be below pg_trgm's threshold of 0.3).
--- Lexemes shorter than four characters are left alone: their trigrams say too little.
+-- the organization's documents contain (a misspelling, most likely) into an OR with up to three
+-- known lexemes within Meilisearch's typo budget: one typo (Levenshtein distance) from five
+-- characters, two from eight; shorter lexemes must be spelt right. Candidates come from the
+-- trigram index (similarity at least pg_trgm.similarity_threshold, 0.3 by default), the closest
+-- first.
 -- +goose StatementBegin
-CREATE FUNCTION search_tsquery(org uuid, config regconfig, query text, min_similarity real DEFAULT 0.4)
+CREATE FUNCTION search_tsquery(org uuid, config regconfig, query text)
 RETURNS tsquery LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
 DECLARE
-    q   tsquery := websearch_to_tsquery(config, query);
-    lex text;
-    alt tsquery;
+    q      tsquery := websearch_to_tsquery(config, query);
+    lex    text;
+    budget int;
+    alt    tsquery;
 BEGIN
     FOR lex IN
         SELECT DISTINCT l FROM unnest(tsvector_to_array(to_tsvector(config, query))) AS l
-        WHERE char_length(l) >= 4
+        WHERE char_length(l) >= 5
           AND NOT EXISTS (SELECT 1 FROM search_terms t WHERE t.org_id = org AND t.term = l)
     LOOP
-        SELECT string_agg(quote_lexeme(c.term), ' | ')::tsquery INTO alt
+        budget := CASE WHEN char_length(lex) >= 8 THEN 2 ELSE 1 END;
+        SELECT string_agg(quote_lexeme(c.term), ' | ' ORDER BY c.typos, c.sim DESC, c.term)::tsquery INTO alt
         FROM (
-            SELECT t.term FROM search_terms t
-            WHERE t.org_id = org AND t.term % lex AND similarity(t.term, lex) >= min_similarity
-            ORDER BY similarity(t.term, lex) DESC, t.term
+            SELECT t.term, levenshtein_less_equal(t.term, lex, budget) AS typos, similarity(t.term, lex) AS sim
+            FROM search_terms t
+            WHERE t.org_id = org AND t.term % lex
+            ORDER BY 2, 3 DESC, 1
             LIMIT 3
-        ) c;
+        ) c
+        WHERE c.typos <= budget;
         IF alt IS NOT NULL THEN
             q := ts_rewrite(q, quote_lexeme(lex)::tsquery, quote_lexeme(lex)::tsquery || alt);
         END IF;
@@ -93,7 +102,7 @@ $$;
 -- +goose StatementEnd
 
 -- +goose Down
-DROP FUNCTION search_tsquery(uuid, regconfig, text, real);
+DROP FUNCTION search_tsquery(uuid, regconfig, text);
 DROP FUNCTION quote_lexeme(text);
 DROP TABLE search_terms, search_documents;
 DROP FUNCTION search_tsvector(regconfig, text, text[], text, text);

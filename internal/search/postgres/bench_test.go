@@ -97,6 +97,10 @@ func runQueries(b *testing.B, idx *Index, queries []search.Query) {
 				t0 := time.Now()
 				res, err := idx.Search(ctx, queries[i%int64(len(queries))])
 				mine = append(mine, time.Since(t0))
+				if el := time.Since(t0); el > 40*time.Millisecond {
+					q := queries[i%int64(len(queries))]
+					b.Logf("SLOW %v %q tags=%v total=%d", el, q.Text, q.Tags, res.Total)
+				}
 				if err != nil {
 					b.Error(err)
 					return

@@ -9,59 +9,102 @@ import (
 	"clearpost/internal/search"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 )
 
-// Matches are found in one statement that also counts them and their facets. The filters are
-// the same for text and listing; only the match condition and the order differ.
+// One statement finds the matches, counts them and their facets, and formats the page.
+//
+// The work is bounded: a search considers at most MaxWindow matches, the window. Total, facets
+// and paging are computed over the window, so a query matching a hundred thousand documents costs
+// no more than one matching MaxWindow; its Total is then MaxWindow, meaning "at least" (as
+// Meilisearch bounds hits by maxTotalHits).
+//
+// With text, the window is the first MaxWindow matches, ranked by ts_rank_cd. The LIMIT sits
+// outside the CTE that finds the matches: a CTE is planned for reading all its rows (so the
+// planner picks the GIN index, not a sequential scan that it expects to stop early but that
+// evaluates the text condition row by row) and is read lazily (so the index scan stops at the
+// window all the same). Without text, the window is the newest MaxWindow documents in scope, read
+// from the covering index on approved_at.
+//
+// Filters that are not asked for are written so that the planner drops them: every search gets a
+// plan made for its own values (see Search).
 const (
-	textMatchesSQL = `
+	textWindowSQL = `
 WITH matches AS MATERIALIZED (
     SELECT d.post_id, d.board_ids, d.tags, d.approved_at, ts_rank_cd(d.tsv, $5::tsquery) AS score
     FROM search_documents d
-    WHERE d.org_id = $1 AND d.board_ids && $2::uuid[] AND d.tags @> $3::text[]
+    WHERE d.tsv @@ $5::tsquery AND d.org_id = $1 AND {{scope}}
+      AND (cardinality($3::text[]) = 0 OR d.tags @> $3::text[])
       AND ($4::text = '' OR d.channels @> ARRAY[$4::text])
-      AND d.tsv @@ $5::tsquery
+),
+win AS MATERIALIZED (
+    SELECT * FROM matches LIMIT $8
 ),
 page AS (
-    SELECT post_id, score FROM matches ORDER BY score DESC, approved_at DESC, post_id LIMIT $6 OFFSET $7
+    SELECT post_id, score, approved_at FROM win ORDER BY score DESC, approved_at DESC, post_id LIMIT $6 OFFSET $7
 )`
-	listMatchesSQL = `
-WITH matches AS MATERIALIZED (
+	listWindowSQL = `
+WITH win AS MATERIALIZED (
     SELECT d.post_id, d.board_ids, d.tags, d.approved_at, 0::real AS score
     FROM search_documents d
-    WHERE d.org_id = $1 AND d.board_ids && $2::uuid[] AND d.tags @> $3::text[]
+    WHERE d.org_id = $1 AND {{scope}}
+      AND (cardinality($3::text[]) = 0 OR d.tags @> $3::text[])
       AND ($4::text = '' OR d.channels @> ARRAY[$4::text])
       AND $5::tsquery IS NULL
+    ORDER BY d.approved_at DESC, d.post_id
+    LIMIT $8
 ),
 page AS (
-    SELECT post_id, score FROM matches ORDER BY approved_at DESC, post_id LIMIT $6 OFFSET $7
+    SELECT post_id, score, approved_at FROM win ORDER BY approved_at DESC, post_id LIMIT $6 OFFSET $7
 )`
+
+	// A narrow scope (an employee's boards) is searched through the GIN index, intersected with
+	// the text inside it. A broad one (an editor's every board) would make the index merge the
+	// posting lists of every board only to keep nearly everything, so it is checked on the rows
+	// instead: coalesce over a NOT NULL column changes nothing but hides the condition from the
+	// index.
+	indexedScope  = `d.board_ids && $2::uuid[]`
+	filteredScope = `coalesce(d.board_ids, '{}') && $2::uuid[]`
 	// The page's titles and snippets go through ts_headline with the highlight sentinels, and
 	// with < and > swapped for private-use characters: ts_headline drops what looks like an
 	// HTML tag, and a post's "<script>" must come back as text, escaped by search.Highlight.
 	resultSQL = `
 SELECT
-    (SELECT count(*) FROM matches),
+    (SELECT count(*) FROM win),
     (SELECT coalesce(json_object_agg(b, n), '{}') FROM (
-        SELECT b, count(*) AS n FROM matches, unnest(board_ids) b WHERE b = ANY($2::uuid[]) GROUP BY b
+        SELECT b, count(*) AS n FROM (SELECT unnest(board_ids) AS b FROM win) u WHERE b = ANY($2::uuid[]) GROUP BY b
     ) f),
     (SELECT coalesce(json_object_agg(t, n), '{}') FROM (
-        SELECT t, count(*) AS n FROM matches, unnest(tags) t GROUP BY t ORDER BY n DESC, t LIMIT $8
+        SELECT t, count(*) AS n FROM (SELECT unnest(tags) AS t FROM win) u GROUP BY t ORDER BY n DESC, t LIMIT $9
     ) f),
     (SELECT coalesce(json_agg(json_build_object(
         'post_id', p.post_id,
         'score', p.score,
         'board_ids', d.board_ids,
-        'title', CASE WHEN $5::tsquery IS NULL THEN translate(d.title, '<>', $9)
-                 ELSE ts_headline(d.language, translate(d.title, '<>', $9), $5::tsquery, $10) END,
-        'snippet', CASE WHEN $5::tsquery IS NULL THEN translate(left(d.body, 400), '<>', $9)
-                   ELSE ts_headline(d.language, translate(d.body, '<>', $9), $5::tsquery, $11) END
-    ) ORDER BY p.score DESC, d.approved_at DESC, p.post_id), '[]')
+        'title', CASE WHEN $5::tsquery IS NULL THEN translate(d.title, '<>', $10)
+                 ELSE ts_headline(d.language, translate(d.title, '<>', $10), $5::tsquery, $11) END,
+        'snippet', CASE WHEN $5::tsquery IS NULL THEN translate(left(d.body, 400), '<>', $10)
+                   ELSE ts_headline(d.language, translate(d.body, '<>', $10), $5::tsquery, $12) END
+    ) ORDER BY p.score DESC, p.approved_at DESC, p.post_id), '[]')
     FROM page p JOIN search_documents d ON d.org_id = $1 AND d.post_id = p.post_id)
 FROM (SELECT 1) one`
 
 	tsquerySQL = `SELECT q::text, numnode(q) FROM search_tsquery($1, $2::regconfig, $3) q`
 )
+
+// broadScope is the number of boards from which a scope is checked on the rows rather than
+// through the index.
+const broadScope = 48
+
+// statements are the four searches: [text][broad scope].
+var statements = func() (st [2][2]string) {
+	for i, window := range []string{listWindowSQL, textWindowSQL} {
+		for j, scope := range []string{indexedScope, filteredScope} {
+			st[i][j] = strings.Replace(window, "{{scope}}", scope, 1) + resultSQL
+		}
+	}
+	return st
+}()
 
 // Private-use stand-ins for < and > while text goes through ts_headline.
 const (
@@ -96,7 +139,6 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 	}
 
 	var tsquery *string // nil: list without text
-	sql := listMatchesSQL + resultSQL
 	if text := strings.TrimSpace(q.Text); text != "" {
 		var parsed string
 		var nodes int
@@ -107,7 +149,6 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 			return emptyResult(), nil
 		}
 		tsquery = &parsed
-		sql = textMatchesSQL + resultSQL
 	}
 
 	tags := []string{}
@@ -119,8 +160,12 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 	res := emptyResult()
 	var boards map[uuid.UUID]int
 	var hits []hitRow
-	err = x.pool.QueryRow(ctx, sql, q.OrgID, scope, tags, strings.ToLower(strings.TrimSpace(q.Channel)), tsquery,
-		page.Limit, page.Offset, search.MaxFacetValues, lt+gt, titleHeadline, snippetHeadline,
+	// QueryExecModeDescribeExec: an unnamed statement, planned with this search's values. A cached
+	// generic plan cannot know how common the searched words are, and picks a plan that is
+	// fine for rare words and ruinous for common ones (or the other way round).
+	sql := statements[b2i(tsquery != nil)][b2i(len(scope) >= broadScope)]
+	err = x.pool.QueryRow(ctx, sql, pgx.QueryExecModeDescribeExec, q.OrgID, scope, tags, strings.ToLower(strings.TrimSpace(q.Channel)), tsquery,
+		page.Limit, page.Offset, search.MaxWindow, search.MaxFacetValues, lt+gt, titleHeadline, snippetHeadline,
 	).Scan(&res.Total, &boards, &res.TagFacets, &hits)
 	if err != nil {
 		return search.Result{}, fmt.Errorf("search: %w", err)
@@ -142,6 +187,13 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 	}
 	res.Next = page.Next(len(res.Hits), res.Total)
 	return res, nil
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func emptyResult() search.Result {

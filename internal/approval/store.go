@@ -116,15 +116,6 @@ func ListRules(ctx context.Context, db postgres.DB, org uuid.UUID) ([]*Rule, err
 	return out, rows.Err()
 }
 
-// GetRule returns routing rule id of org.
-func GetRule(ctx context.Context, db postgres.DB, org, id uuid.UUID) (*Rule, error) {
-	r, err := scanRule(db.QueryRow(ctx, `SELECT `+ruleColumns+` FROM routing_rules WHERE org_id = $1 AND id = $2`, org, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, apperr.NotFoundf("routing rule %s not found", id)
-	}
-	return r, err
-}
-
 // Settings returns org's classifier settings.
 func Settings(ctx context.Context, db postgres.DB, org uuid.UUID) (ClassifierSettings, error) {
 	var s ClassifierSettings

@@ -122,32 +122,6 @@ func scanReviewWith(row pgx.Row, extra ...any) (*Review, error) {
 	return &r, nil
 }
 
-// openReview returns the post's IN_REVIEW or APPROVED review, or nil.
-func openReview(ctx context.Context, db postgres.DB, post uuid.UUID) (*Review, error) {
-	r, err := scanReview(db.QueryRow(ctx, `SELECT `+reviewColumns+` FROM reviews
-		WHERE post_id = $1 AND status IN ('IN_REVIEW', 'APPROVED')`, post))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("open review of post %s: %w", post, err)
-	}
-	return r, nil
-}
-
-// latestReview returns the post's most recent review, or nil when it was never submitted.
-func latestReview(ctx context.Context, db postgres.DB, org, post uuid.UUID) (*Review, error) {
-	r, err := scanReview(db.QueryRow(ctx, `SELECT `+reviewColumns+` FROM reviews
-		WHERE org_id = $1 AND post_id = $2 ORDER BY submitted_at DESC, id DESC LIMIT 1`, org, post))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("latest review of post %s: %w", post, err)
-	}
-	return r, nil
-}
-
 // GroupProgress is how far one group of one stage has come.
 type GroupProgress struct {
 	Stage     int
@@ -155,19 +129,6 @@ type GroupProgress struct {
 	Required  int
 	Approvals int
 	ClearedAt *time.Time
-}
-
-func reviewGroups(ctx context.Context, db postgres.DB, review uuid.UUID) ([]GroupProgress, error) {
-	rows, err := db.Query(ctx, `SELECT stage, group_name, required, approvals, cleared_at FROM review_groups
-		WHERE review_id = $1 ORDER BY stage, group_name`, review)
-	if err != nil {
-		return nil, fmt.Errorf("review groups: %w", err)
-	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (GroupProgress, error) {
-		var g GroupProgress
-		err := row.Scan(&g.Stage, &g.Group, &g.Required, &g.Approvals, &g.ClearedAt)
-		return g, err
-	})
 }
 
 // DecisionKind is a reviewer's verdict.

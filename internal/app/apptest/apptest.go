@@ -192,12 +192,22 @@ func (r *Result) Code() string {
 func (e *Env) Do(t testing.TB, token, query string, vars map[string]any) *Result {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, _ := http.NewRequest(http.MethodPost, e.URL+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
+	header := http.Header{}
 	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+		header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	return send(t, http.DefaultClient, e.URL+"/graphql", body, header)
+}
+
+// send posts a GraphQL request body with header through client and decodes the response.
+func send(t testing.TB, client *http.Client, url string, body []byte, header http.Header) *Result {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatalf("graphql request: %v", err)
 	}
@@ -317,20 +327,5 @@ func (b *Browser) SignIn(t testing.TB, o *Org, email string) {
 func (b *Browser) Do(t testing.TB, query string, header http.Header) *Result {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query})
-	req, _ := http.NewRequest(http.MethodPost, b.env.URL+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range header {
-		req.Header[k] = v
-	}
-	resp, err := b.Client.Do(req)
-	if err != nil {
-		t.Fatalf("graphql request: %v", err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	res := &Result{Status: resp.StatusCode}
-	if err := json.Unmarshal(raw, res); err != nil {
-		t.Fatalf("graphql response (%d): %v: %s", resp.StatusCode, err, raw)
-	}
-	return res
+	return send(t, b.Client, b.env.URL+"/graphql", body, header)
 }

@@ -16,15 +16,22 @@ import (
 
 // Resolver is the root of the resolvers.
 type Resolver struct {
-	index    search.Index
-	boards   *boards.Service
-	users    *auth.Users
-	content  *content.Service
-	approval *approval.Service
-	audit    *reports.Audit
+	index     search.Index
+	searchKey SearchKey
+	boards    *boards.Service
+	users     *auth.Users
+	content   *content.Service
+	approval  *approval.Service
+	audit     *reports.Audit
 }
 
 // NewResolver returns the root resolver over the services.
-func NewResolver(users *auth.Users, c *content.Service, a *approval.Service, b *boards.Service, index search.Index, audit *reports.Audit) *Resolver {
-	return &Resolver{users: users, content: c, approval: a, boards: b, index: index, audit: audit}
+func NewResolver(users *auth.Users, c *content.Service, a *approval.Service, b *boards.Service, index search.Index, key SearchKey, audit *reports.Audit) *Resolver {
+	return &Resolver{users: users, content: c, approval: a, boards: b, index: index, searchKey: key, audit: audit}
+}
+
+// SearchKey is the search-only Meilisearch key that signs tenant tokens (empty: none).
+type SearchKey struct {
+	UID string
+	Key string
 }

@@ -8,10 +8,12 @@ package graph
 import (
 	"clearpost/graph/exec"
 	"clearpost/graph/model"
+	"clearpost/internal/apperr"
 	"clearpost/internal/boards"
 	"clearpost/internal/content"
 	"clearpost/internal/search"
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -29,6 +31,19 @@ func (r *queryResolver) Search(ctx context.Context, text string, boardID *uuid.U
 		return nil, err
 	}
 	return r.searchConnection(ctx, res)
+}
+
+// SearchToken is the resolver for the searchToken field.
+func (r *queryResolver) SearchToken(ctx context.Context) (*model.SearchToken, error) {
+	signer, ok := r.index.(boards.TokenSigner)
+	if !ok || r.searchKey.Key == "" {
+		return nil, apperr.Conflictf("direct search needs the Meilisearch backend with CLEARPOST_MEILI_SEARCH_KEY; search through the search query instead")
+	}
+	tok, uid, expires, err := r.boards.SearchToken(ctx, signer, r.searchKey.UID, r.searchKey.Key, time.Hour)
+	if err != nil {
+		return nil, err
+	}
+	return &model.SearchToken{Token: tok, IndexUID: uid, ExpiresAt: expires}, nil
 }
 
 // Post is the resolver for the post field.

@@ -8,10 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"clearpost/internal/app"
 	"clearpost/internal/boards"
 	"clearpost/internal/config"
 	"clearpost/internal/postgres"
-	searchpg "clearpost/internal/search/postgres"
 )
 
 // reindexCmd rebuilds the search index of each organization (or those named) from PostgreSQL,
@@ -27,7 +27,11 @@ func reindexCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args [
 	if err != nil {
 		return err
 	}
-	indexer := boards.NewIndexer(pool, searchpg.New(pool), log)
+	index, err := app.OpenIndex(ctx, cfg, pool)
+	if err != nil {
+		return err
+	}
+	indexer := boards.NewIndexer(pool, index, log)
 	for _, o := range orgs {
 		start := time.Now()
 		err := indexer.Reindex(ctx, o.id, 1000, func(done, total int) { drawProgress(w, o.slug, done, total, start) })

@@ -336,6 +336,7 @@ type ComplexityRoot struct {
 		ReviewQueue        func(childComplexity int, first *int, after *string) int
 		RoutingRules       func(childComplexity int, first *int, after *string) int
 		Search             func(childComplexity int, text string, boardID *uuid.UUID, tags []string, channel *string, first *int, after *string) int
+		SearchToken        func(childComplexity int) int
 		SignOnPolicy       func(childComplexity int) int
 		Users              func(childComplexity int, first *int, after *string, filter *model.UserFilter) int
 		VerifyAuditLog     func(childComplexity int) int
@@ -455,6 +456,12 @@ type ComplexityRoot struct {
 		Score   func(childComplexity int) int
 		Snippet func(childComplexity int) int
 		Title   func(childComplexity int) int
+	}
+
+	SearchToken struct {
+		ExpiresAt func(childComplexity int) int
+		IndexUID  func(childComplexity int) int
+		Token     func(childComplexity int) int
 	}
 
 	SignOnPolicy struct {
@@ -626,6 +633,7 @@ type QueryResolver interface {
 	Feed(ctx context.Context, first *int, after *string, boardID *uuid.UUID) (*model.FeedConnection, error)
 	MaxContentAgeDays(ctx context.Context) (*int, error)
 	Search(ctx context.Context, text string, boardID *uuid.UUID, tags []string, channel *string, first *int, after *string) (*model.SearchConnection, error)
+	SearchToken(ctx context.Context) (*model.SearchToken, error)
 	SignOnPolicy(ctx context.Context) (*auth.SignOnPolicy, error)
 }
 type ReviewResolver interface {
@@ -1977,6 +1985,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["boardId"].(*uuid.UUID), args["tags"].([]string), args["channel"].(*string), args["first"].(*int), args["after"].(*string)), true
+	case "Query.searchToken":
+		if e.ComplexityRoot.Query.SearchToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.SearchToken(childComplexity), true
 	case "Query.signOnPolicy":
 		if e.ComplexityRoot.Query.SignOnPolicy == nil {
 			break
@@ -2446,6 +2460,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchHit.Title(childComplexity), true
+
+	case "SearchToken.expiresAt":
+		if e.ComplexityRoot.SearchToken.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchToken.ExpiresAt(childComplexity), true
+	case "SearchToken.indexUid":
+		if e.ComplexityRoot.SearchToken.IndexUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchToken.IndexUID(childComplexity), true
+	case "SearchToken.token":
+		if e.ComplexityRoot.SearchToken.Token == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchToken.Token(childComplexity), true
 
 	case "SignOnPolicy.emailDomains":
 		if e.ComplexityRoot.SignOnPolicy.EmailDomains == nil {
@@ -3506,6 +3539,18 @@ extend type Query {
   """
   search(text: String!, boardId: ID, tags: [String!], channel: String, first: Int = 20, after: String): SearchConnection!
 }
+
+"A Meilisearch tenant token: searches the index directly, limited to the caller's organization and boards."
+type SearchToken {
+  token: String!
+  indexUid: String!
+  expiresAt: Time!
+}
+
+extend type Query {
+  "A tenant token for clients that search Meilisearch directly (only with the Meilisearch backend)."
+  searchToken: SearchToken!
+}
 `, BuiltIn: false},
 	{Name: "../schema/user.graphqls", Input: `enum Role {
   ADMIN
@@ -4279,6 +4324,18 @@ func (ec *executionContext) childFields_SearchHit(ctx context.Context, field gra
 		return ec.fieldContext_SearchHit_boards(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchHit", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchToken(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "token":
+		return ec.fieldContext_SearchToken_token(ctx, field)
+	case "indexUid":
+		return ec.fieldContext_SearchToken_indexUid(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_SearchToken_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchToken", field.Name)
 }
 
 func (ec *executionContext) childFields_SignOnPolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11000,6 +11057,38 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_searchToken(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_searchToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().SearchToken(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchToken) graphql.Marshaler {
+			return ec.marshalNSearchToken2ᚖclearpostᚋgraphᚋmodelᚐSearchToken(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_searchToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchToken(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_signOnPolicy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12932,6 +13021,75 @@ func (ec *executionContext) fieldContext_SearchHit_boards(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SearchToken_token(ctx context.Context, field graphql.CollectedField, obj *model.SearchToken) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchToken_token(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Token, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchToken_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchToken", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchToken_indexUid(ctx context.Context, field graphql.CollectedField, obj *model.SearchToken) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchToken_indexUid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IndexUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchToken_indexUid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchToken", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchToken_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.SearchToken) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchToken_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchToken_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchToken", field, false, false, "Time")
 }
 
 func (ec *executionContext) _SignOnPolicy_emailDomains(ctx context.Context, field graphql.CollectedField, obj *auth.SignOnPolicy) (ret graphql.Marshaler) {
@@ -18159,6 +18317,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_search(ctx, field)
 				})
+		case "searchToken":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_searchToken(ctx, field)
+				})
 		case "signOnPolicy":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -18954,6 +19118,49 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SearchHit_boards(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchTokenImplementors = []string{"SearchToken"}
+
+func (ec *executionContext) _SearchToken(ctx context.Context, sel ast.SelectionSet, obj *model.SearchToken) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchTokenImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchToken")
+		case "token":
+			out.Values[i] = ec._SearchToken_token(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "indexUid":
+			out.Values[i] = ec._SearchToken_indexUid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._SearchToken_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20913,6 +21120,14 @@ func (ec *executionContext) marshalNSearchHit2ᚖclearpostᚋinternalᚋsearch�
 		return graphql.Null
 	}
 	return ec._SearchHit(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSearchToken2ᚖclearpostᚋgraphᚋmodelᚐSearchToken(ctx context.Context, sel ast.SelectionSet, v *model.SearchToken) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchToken!")
+		return graphql.Null
+	}
+	return ec._SearchToken(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSignOnPolicy2ᚖclearpostᚋinternalᚋauthᚐSignOnPolicy(ctx context.Context, sel ast.SelectionSet, v *auth.SignOnPolicy) graphql.Marshaler {

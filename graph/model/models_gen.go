@@ -197,6 +197,13 @@ type SearchEdge struct {
 	Node   *search.Hit `json:"node"`
 }
 
+// A Meilisearch tenant token: searches the index directly, limited to the caller's organization and boards.
+type SearchToken struct {
+	Token     string    `json:"token"`
+	IndexUID  string    `json:"indexUid"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
 // Suggested share text for one network.
 type SuggestedText struct {
 	Network string `json:"network"`

@@ -28,6 +28,7 @@ import (
 	"clearpost/internal/reports"
 	"clearpost/internal/scim"
 	"clearpost/internal/search"
+	"clearpost/internal/search/meili"
 	searchpg "clearpost/internal/search/postgres"
 
 	"github.com/hibiken/asynq"
@@ -84,7 +85,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Content = content.NewService(pool)
 	a.Approval = approval.NewService(pool)
 	a.Boards = boards.NewService(pool)
-	a.Index = searchpg.New(pool)
+	index, err := OpenIndex(ctx, cfg, pool)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	a.Index = index
 	a.Indexer = boards.NewIndexer(pool, a.Index, log)
 	if cfg.AuditSigningKey != nil {
 		a.Sealer = audit.NewSealer(pool, cfg.AuditSigningKey, log)
@@ -109,6 +115,19 @@ func (a *App) checkSchema(ctx context.Context) error {
 		return fmt.Errorf("the database schema is %d migrations behind: run `clearpost migrate up` (or set CLEARPOST_AUTO_MIGRATE=true)", n)
 	}
 	return nil
+}
+
+// OpenIndex returns the configured search backend: Meilisearch when CLEARPOST_MEILI_URL is set
+// (its index created and set up), PostgreSQL otherwise.
+func OpenIndex(ctx context.Context, cfg config.Config, pool *pgxpool.Pool) (search.Index, error) {
+	if cfg.MeiliURL == "" {
+		return searchpg.New(pool), nil
+	}
+	x, err := meili.Open(ctx, meili.Config{URL: cfg.MeiliURL, APIKey: cfg.MeiliKey, Index: cfg.MeiliIndex})
+	if err != nil {
+		return nil, fmt.Errorf("meilisearch at %s: %w", cfg.MeiliURL, err)
+	}
+	return x, nil
 }
 
 // PublicURL is how browsers reach this process: CLEARPOST_PUBLIC_URL, else its own address.
@@ -153,7 +172,8 @@ func (a *App) Handler() (http.Handler, error) {
 	if a.Config.AuditSigningKey != nil {
 		signers = append(signers, a.Config.AuditSigningKey.Public().(ed25519.PublicKey))
 	}
-	gql := graph.NewHandler(graph.NewResolver(a.Users, a.Content, a.Approval, a.Boards, a.Index, reports.NewAudit(a.Pool, signers...)), graph.Options{
+	gql := graph.NewHandler(graph.NewResolver(a.Users, a.Content, a.Approval, a.Boards, a.Index,
+		graph.SearchKey{UID: a.Config.MeiliSearchKeyUID, Key: a.Config.MeiliSearchKey}, reports.NewAudit(a.Pool, signers...)), graph.Options{
 		Log: a.Log, ComplexityLimit: a.Config.QueryComplexity, DepthLimit: a.Config.QueryDepth,
 	})
 	// Bearer tokens and session cookies both authenticate /graphql; cookie requests are checked

@@ -2,12 +2,14 @@ package app_test
 
 import (
 	"context"
+	"encoding/base64"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"clearpost/internal/app/apptest"
+	"clearpost/internal/search/meili"
 )
 
 const searchQuery = `query($q: String!, $b: ID) { search(text: $q, boardId: $b) {
@@ -189,4 +191,29 @@ func indexSnapshot(t *testing.T, p *pipeline) string {
 		t.Fatal(err)
 	}
 	return s
+}
+
+func TestSearchTokenIsScopedToTheCallersBoards(t *testing.T) {
+	t.Parallel()
+	p := setup(t)
+	everyone := p.board(t, "Everyone", map[string]any{"everyone": true})
+	apac := p.board(t, "APAC", map[string]any{"everyone": false, "regions": []string{"apac"}})
+	// With the PostgreSQL backend there is nothing to search directly.
+	wantCode(t, p.Do(t, p.tok["employee"], `{ searchToken { token } }`, nil), "CONFLICT")
+
+	// A Meilisearch tenant token is signed locally: its rules name the org and the employee's boards.
+	x := meili.New(meili.Config{URL: "http://127.0.0.1:1", Index: "posts"})
+	tok, uid, _, err := p.App.Boards.SearchToken(p.As(t, p.org, "employee@example.com"), x, "8f4f2a43-0000-4000-8000-000000000001", "search-key-secret", time.Hour)
+	if err != nil || uid != "posts" {
+		t.Fatalf("token: %v uid %q", err, uid)
+	}
+	parts := strings.Split(tok, ".")
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := string(payload)
+	if !strings.Contains(rules, p.org.ID.String()) || !strings.Contains(rules, everyone) || strings.Contains(rules, apac) {
+		t.Fatalf("search rules %s: want org %s and board %s, not %s", rules, p.org.ID, everyone, apac)
+	}
 }

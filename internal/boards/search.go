@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"clearpost/internal/auth"
 	"clearpost/internal/search"
@@ -71,4 +72,26 @@ func (s *Service) Search(ctx context.Context, index search.Index, in SearchInput
 	}
 	res.Hits = slices.DeleteFunc(res.Hits, func(h search.Hit) bool { return !slices.Contains(live, h.PostID) })
 	return res, nil
+}
+
+// TokenSigner signs a search token scoped to an organization and boards.
+type TokenSigner interface {
+	TenantToken(apiKeyUID, apiKey string, org uuid.UUID, boards []uuid.UUID, ttl time.Duration) (string, error)
+	UID() string
+}
+
+// SearchToken returns a tenant token scoped to the caller's organization and visible boards, for
+// clients that search the index directly.
+func (s *Service) SearchToken(ctx context.Context, signer TokenSigner, keyUID, key string, ttl time.Duration) (string, string, time.Time, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return "", "", time.Time{}, err
+	}
+	scope, err := s.Visible(ctx)
+	if err != nil {
+		return "", "", time.Time{}, err
+	}
+	expires := time.Now().Add(ttl)
+	tok, err := signer.TenantToken(keyUID, key, p.OrgID, scope, ttl)
+	return tok, signer.UID(), expires, err
 }

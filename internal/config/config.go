@@ -41,6 +41,13 @@ type Config struct {
 	// read from the JSON file CLEARPOST_OIDC_PROVIDERS_FILE.
 	Providers []Provider
 
+	// Meilisearch, when MeiliURL is set, is the search backend instead of PostgreSQL.
+	MeiliURL          string // CLEARPOST_MEILI_URL
+	MeiliKey          string // CLEARPOST_MEILI_KEY(_FILE): a key that writes documents and settings
+	MeiliIndex        string // CLEARPOST_MEILI_INDEX
+	MeiliSearchKey    string // CLEARPOST_MEILI_SEARCH_KEY(_FILE): a search-only key that signs tenant tokens
+	MeiliSearchKeyUID string // CLEARPOST_MEILI_SEARCH_KEY_UID: that key's uid
+
 	SessionIdleTimeout time.Duration // CLEARPOST_SESSION_IDLE_TIMEOUT
 	SessionLifetime    time.Duration // CLEARPOST_SESSION_LIFETIME
 	// CORSOrigins may call the API from a browser with credentials. Empty: none.
@@ -159,6 +166,24 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("CLEARPOST_OIDC_PROVIDERS_FILE: %w", err))
 		}
 		c.Providers = ps
+	}
+	str("CLEARPOST_MEILI_URL", &c.MeiliURL)
+	str("CLEARPOST_MEILI_INDEX", &c.MeiliIndex)
+	str("CLEARPOST_MEILI_SEARCH_KEY_UID", &c.MeiliSearchKeyUID)
+	for name, dst := range map[string]*string{"CLEARPOST_MEILI_KEY": &c.MeiliKey, "CLEARPOST_MEILI_SEARCH_KEY": &c.MeiliSearchKey} {
+		if v, err := secret(getenv, name); err != nil {
+			errs = append(errs, err)
+		} else {
+			*dst = v
+		}
+	}
+	if c.MeiliURL != "" {
+		if u, err := url.Parse(c.MeiliURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, errors.New("CLEARPOST_MEILI_URL: want an http(s):// URL"))
+		}
+	}
+	if (c.MeiliSearchKey == "") != (c.MeiliSearchKeyUID == "") {
+		errs = append(errs, errors.New("CLEARPOST_MEILI_SEARCH_KEY and CLEARPOST_MEILI_SEARCH_KEY_UID go together"))
 	}
 	duration("CLEARPOST_SESSION_IDLE_TIMEOUT", &c.SessionIdleTimeout)
 	duration("CLEARPOST_SESSION_LIFETIME", &c.SessionLifetime)

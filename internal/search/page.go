@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"clearpost/internal/apperr"
 )
@@ -14,9 +15,13 @@ type Page struct {
 	Limit  int
 }
 
-// Page resolves q's Limit and After into a window of at most MaxLimit hits that ends by
-// MaxWindow. A cursor that is not one of ours is an Invalid error on "after".
+// Page checks q and resolves its Limit and After into a window of at most MaxLimit hits that ends
+// by MaxWindow. Text longer than MaxTextLength, a negative limit, and a cursor that is not one of
+// ours are Invalid errors.
 func (q Query) Page() (Page, error) {
+	if utf8.RuneCountInString(q.Text) > MaxTextLength {
+		return Page{}, apperr.Invalidf("text", "must be at most %d characters", MaxTextLength)
+	}
 	p := Page{Limit: q.Limit}
 	switch {
 	case p.Limit < 0:

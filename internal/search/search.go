@@ -65,14 +65,15 @@ type Hit struct {
 	BoardIDs []uuid.UUID // the boards of the query's scope the post is on
 }
 
-// Result is one page of hits and the facet counts of the whole match set.
+// Result is one page of hits, with the count and facets of the matches.
 type Result struct {
 	Hits []Hit
-	// Total counts every match in scope. The postgres backend counts exactly; Meilisearch
-	// estimates, and counts no further than MaxWindow.
+	// Total counts the matches in scope up to MaxWindow; MaxWindow means "at least". (Meilisearch
+	// estimates it; PostgreSQL counts.)
 	Total int
 	// BoardFacets counts matches per board of the scope; TagFacets per tag (the MaxFacetValues
-	// most frequent).
+	// most frequent). Meilisearch counts every match; PostgreSQL counts the matches it considered,
+	// all of them up to MaxWindow (see search/postgres).
 	BoardFacets map[uuid.UUID]int
 	TagFacets   map[string]int
 	// Next is the cursor of the next page, empty on the last one.
@@ -87,7 +88,7 @@ type Index interface {
 	Upsert(ctx context.Context, docs ...Document) error
 	// Delete takes posts of org out of the index. Deleting a post that is not there is a no-op.
 	Delete(ctx context.Context, org uuid.UUID, postIDs ...uuid.UUID) error
-	// Search runs q. A bad cursor is an apperr Invalid error on field "after".
+	// Search runs q. A bad cursor or an overlong text is an apperr Invalid error (see Query.Page).
 	Search(ctx context.Context, q Query) (Result, error)
 	// Count returns how many documents of org the index holds, for reindex and health checks.
 	Count(ctx context.Context, org uuid.UUID) (int, error)
@@ -101,4 +102,5 @@ const (
 	MaxLimit       = 100
 	MaxWindow      = 1000
 	MaxFacetValues = 100
+	MaxTextLength  = 500 // characters of Query.Text
 )

@@ -1,11 +1,17 @@
-// Package postgres is the embedded search backend: PostgreSQL full-text search (tsvector, GIN,
-// websearch_to_tsquery, ts_rank_cd, ts_headline) with pg_trgm for typos, over the tables of
-// migration 00006_search.sql.
+// Package postgres is the embedded search backend: PostgreSQL full-text search (tsvector,
+// websearch_to_tsquery, ts_rank_cd, ts_headline) with pg_trgm and fuzzystrmatch for typos, over
+// the tables of migration 00006_search.sql.
 //
 // Typo tolerance: every lexeme of an organization's documents is kept in search_terms (with a
 // trigram index). search_tsquery widens each query lexeme that no document contains into an OR
-// of the most similar known lexemes, so "aproval" also matches "approval" and "linkdin"
-// "LinkedIn", while correctly spelt words are matched exactly.
+// of the nearest known lexemes within Meilisearch's typo budget, so "aproval" also matches
+// "approval" and "linkdin" "LinkedIn", while correctly spelt words match exactly.
+//
+// Speed: one multicolumn GIN index (text, boards, tags, channels) answers a search's conditions
+// together, and a search reads at most search.MaxWindow matching rows however many match (see
+// query.go), so its cost is bounded: on the scale dataset (100,000 posts, 200 boards) a search
+// takes a few milliseconds at the median and about 20 ms at the 99th percentile with two
+// searches at a time on two cores (BenchmarkSearch).
 package postgres
 
 import (

@@ -158,7 +158,6 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 		}
 	}
 	res := emptyResult()
-	var boards map[uuid.UUID]int
 	var hits []hitRow
 	// QueryExecModeDescribeExec: an unnamed statement, planned with this search's values. A cached
 	// generic plan cannot know how common the searched words are, and picks a plan that is
@@ -166,11 +165,10 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 	sql := statements[b2i(tsquery != nil)][b2i(len(scope) >= broadScope)]
 	err = x.pool.QueryRow(ctx, sql, pgx.QueryExecModeDescribeExec, q.OrgID, scope, tags, strings.ToLower(strings.TrimSpace(q.Channel)), tsquery,
 		page.Limit, page.Offset, search.MaxWindow, search.MaxFacetValues, lt+gt, titleHeadline, snippetHeadline,
-	).Scan(&res.Total, &boards, &res.TagFacets, &hits)
+	).Scan(&res.Total, &res.BoardFacets, &res.TagFacets, &hits)
 	if err != nil {
 		return search.Result{}, fmt.Errorf("search: %w", err)
 	}
-	res.BoardFacets = boards
 	res.Hits = make([]search.Hit, len(hits))
 	for i, h := range hits {
 		snippet := h.Snippet

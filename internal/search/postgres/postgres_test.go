@@ -1,0 +1,91 @@
+package postgres_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"clearpost/internal/postgres/pgtest"
+	"clearpost/internal/search"
+	"clearpost/internal/search/postgres"
+
+	"github.com/google/uuid"
+)
+
+// What the contract leaves to the backend: stemming by language, writes that change nothing,
+// and the vocabulary typo tolerance draws on.
+func TestPostgresSpecifics(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	idx := postgres.New(pool)
+	org, board := uuid.New(), uuid.New()
+	doc := func(lang, title, body string) search.Document {
+		return search.Document{OrgID: org, PostID: uuid.New(), VersionID: uuid.New(), ContentHash: "h",
+			Title: title, Body: body, Language: lang, BoardIDs: []uuid.UUID{board}, ApprovedAt: time.Now()}
+	}
+	fr := doc("fr", "Nos réunions d'équipe", "Les réunions commencent lundi.")
+	en := doc("", "Team meetings", "Meetings start on Monday, as they have since 2024.")
+	odd := doc("klingon", "Qapla", "Batlh Daqawlu'taH")
+	if err := idx.Upsert(ctx, fr, en, odd); err != nil {
+		t.Fatal(err)
+	}
+	var langs []string
+	rows, err := pool.Query(ctx, "SELECT language::text FROM search_documents ORDER BY 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var l string
+		_ = rows.Scan(&l)
+		langs = append(langs, l)
+	}
+	if strings.Join(langs, ",") != "english,french,simple" {
+		t.Errorf("languages %v, want english, french and simple for an unknown one", langs)
+	}
+	find := func(text, lang string) int {
+		t.Helper()
+		res, err := idx.Search(ctx, search.Query{OrgID: org, Text: text, Language: lang, BoardIDs: []uuid.UUID{board}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Total
+	}
+	if n := find("réunion", "fr"); n != 1 {
+		t.Errorf("French stemming: %d hits for réunion", n)
+	}
+	if n := find("meeting", ""); n != 1 {
+		t.Errorf("English stemming: %d hits for meeting", n)
+	}
+	if n := find("the and of", ""); n != 0 {
+		t.Errorf("stop words alone found %d", n)
+	}
+	if _, err := idx.Search(ctx, search.Query{OrgID: org, Text: strings.Repeat("x", search.MaxTextLength+1), BoardIDs: []uuid.UUID{board}}); err == nil {
+		t.Error("an overlong text was accepted")
+	}
+
+	// re-indexing an unchanged post writes nothing
+	var before, after time.Time
+	if err := pool.QueryRow(ctx, "SELECT indexed_at FROM search_documents WHERE post_id = $1", en.PostID).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+	if err := idx.Upsert(ctx, en); err != nil {
+		t.Fatal(err)
+	}
+	if err := pool.QueryRow(ctx, "SELECT indexed_at FROM search_documents WHERE post_id = $1", en.PostID).Scan(&after); err != nil {
+		t.Fatal(err)
+	}
+	if !after.Equal(before) {
+		t.Errorf("an unchanged document was rewritten: indexed_at %v -> %v", before, after)
+	}
+
+	// the vocabulary holds the organization's lexemes, not numbers
+	var terms, numbers int
+	if err := pool.QueryRow(ctx, "SELECT count(*) FILTER (WHERE term IN ('meet', 'réunion')), count(*) FILTER (WHERE term ~ '^[0-9]+$') FROM search_terms WHERE org_id = $1", org).Scan(&terms, &numbers); err != nil {
+		t.Fatal(err)
+	}
+	if terms != 2 || numbers != 0 {
+		t.Errorf("vocabulary has %d of the expected terms and %d numbers", terms, numbers)
+	}
+}

@@ -210,34 +210,14 @@ func (r *Resolver) boardsByID(ctx context.Context, ids []uuid.UUID) ([]*boards.B
 	return out, nil
 }
 
-func (r *Resolver) searchConnection(ctx context.Context, res search.Result) (*model.SearchConnection, error) {
-	conn := &model.SearchConnection{Total: res.Total, Edges: []*model.SearchEdge{},
-		BoardFacets: []*model.BoardFacet{}, TagFacets: []*model.TagFacet{}}
-	// The index follows PostgreSQL within moments; in those moments a hit may name a post that has
-	// just left APPROVED. The database has the last word: such hits are dropped.
-	ids := make([]uuid.UUID, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.PostID
-	}
-	live, err := r.content.PostsByIDs(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
+func (r *Resolver) searchConnection(res search.Result) *model.SearchConnection {
+	conn := &model.SearchConnection{Total: res.Total, Edges: make([]*model.SearchEdge, len(res.Hits)),
+		TagFacets: []*model.TagFacet{}, BoardCounts: res.BoardFacets}
 	// Relevance has no keyset: every edge of a page carries the cursor of the next page.
 	for i := range res.Hits {
-		if live[res.Hits[i].PostID] != nil {
-			conn.Edges = append(conn.Edges, &model.SearchEdge{Cursor: res.Next, Node: &res.Hits[i]})
-		}
+		conn.Edges[i] = &model.SearchEdge{Cursor: res.Next, Node: &res.Hits[i]}
 	}
 	conn.PageInfo = pageInfo(res.Next != "", res.Next)
-	facetBoards, err := r.boardsByID(ctx, slices.Collect(maps.Keys(res.BoardFacets)))
-	if err != nil {
-		return nil, err
-	}
-	for _, b := range facetBoards {
-		conn.BoardFacets = append(conn.BoardFacets, &model.BoardFacet{Board: b, Count: res.BoardFacets[b.ID]})
-	}
-	slices.SortFunc(conn.BoardFacets, func(a, b *model.BoardFacet) int { return b.Count - a.Count })
 	for tag, n := range res.TagFacets {
 		conn.TagFacets = append(conn.TagFacets, &model.TagFacet{Tag: tag, Count: n})
 	}
@@ -247,5 +227,19 @@ func (r *Resolver) searchConnection(ctx context.Context, res search.Result) (*mo
 		}
 		return strings.Compare(a.Tag, b.Tag)
 	})
-	return conn, nil
+	return conn
+}
+
+// boardFacets names the boards of a search's facet counts, most matches first.
+func (r *Resolver) boardFacets(ctx context.Context, counts map[uuid.UUID]int) ([]*model.BoardFacet, error) {
+	named, err := r.boardsByID(ctx, slices.Collect(maps.Keys(counts)))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.BoardFacet, 0, len(named))
+	for _, b := range named {
+		out = append(out, &model.BoardFacet{Board: b, Count: counts[b.ID]})
+	}
+	slices.SortFunc(out, func(a, b *model.BoardFacet) int { return b.Count - a.Count })
+	return out, nil
 }

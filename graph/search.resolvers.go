@@ -30,7 +30,7 @@ func (r *queryResolver) Search(ctx context.Context, text string, boardID *uuid.U
 	if err != nil {
 		return nil, err
 	}
-	return r.searchConnection(ctx, res)
+	return r.searchConnection(res), nil
 }
 
 // SearchToken is the resolver for the searchToken field.
@@ -46,6 +46,11 @@ func (r *queryResolver) SearchToken(ctx context.Context) (*model.SearchToken, er
 	return &model.SearchToken{Token: tok, IndexUID: uid, ExpiresAt: expires}, nil
 }
 
+// BoardFacets is the resolver for the boardFacets field.
+func (r *searchConnectionResolver) BoardFacets(ctx context.Context, obj *model.SearchConnection) ([]*model.BoardFacet, error) {
+	return r.boardFacets(ctx, obj.BoardCounts)
+}
+
 // Post is the resolver for the post field.
 func (r *searchHitResolver) Post(ctx context.Context, obj *search.Hit) (*content.Post, error) {
 	return loadersFor(ctx).approvedPost.Load(ctx, obj.PostID)
@@ -56,7 +61,15 @@ func (r *searchHitResolver) Boards(ctx context.Context, obj *search.Hit) ([]*boa
 	return r.boardsByID(ctx, obj.BoardIDs)
 }
 
+// SearchConnection returns exec.SearchConnectionResolver implementation.
+func (r *Resolver) SearchConnection() exec.SearchConnectionResolver {
+	return &searchConnectionResolver{r}
+}
+
 // SearchHit returns exec.SearchHitResolver implementation.
 func (r *Resolver) SearchHit() exec.SearchHitResolver { return &searchHitResolver{r} }
 
-type searchHitResolver struct{ *Resolver }
+type (
+	searchConnectionResolver struct{ *Resolver }
+	searchHitResolver        struct{ *Resolver }
+)

@@ -50,6 +50,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Review() ReviewResolver
 	RuleAction() RuleActionResolver
+	SearchConnection() SearchConnectionResolver
 	SearchHit() SearchHitResolver
 	WorkflowStage() WorkflowStageResolver
 }
@@ -643,6 +644,9 @@ type ReviewResolver interface {
 }
 type RuleActionResolver interface {
 	SLASeconds(ctx context.Context, obj *approval.Action) (int, error)
+}
+type SearchConnectionResolver interface {
+	BoardFacets(ctx context.Context, obj *model.SearchConnection) ([]*model.BoardFacet, error)
 }
 type SearchHitResolver interface {
 	Post(ctx context.Context, obj *search.Hit) (*content.Post, error)
@@ -12780,7 +12784,7 @@ func (ec *executionContext) _SearchConnection_boardFacets(ctx context.Context, f
 			return ec.fieldContext_SearchConnection_boardFacets(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.BoardFacets, nil
+			return ec.Resolvers.SearchConnection().BoardFacets(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.BoardFacet) graphql.Marshaler {
@@ -12794,8 +12798,8 @@ func (ec *executionContext) fieldContext_SearchConnection_boardFacets(_ context.
 	fc = &graphql.FieldContext{
 		Object:     "SearchConnection",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BoardFacet(ctx, field)
 		},
@@ -19003,27 +19007,28 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 		case "edges":
 			out.Values[i] = ec._SearchConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._SearchConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "total":
 			out.Values[i] = ec._SearchConnection_total(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "boardFacets":
-			out.Values[i] = ec._SearchConnection_boardFacets(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SearchConnection_boardFacets(ctx, field, obj)
+				})
 		case "tagFacets":
 			out.Values[i] = ec._SearchConnection_tagFacets(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

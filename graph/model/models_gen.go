@@ -183,15 +183,6 @@ type RuleActionInput struct {
 	WorkflowID *uuid.UUID          `json:"workflowId,omitempty"`
 }
 
-type SearchConnection struct {
-	Edges    []*SearchEdge `json:"edges"`
-	PageInfo *PageInfo     `json:"pageInfo"`
-	// Matches in scope (exact with the postgres backend, estimated with Meilisearch).
-	Total       int           `json:"total"`
-	BoardFacets []*BoardFacet `json:"boardFacets"`
-	TagFacets   []*TagFacet   `json:"tagFacets"`
-}
-
 type SearchEdge struct {
 	Cursor string      `json:"cursor"`
 	Node   *search.Hit `json:"node"`

@@ -72,14 +72,27 @@ func BenchmarkAdvocacy(b *testing.B) {
 	queries := []string{"approval workflow", "hiring engineers Lisbon", "webinar", "security compliance", "customer story",
 		"aproval", "roadmap announcement", "cloud migration", "\"success story\"", "partner -webinar"}
 	b.Run("search", func(b *testing.B) {
+		var mu sync.Mutex
+		perQuery := map[string][]time.Duration{}
 		measure(b, concurrency, func(worker, i int) error {
+			q := queries[i%len(queries)]
+			t0 := time.Now()
 			r := env.Do(b, tokens[worker], `query($q: String!) { search(text: $q, first: 20) { total edges { node { title snippet post { id } } } tagFacets { tag count } } }`,
-				map[string]any{"q": queries[i%len(queries)]})
+				map[string]any{"q": q})
+			mu.Lock()
+			perQuery[q] = append(perQuery[q], time.Since(t0))
+			mu.Unlock()
 			if len(r.Errors) > 0 {
 				return fmt.Errorf("%s", r.Errors[0].Message)
 			}
 			return nil
 		})
+		for _, q := range queries {
+			lat := slices.Sorted(slices.Values(perQuery[q]))
+			if len(lat) > 0 {
+				b.Logf("%-28q p50 %6.1f ms  p99 %6.1f ms", q, float64(lat[len(lat)/2])/1e6, float64(lat[len(lat)*99/100])/1e6)
+			}
+		}
 	})
 	b.Run("approve-to-searchable", func(b *testing.B) {
 		marketer, brand := env.As(b, org, "marketer@example.com"), env.As(b, org, "brand@example.com")

@@ -52,11 +52,7 @@ func (s *Service) PostsByIDs(ctx context.Context, ids []uuid.UUID) (map[uuid.UUI
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[uuid.UUID]*Post, len(posts))
-	for _, po := range posts {
-		out[po.ID] = po
-	}
-	return out, nil
+	return byKey(posts, func(po *Post) uuid.UUID { return po.ID }), nil
 }
 
 // FeedPosts returns the APPROVED posts among ids with their current versions, in one query, for a
@@ -260,11 +256,7 @@ func (s *Service) CurrentVersions(ctx context.Context, postIDs []uuid.UUID) (map
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[uuid.UUID]*Version, len(vs))
-	for _, v := range vs {
-		out[v.PostID] = v
-	}
-	return out, nil
+	return byKey(vs, func(v *Version) uuid.UUID { return v.PostID }), nil
 }
 
 // LatestReviews returns each post's most recent review, keyed by post id (dataloader batch).
@@ -284,11 +276,7 @@ func (s *Service) LatestReviews(ctx context.Context, postIDs []uuid.UUID) (map[u
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[uuid.UUID]*Review, len(rs))
-	for _, r := range rs {
-		out[r.PostID] = r
-	}
-	return out, nil
+	return byKey(rs, func(r *Review) uuid.UUID { return r.PostID }), nil
 }
 
 // ReviewProgress returns the per-group progress of reviews, keyed by review id (dataloader batch).
@@ -363,4 +351,13 @@ func (s *Service) CommentsOf(ctx context.Context, postIDs []uuid.UUID) (map[uuid
 		out[c.PostID] = append(out[c.PostID], &c)
 	}
 	return out, rows.Err()
+}
+
+// byKey indexes items by key: the shape of a dataloader batch's answer.
+func byKey[T any](items []T, key func(T) uuid.UUID) map[uuid.UUID]T {
+	out := make(map[uuid.UUID]T, len(items))
+	for _, it := range items {
+		out[key(it)] = it
+	}
+	return out
 }

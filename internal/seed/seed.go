@@ -12,6 +12,7 @@ import (
 	"clearpost/internal/apperr"
 	"clearpost/internal/approval"
 	"clearpost/internal/auth"
+	"clearpost/internal/boards"
 	"clearpost/internal/content"
 
 	"github.com/google/uuid"
@@ -100,7 +101,7 @@ func write(ctx context.Context, pool *pgxpool.Pool, slug, issuer, clientID strin
 	if !withPosts {
 		return org, nil
 	}
-	if err := samplePosts(ctx, content.NewService(pool), ids); err != nil {
+	if err := samplePosts(ctx, pool, content.NewService(pool), ids); err != nil {
 		return uuid.Nil, err
 	}
 	return org, nil
@@ -149,7 +150,7 @@ func routing(ctx context.Context, svc *approval.Service) error {
 	return nil
 }
 
-func samplePosts(ctx context.Context, svc *content.Service, ids map[string]*auth.Principal) error {
+func samplePosts(ctx context.Context, pool *pgxpool.Pool, svc *content.Service, ids map[string]*auth.Principal) error {
 	as := func(email string) context.Context { return auth.WithPrincipal(ctx, ids[email]) }
 	marketer := as("marketer@example.com")
 	if _, err := svc.Create(marketer, content.Content{
@@ -176,6 +177,14 @@ func samplePosts(ctx context.Context, svc *content.Service, ids map[string]*auth
 	})
 	if err != nil {
 		return fmt.Errorf("seed post: %w", err)
+	}
+	board, err := boards.NewService(pool).Create(marketer, boards.Input{Name: "Company news", Description: "Approved posts for everyone to share.",
+		Audience: boards.Audience{Everyone: true}})
+	if err != nil {
+		return fmt.Errorf("seed board: %w", err)
+	}
+	if _, err := boards.NewService(pool).Target(marketer, approved.ID, []uuid.UUID{board.ID}); err != nil {
+		return fmt.Errorf("seed board target: %w", err)
 	}
 	if _, err := svc.Submit(marketer, approved.ID); err != nil {
 		return fmt.Errorf("seed submit: %w", err)

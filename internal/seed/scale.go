@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
-	"time"
 
 	"clearpost/internal/content"
+	"clearpost/internal/search"
+	"clearpost/internal/search/searchtest"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -29,12 +31,6 @@ var (
 	departments = []string{"Sales", "Marketing", "Engineering", "Customer Success", "Finance", "People", "Legal", "Operations"}
 	regions     = []string{"emea", "amer", "apac"}
 	topics      = []string{"launch", "hiring", "customer-story", "webinar", "event", "product", "security", "partnership", "culture", "report"}
-	words       = strings.Fields(`approval workflow platform customers teams launch release feature analytics dashboard
-		security compliance integration partner webinar conference keynote hiring engineers designers growth pipeline
-		revenue onboarding automation insights reporting community culture award milestone roadmap announcement
-		productivity collaboration mobile cloud data privacy performance reliability scale migration upgrade support
-		training certification success story interview podcast blog guide checklist template summit workshop meetup`)
-	cities = []string{"Lisbon", "Berlin", "Singapore", "Austin", "Toronto", "Sydney", "Dublin", "Tokyo", "Paris", "Madrid"}
 )
 
 // Scale adds a large realistic dataset to organization org (which the demo seed made): employees,
@@ -87,31 +83,23 @@ func Scale(ctx context.Context, pool *pgxpool.Pool, org uuid.UUID, o ScaleOption
 		return fmt.Errorf("copy boards: %w", err)
 	}
 
-	now := time.Now()
+	// Realistic text: Zipf-distributed words over a large vocabulary, the corpus the search
+	// backends are measured with, so a query matches as selectively as it would in real life.
+	corpus := searchtest.NewCorpus(o.Seed, boardIDs)
 	posts := make([][]any, 0, o.Posts)
 	versions := make([][]any, 0, o.Posts)
 	items := make([][]any, 0, o.Posts*2)
 	for i := range o.Posts {
-		id := uuid.New()
-		approvedAt := now.Add(-time.Duration(rng.IntN(180*24*3600)) * time.Second)
+		d := corpus.Document(org)
 		c := content.Content{
-			Title:     sentence(rng, 4),
-			Body:      fmt.Sprintf("%s %s in %s. %s", sentence(rng, 8), topics[rng.IntN(len(topics))], cities[rng.IntN(len(cities))], sentence(rng, 14)),
-			Link:      fmt.Sprintf("https://example.com/p/%d", i),
-			Tags:      []string{topics[rng.IntN(len(topics))]},
-			Channels:  []string{"linkedin", "x"}[:1+rng.IntN(2)],
-			ShareText: sentence(rng, 6),
+			Title: d.Title, Body: d.Body, ShareText: d.ShareText, Tags: d.Tags,
+			Channels: slices.DeleteFunc(d.Channels, func(ch string) bool { return !slices.Contains(content.Platforms(), ch) }),
+			Link:     fmt.Sprintf("https://example.com/p/%d", i),
 		}.Normalize()
-		posts = append(posts, []any{id, org, author, "APPROVED", c.Title, 1, approvedAt, approvedAt, approvedAt})
-		versions = append(versions, []any{uuid.New(), org, id, 1, c.Canonical(), c.Hash(), author, approvedAt})
-		seen := map[int]bool{}
-		for range 1 + rng.IntN(3) {
-			b := rng.IntN(o.Boards)
-			if seen[b] {
-				continue
-			}
-			seen[b] = true
-			items = append(items, []any{boardIDs[b], id, org, float64(approvedAt.Unix()), rng.IntN(200) == 0, approvedAt})
+		posts = append(posts, []any{d.PostID, org, author, "APPROVED", c.Title, 1, d.ApprovedAt, d.ApprovedAt, d.ApprovedAt})
+		versions = append(versions, []any{d.VersionID, org, d.PostID, 1, c.Canonical(), c.Hash(), author, d.ApprovedAt})
+		for _, b := range search.SortedIDs(d.BoardIDs) {
+			items = append(items, []any{b, d.PostID, org, float64(d.ApprovedAt.Unix()), rng.IntN(200) == 0, d.ApprovedAt})
 		}
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"posts"}, []string{"id", "org_id", "author_id", "state", "title", "current_version", "approved_at", "created_at", "updated_at"},
@@ -131,13 +119,4 @@ func Scale(ctx context.Context, pool *pgxpool.Pool, org uuid.UUID, o ScaleOption
 	}
 	_, err = pool.Exec(ctx, `ANALYZE users, boards, posts, post_versions, board_items`)
 	return err
-}
-
-func sentence(rng *rand.Rand, n int) string {
-	w := make([]string, n)
-	for i := range w {
-		w[i] = words[rng.IntN(len(words))]
-	}
-	w[0] = strings.ToUpper(w[0][:1]) + w[0][1:]
-	return strings.Join(w, " ")
 }

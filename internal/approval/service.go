@@ -8,7 +8,6 @@ import (
 	"slices"
 
 	"clearpost/internal/apperr"
-	"clearpost/internal/audit"
 	"clearpost/internal/auth"
 	"clearpost/internal/postgres"
 
@@ -28,7 +27,7 @@ func NewService(pool *pgxpool.Pool) *Service { return &Service{pool: pool} }
 // Who may read and change routing.
 var (
 	readers = []auth.Role{auth.RoleAdmin, auth.RoleMarketer, auth.RoleReviewer}
-	editors = []auth.Role{auth.RoleAdmin, auth.RoleMarketer}
+	editors = auth.Editors
 )
 
 // WorkflowInput is a workflow as a client writes it.
@@ -300,10 +299,7 @@ func (s *Service) SetClassifierSettings(ctx context.Context, in ClassifierSettin
 }
 
 func record(ctx context.Context, tx pgx.Tx, p *auth.Principal, action, subjectType string, subject uuid.UUID, details any) error {
-	return audit.Record(ctx, tx, audit.Event{
-		OrgID: p.OrgID, ActorID: uuid.NullUUID{UUID: p.UserID, Valid: true}, ActorEmail: p.Email,
-		Action: action, SubjectType: subjectType, SubjectID: subject.String(), Details: details,
-	})
+	return p.Record(ctx, tx, action, subjectType, subject.String(), details)
 }
 
 // fieldConflict names field in a unique-violation conflict.

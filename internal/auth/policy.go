@@ -8,10 +8,8 @@ import (
 	"strings"
 
 	"clearpost/internal/apperr"
-	"clearpost/internal/audit"
 	"clearpost/internal/postgres"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -77,13 +75,9 @@ func (s *Users) SetSignOnPolicy(ctx context.Context, in SignOnPolicy) (*SignOnPo
 		if _, err := tx.Exec(ctx, `UPDATE organizations SET email_domains = $2, step_up_minutes = $3 WHERE id = $1`, p.OrgID, domains, in.StepUpMinutes); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Event{
-			OrgID: p.OrgID, ActorID: uuid.NullUUID{UUID: p.UserID, Valid: true}, ActorEmail: p.Email,
-			Action: "sign_on_policy.updated", SubjectType: "organization", SubjectID: p.OrgID.String(),
-			Details: map[string]any{
-				"before": map[string]any{"email_domains": before.emailDomains, "step_up_minutes": before.stepUp.Minutes()},
-				"after":  map[string]any{"email_domains": domains, "step_up_minutes": in.StepUpMinutes},
-			},
+		return p.Record(ctx, tx, "sign_on_policy.updated", "organization", p.OrgID.String(), map[string]any{
+			"before": map[string]any{"email_domains": before.emailDomains, "step_up_minutes": before.stepUp.Minutes()},
+			"after":  map[string]any{"email_domains": domains, "step_up_minutes": in.StepUpMinutes},
 		})
 	})
 	if err != nil {

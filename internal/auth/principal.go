@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"clearpost/internal/apperr"
+	"clearpost/internal/audit"
+	"clearpost/internal/postgres"
 
 	"github.com/google/uuid"
 )
@@ -90,4 +92,16 @@ func Require(ctx context.Context, roles ...Role) (*Principal, error) {
 		return nil, apperr.Forbiddenf("this needs one of the roles %v", roles)
 	}
 	return p, nil
+}
+
+// Editors are the roles that write content and arrange boards and routing.
+var Editors = []Role{RoleAdmin, RoleMarketer}
+
+// Record writes an audit event of p's action on a subject through db (the transaction making the
+// change).
+func (p *Principal) Record(ctx context.Context, db postgres.Execer, action, subjectType, subjectID string, details any) error {
+	return audit.Record(ctx, db, audit.Event{
+		OrgID: p.OrgID, ActorID: uuid.NullUUID{UUID: p.UserID, Valid: true}, ActorEmail: p.Email,
+		Action: action, SubjectType: subjectType, SubjectID: subjectID, Details: details,
+	})
 }

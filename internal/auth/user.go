@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"clearpost/internal/apperr"
-	"clearpost/internal/audit"
 	"clearpost/internal/postgres"
 
 	"github.com/google/uuid"
@@ -218,14 +217,10 @@ func (s *Users) SetRoles(ctx context.Context, id uuid.UUID, roles []Role, groups
 		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Event{
-			OrgID: p.OrgID, ActorID: uuid.NullUUID{UUID: p.UserID, Valid: true}, ActorEmail: p.Email,
-			Action: "user.roles_set", SubjectType: "user", SubjectID: id.String(),
-			Details: map[string]any{
-				"email":  before.Email,
-				"before": map[string]any{"roles": before.AssignedRoles, "groups": before.AssignedGroups},
-				"after":  map[string]any{"roles": roles, "groups": groups},
-			},
+		return p.Record(ctx, tx, "user.roles_set", "user", id.String(), map[string]any{
+			"email":  before.Email,
+			"before": map[string]any{"roles": before.AssignedRoles, "groups": before.AssignedGroups},
+			"after":  map[string]any{"roles": roles, "groups": groups},
 		})
 	})
 	if err != nil {
@@ -282,10 +277,7 @@ func (s *Users) SetActive(ctx context.Context, id uuid.UUID, active bool) (*User
 		if !active {
 			action = "user.deactivated"
 		}
-		return audit.Record(ctx, tx, audit.Event{
-			OrgID: p.OrgID, ActorID: uuid.NullUUID{UUID: p.UserID, Valid: true}, ActorEmail: p.Email,
-			Action: action, SubjectType: "user", SubjectID: id.String(), Details: map[string]any{"email": out.Email},
-		})
+		return p.Record(ctx, tx, action, "user", id.String(), map[string]any{"email": out.Email})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("set user %s active=%t: %w", id, active, err)

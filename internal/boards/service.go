@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"clearpost/internal/apperr"
-	"clearpost/internal/audit"
 	"clearpost/internal/auth"
 	"clearpost/internal/jobs"
 	"clearpost/internal/postgres"
@@ -30,7 +29,7 @@ type Service struct {
 // NewService returns the service on pool.
 func NewService(pool *pgxpool.Pool) *Service { return &Service{pool: pool} }
 
-var editors = []auth.Role{auth.RoleAdmin, auth.RoleMarketer}
+var editors = auth.Editors
 
 const boardColumns = `id, org_id, name, description, cover_url, audience_everyone, audience_groups, audience_departments,
 	audience_regions, curators, archived_at, revision, created_by, created_at, updated_at`
@@ -122,10 +121,7 @@ func (s *Service) Visible(ctx context.Context) ([]uuid.UUID, error) {
 }
 
 func record(ctx context.Context, db postgres.Execer, p *auth.Principal, action, subjectType, subject string, details map[string]any) error {
-	return audit.Record(ctx, db, audit.Event{
-		OrgID: p.OrgID, ActorID: uuid.NullUUID{UUID: p.UserID, Valid: true}, ActorEmail: p.Email,
-		Action: action, SubjectType: subjectType, SubjectID: subject, Details: details,
-	})
+	return p.Record(ctx, db, action, subjectType, subject, details)
 }
 
 func normalize(in Input) Input {

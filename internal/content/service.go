@@ -10,7 +10,6 @@ import (
 
 	"clearpost/internal/apperr"
 	"clearpost/internal/approval"
-	"clearpost/internal/audit"
 	"clearpost/internal/auth"
 	"clearpost/internal/boards"
 	"clearpost/internal/jobs"
@@ -30,7 +29,7 @@ type Service struct {
 // NewService returns the service on pool.
 func NewService(pool *pgxpool.Pool) *Service { return &Service{pool: pool} }
 
-var authors = []auth.Role{auth.RoleAdmin, auth.RoleMarketer}
+var authors = auth.Editors
 
 // canSee reports whether p may read post: admins and marketers see every post of their
 // organization, authors their own, reviewers every post that has left DRAFT. Everyone else is
@@ -60,10 +59,7 @@ func (s *Service) visiblePost(ctx context.Context, db postgres.DB, p *auth.Princ
 }
 
 func record(ctx context.Context, tx postgres.Execer, p *auth.Principal, action string, post uuid.UUID, details map[string]any) error {
-	return audit.Record(ctx, tx, audit.Event{
-		OrgID: p.OrgID, ActorID: uuid.NullUUID{UUID: p.UserID, Valid: true}, ActorEmail: p.Email,
-		Action: action, SubjectType: "post", SubjectID: post.String(), Details: details,
-	})
+	return p.Record(ctx, tx, action, "post", post.String(), details)
 }
 
 func setState(ctx context.Context, tx postgres.Execer, post *Post, to State) error {

@@ -8,6 +8,8 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"html"
 	"io"
 	"log/slog"
@@ -266,7 +268,17 @@ func (e *Env) NewBrowser(t testing.TB) *Browser {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Browser{Client: &http.Client{Jar: jar, Timeout: 10 * time.Second}, env: e}
+	// Tests run on loopback only: a redirect anywhere else is an error, never a request.
+	stayLocal := func(req *http.Request, via []*http.Request) error {
+		if h := req.URL.Hostname(); h != "127.0.0.1" && h != "localhost" {
+			return fmt.Errorf("redirected off this machine, to %s", req.URL)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &Browser{Client: &http.Client{Jar: jar, Timeout: 10 * time.Second, CheckRedirect: stayLocal}, env: e}
 }
 
 var (
@@ -274,11 +286,17 @@ var (
 	formHidden = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
 )
 
-// StartSignIn opens /auth/login for org and returns the identity provider's sign-in page: the
-// form's action and hidden fields.
+// StartSignIn opens /auth/login for org, asking to land on /healthz afterwards, and returns the
+// identity provider's sign-in page: the form's action and hidden fields.
 func (b *Browser) StartSignIn(t testing.TB, o *Org) (string, url.Values) {
 	t.Helper()
-	resp, err := b.Get(b.env.URL + "/auth/login?org=" + o.Slug + "&return_to=/healthz")
+	return b.StartSignInTo(t, o, "/healthz")
+}
+
+// StartSignInTo is StartSignIn asking to land on returnTo.
+func (b *Browser) StartSignInTo(t testing.TB, o *Org, returnTo string) (string, url.Values) {
+	t.Helper()
+	resp, err := b.Get(b.env.URL + "/auth/login?" + url.Values{"org": {o.Slug}, "return_to": {returnTo}}.Encode())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package jobs
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
@@ -32,13 +33,27 @@ func DecodePayload[T any](t *asynq.Task) (T, error) {
 	return v, nil
 }
 
+// Schedule is what an outbox payload may say about the task it starts. Embed it in the payload
+// written with Enqueue:
+//   - TaskKey names the task instead of the outbox row: the task id is "<type>:<key>". Use it when
+//     the task stands for a thing (a publish job, a notification) whose id must stay taken whatever
+//     row asks for it, so that two rows for one thing run it once.
+//   - ProcessAt delays the task until then (asynq holds it as scheduled).
+type Schedule struct {
+	TaskKey   string    `json:"task_key,omitempty"`
+	ProcessAt time.Time `json:"process_at,omitzero"`
+}
+
 // taskPayload is the payload of a task started for an outbox row: the row's payload with outbox_id,
-// org_id and topic added (they win over payload keys of the same name). A payload that is not a
-// JSON object is kept under "payload".
-func taskPayload(row outboxRow) ([]byte, error) {
+// org_id and topic added (they win over payload keys of the same name), and the row's Schedule. A
+// payload that is not a JSON object is kept under "payload".
+func taskPayload(row outboxRow) ([]byte, Schedule, error) {
+	var sched Schedule
 	fields := map[string]json.RawMessage{}
 	if err := json.Unmarshal(row.Payload, &fields); err != nil || fields == nil {
 		fields = map[string]json.RawMessage{"payload": row.Payload}
+	} else if err := json.Unmarshal(row.Payload, &sched); err != nil {
+		return nil, sched, fmt.Errorf("task_key/process_at: %w", err)
 	}
 	var err error
 	set := func(key string, v any) {
@@ -50,7 +65,8 @@ func taskPayload(row outboxRow) ([]byte, error) {
 	set("org_id", row.OrgID)
 	set("topic", row.Topic)
 	if err != nil {
-		return nil, err
+		return nil, sched, err
 	}
-	return json.Marshal(fields)
+	b, err := json.Marshal(fields)
+	return b, sched, err
 }

@@ -26,14 +26,39 @@ func TestTaskPayload(t *testing.T) {
 			`{"org_id":"` + org.String() + `","outbox_id":7,"payload":null,"topic":"post.approved"}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := taskPayload(outboxRow{ID: 7, OrgID: org, Topic: TopicPostApproved, Payload: []byte(tc.payload)})
+			got, sched, err := taskPayload(outboxRow{ID: 7, OrgID: org, Topic: TopicPostApproved, Payload: []byte(tc.payload)})
 			if err != nil {
 				t.Fatal(err)
+			}
+			if sched != (Schedule{}) {
+				t.Errorf("schedule = %+v, want none", sched)
 			}
 			if string(got) != tc.want {
 				t.Errorf("payload\n got %s\nwant %s", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestTaskPayloadSchedule(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC)
+	payload, _ := json.Marshal(map[string]any{"job_id": "j1", "task_key": "j1.1", "process_at": at})
+	got, sched, err := taskPayload(outboxRow{ID: 7, OrgID: uuid.New(), Topic: "post.scheduled", Payload: payload})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sched.TaskKey != "j1.1" || !sched.ProcessAt.Equal(at) {
+		t.Errorf("schedule = %+v, want key j1.1 at %s", sched, at)
+	}
+	var back map[string]any
+	if err := json.Unmarshal(got, &back); err != nil || back["job_id"] != "j1" {
+		t.Errorf("payload lost its fields: %s", got)
+	}
+	for _, bad := range []string{`{"task_key": 5}`, `{"process_at": "tomorrow"}`} {
+		if _, _, err := taskPayload(outboxRow{ID: 8, Payload: []byte(bad)}); err == nil {
+			t.Errorf("taskPayload(%s) accepted a bad schedule", bad)
+		}
 	}
 }
 

@@ -269,15 +269,22 @@ func (r *Relay) enqueue(ctx context.Context, rows []outboxRow) error {
 }
 
 func (r *Relay) enqueueTask(ctx context.Context, t relayTask) error {
-	payload, err := taskPayload(t.row)
+	payload, sched, err := taskPayload(t.row)
 	if err != nil {
 		return fmt.Errorf("outbox row %d: payload: %w", t.row.ID, err)
 	}
-	_, err = r.client.EnqueueContext(ctx, asynq.NewTask(t.taskType, payload),
-		asynq.TaskID(TaskID(t.row.ID, t.row.CreatedAt, t.taskType)),
-		asynq.Queue(QueueFor(t.taskType)),
-		asynq.Retention(r.retention()),
-	)
+	id := TaskID(t.row.ID, t.row.CreatedAt, t.taskType)
+	if sched.TaskKey != "" {
+		id = t.taskType + ":" + sched.TaskKey
+	}
+	opts := []asynq.Option{asynq.TaskID(id), asynq.Queue(QueueFor(t.taskType)), asynq.Retention(r.retention())}
+	if !sched.ProcessAt.IsZero() {
+		opts = append(opts, asynq.ProcessAt(sched.ProcessAt))
+	}
+	if n, ok := maxRetry[t.taskType]; ok {
+		opts = append(opts, asynq.MaxRetry(n))
+	}
+	_, err = r.client.EnqueueContext(ctx, asynq.NewTask(t.taskType, payload), opts...)
 	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
 		return fmt.Errorf("outbox row %d: enqueue %s: %w", t.row.ID, t.taskType, err)
 	}

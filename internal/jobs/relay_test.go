@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"clearpost/internal/jobs/jobstest"
 
 	"github.com/hibiken/asynq"
@@ -352,4 +354,37 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// Rows that name their task (task_key) start one task per key however many rows ask for it, with
+// the id "<type>:<key>", and process_at holds the task until then.
+func TestRelayHonoursTaskKeyAndProcessAt(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	r := b.relay(t, b.redis.Opt())
+	at := time.Now().Add(time.Hour).Truncate(time.Second)
+	for range 2 { // the same job asked for twice: one task
+		if err := Enqueue(ctx, b.pool, b.org, TopicPostApproved, map[string]any{"post_id": uuid.New(), "task_key": "job-1", "process_at": at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := r.RelayOnce(ctx); err != nil || n != 2 {
+		t.Fatalf("RelayOnce = %d, %v; want 2 rows", n, err)
+	}
+	in := asynq.NewInspector(b.redis.Opt())
+	defer in.Close()
+	scheduled, err := in.ListScheduledTasks(QueueFor(TypeSearchIndex))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(scheduled) != 1 {
+		t.Fatalf("%d scheduled tasks, want 1", len(scheduled))
+	}
+	if got := scheduled[0]; got.ID != TypeSearchIndex+":job-1" || !got.NextProcessAt.Equal(at) {
+		t.Errorf("task %s due %s, want %s due %s", got.ID, got.NextProcessAt, TypeSearchIndex+":job-1", at)
+	}
+	if info, err := in.GetQueueInfo(QueueFor(TypeSearchIndex)); err != nil || info.Pending != 0 {
+		t.Errorf("pending = %v (%v), want 0: a delayed task ran early", info, err)
+	}
 }

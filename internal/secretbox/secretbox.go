@@ -129,4 +129,3 @@ func split(c []byte) (id string, rest []byte, ok bool) {
 	n := int(c[1])
 	return string(c[2 : 2+n]), c[2+n:], true
 }
-

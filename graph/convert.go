@@ -14,6 +14,7 @@ import (
 	"clearpost/internal/auth"
 	"clearpost/internal/boards"
 	"clearpost/internal/content"
+	"clearpost/internal/publish"
 	"clearpost/internal/reports"
 	"clearpost/internal/search"
 
@@ -241,5 +242,32 @@ func (r *Resolver) boardFacets(ctx context.Context, counts map[uuid.UUID]int) ([
 		out = append(out, &model.BoardFacet{Board: b, Count: counts[b.ID]})
 	}
 	slices.SortFunc(out, func(a, b *model.BoardFacet) int { return b.Count - a.Count })
+	return out, nil
+}
+
+// credentials turns credential inputs into a map.
+func credentials(in []*model.CredentialInput) map[string]string {
+	if in == nil {
+		return nil
+	}
+	out := make(map[string]string, len(in))
+	for _, c := range in {
+		out[c.Key] = c.Value
+	}
+	return out
+}
+
+// channelsByID loads channels in the order of ids, skipping any that is gone.
+func channelsByID(ctx context.Context, ids []uuid.UUID) ([]*publish.Channel, error) {
+	out := make([]*publish.Channel, 0, len(ids))
+	for _, id := range ids {
+		ch, err := optional(loadersFor(ctx).channel.Load(ctx, id))
+		if err != nil {
+			return nil, err
+		}
+		if ch != nil {
+			out = append(out, ch)
+		}
+	}
 	return out, nil
 }

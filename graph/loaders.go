@@ -9,6 +9,7 @@ import (
 	"clearpost/internal/auth"
 	"clearpost/internal/boards"
 	"clearpost/internal/content"
+	"clearpost/internal/publish"
 
 	"github.com/google/uuid"
 	"github.com/vikstrous/dataloadgen"
@@ -28,6 +29,8 @@ type loaders struct {
 	progress       *dataloadgen.Loader[uuid.UUID, []content.GroupProgress]
 	decisions      *dataloadgen.Loader[uuid.UUID, []*content.Decision]
 	comments       *dataloadgen.Loader[uuid.UUID, []*content.Comment]
+	channel        *dataloadgen.Loader[uuid.UUID, *publish.Channel]
+	publishJobs    *dataloadgen.Loader[uuid.UUID, []*publish.Job]
 }
 
 type loadersKey struct{}
@@ -50,6 +53,8 @@ func newLoaders(r *Resolver) *loaders {
 		progress:       dataloadgen.NewMappedLoader(r.content.ReviewProgress, wait),
 		decisions:      dataloadgen.NewMappedLoader(r.content.DecisionsOf, wait),
 		comments:       dataloadgen.NewMappedLoader(r.content.CommentsOf, wait),
+		channel:        dataloadgen.NewMappedLoader(r.publish.ChannelsByIDs, wait),
+		publishJobs:    dataloadgen.NewMappedLoader(r.publish.JobsOf, wait),
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"clearpost/internal/auth"
 	"clearpost/internal/boards"
 	"clearpost/internal/content"
+	"clearpost/internal/publish"
 	"clearpost/internal/reports"
 	"clearpost/internal/search"
 )
@@ -23,11 +24,25 @@ type Resolver struct {
 	content   *content.Service
 	approval  *approval.Service
 	audit     *reports.Audit
+	publish   *publish.Service
 }
 
 // NewResolver returns the root resolver over the services.
-func NewResolver(users *auth.Users, c *content.Service, a *approval.Service, b *boards.Service, index search.Index, key SearchKey, audit *reports.Audit) *Resolver {
-	return &Resolver{users: users, content: c, approval: a, boards: b, index: index, searchKey: key, audit: audit}
+func NewResolver(s Services) *Resolver {
+	return &Resolver{users: s.Users, content: s.Content, approval: s.Approval, boards: s.Boards, index: s.Index,
+		searchKey: s.SearchKey, audit: s.Audit, publish: s.Publish}
+}
+
+// Services are what the resolvers call.
+type Services struct {
+	Users     *auth.Users
+	Content   *content.Service
+	Approval  *approval.Service
+	Boards    *boards.Service
+	Index     search.Index
+	SearchKey SearchKey
+	Audit     *reports.Audit
+	Publish   *publish.Service
 }
 
 // SearchKey is the search-only Meilisearch key that signs tenant tokens (empty: none).

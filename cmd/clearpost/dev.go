@@ -15,6 +15,7 @@ import (
 	"clearpost/internal/app"
 	"clearpost/internal/config"
 	"clearpost/internal/devoidc"
+	"clearpost/internal/secretbox"
 	"clearpost/internal/seed"
 )
 
@@ -39,6 +40,14 @@ func dev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		cfg.AuditSigningKey = key
 		log.Warn("no CLEARPOST_AUDIT_SIGNING_KEY: audit checkpoints of this run are signed with a throwaway key")
 	}
+	if cfg.SecretKeys == "" {
+		cfg.SecretKeys = secretbox.NewKey("dev")
+		log.Warn("no CLEARPOST_SECRET_KEYS: channel credentials saved in this run are sealed with a throwaway key")
+	}
+	if cfg.ClickKey == "" {
+		cfg.ClickKey = rand.Text()
+	}
+	cfg.AllowPrivateTargets = true
 	var users []devoidc.User
 	for _, p := range seed.People {
 		users = append(users, devoidc.User{Subject: p.Subject(), Email: p.Email, Name: p.Name, Groups: p.IdPGroups})

@@ -17,7 +17,8 @@ const usage = `clearpost: the employee advocacy hub
 
 usage:
   clearpost serve                 the HTTP API
-  clearpost worker                background work (audit sealing)
+  clearpost worker                background work: the outbox relay and task handlers (publishing,
+                                  search indexing, notifications, ...), periodic sweeps, audit sealing
   clearpost migrate up|down|status
   clearpost seed [-scale]         demo organization, users, workflow and rules; -scale adds
                                   100,000 approved posts, 10,000 employees and 200 boards
@@ -29,6 +30,8 @@ usage:
   clearpost audit keygen          print a new audit signing key
   clearpost scim token issue|revoke ORG   a bearer token for the IdP's SCIM provisioning
   clearpost reindex [ORG]         rebuild the search index from PostgreSQL (safe while serving)
+  clearpost secrets keygen [ID]   print a new key for CLEARPOST_SECRET_KEYS
+  clearpost secrets rekey         re-seal stored secrets with the first (newest) key
 
 Configuration comes from CLEARPOST_* environment variables (see the README).
 `
@@ -56,6 +59,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cmd == "audit" && len(rest) > 0 && rest[0] == "keygen" {
 		return auditKeygen(stdout)
 	}
+	if cmd == "secrets" && len(rest) > 0 && rest[0] == "keygen" {
+		return secretsKeygen(rest[1:], stdout)
+	}
 	cfg, err := config.FromEnv(getenv)
 	if err != nil {
 		return fmt.Errorf("configuration:\n%w", err)
@@ -81,6 +87,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return scimCmd(ctx, cfg, rest, stdout)
 	case "reindex":
 		return reindexCmd(ctx, cfg, log, rest, stderr)
+	case "secrets":
+		return secretsCmd(ctx, cfg, log, rest, stdout)
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("unknown command %q", cmd)

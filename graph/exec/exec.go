@@ -10,6 +10,7 @@ import (
 	"clearpost/internal/auth"
 	"clearpost/internal/boards"
 	"clearpost/internal/content"
+	"clearpost/internal/publish"
 	"clearpost/internal/search"
 	"context"
 	"encoding/json"
@@ -41,13 +42,17 @@ type ResolverRoot interface {
 	AuditEvent() AuditEventResolver
 	Board() BoardResolver
 	BoardItem() BoardItemResolver
+	Channel() ChannelResolver
 	Comment() CommentResolver
 	Decision() DecisionResolver
 	Mutation() MutationResolver
 	PlanStage() PlanStageResolver
 	Post() PostResolver
 	PostVersion() PostVersionResolver
+	PublicationPlan() PublicationPlanResolver
+	PublishJob() PublishJobResolver
 	Query() QueryResolver
+	ReleaseQueueItem() ReleaseQueueItemResolver
 	Review() ReviewResolver
 	RuleAction() RuleActionResolver
 	SearchConnection() SearchConnectionResolver
@@ -156,6 +161,17 @@ type ComplexityRoot struct {
 		SuggestedText func(childComplexity int) int
 	}
 
+	Channel struct {
+		CreatedAt      func(childComplexity int) int
+		CredentialKeys func(childComplexity int) int
+		Enabled        func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Platform       func(childComplexity int) int
+		Revision       func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
 	ChannelOverride struct {
 		Body    func(childComplexity int) int
 		Channel func(childComplexity int) int
@@ -239,15 +255,20 @@ type ComplexityRoot struct {
 		ApprovePost           func(childComplexity int, input model.DecisionInput) int
 		ArchiveBoard          func(childComplexity int, id uuid.UUID) int
 		CreateBoard           func(childComplexity int, input model.BoardInput) int
+		CreateChannel         func(childComplexity int, input model.ChannelInput) int
 		CreatePost            func(childComplexity int, content content.Content) int
 		CreateRoutingRule     func(childComplexity int, input model.RoutingRuleInput) int
 		CreateWorkflow        func(childComplexity int, input model.WorkflowInput) int
 		DeleteRoutingRule     func(childComplexity int, id uuid.UUID) int
+		DisableChannel        func(childComplexity int, id uuid.UUID) int
 		MoveBoardItem         func(childComplexity int, boardID uuid.UUID, postID uuid.UUID, afterPostID *uuid.UUID) int
 		PinBoardItem          func(childComplexity int, boardID uuid.UUID, postID uuid.UUID, pinned bool) int
 		RejectPost            func(childComplexity int, input model.DecisionInput) int
+		ReleasePost           func(childComplexity int, postID uuid.UUID) int
 		RemoveFromBoard       func(childComplexity int, boardID uuid.UUID, postID uuid.UUID) int
 		RequestChanges        func(childComplexity int, input model.DecisionInput) int
+		RetryPublish          func(childComplexity int, jobID uuid.UUID) int
+		SchedulePost          func(childComplexity int, input model.SchedulePostInput) int
 		SetClassifierSettings func(childComplexity int, input approval.ClassifierSettings) int
 		SetMaxContentAge      func(childComplexity int, days *int) int
 		SetSignOnPolicy       func(childComplexity int, input auth.SignOnPolicy) int
@@ -255,7 +276,9 @@ type ComplexityRoot struct {
 		SetUserRoles          func(childComplexity int, userID uuid.UUID, roles []auth.Role, groups []string) int
 		SubmitPost            func(childComplexity int, id uuid.UUID) int
 		TargetBoards          func(childComplexity int, postID uuid.UUID, boardIds []uuid.UUID) int
+		UnschedulePost        func(childComplexity int, postID uuid.UUID) int
 		UpdateBoard           func(childComplexity int, id uuid.UUID, input model.BoardInput, expectedRevision *int) int
+		UpdateChannel         func(childComplexity int, id uuid.UUID, input model.ChannelUpdateInput, expectedRevision *int) int
 		UpdatePost            func(childComplexity int, id uuid.UUID, content content.Content, expectedVersion *int) int
 		UpdateRoutingRule     func(childComplexity int, id uuid.UUID, input model.RoutingRuleInput, expectedRevision *int) int
 		UpdateWorkflow        func(childComplexity int, id uuid.UUID, input model.WorkflowInput, expectedRevision *int) int
@@ -275,19 +298,21 @@ type ComplexityRoot struct {
 	}
 
 	Post struct {
-		Author         func(childComplexity int) int
-		Comments       func(childComplexity int) int
-		CreatedAt      func(childComplexity int) int
-		CurrentVersion func(childComplexity int) int
-		Decisions      func(childComplexity int) int
-		Diff           func(childComplexity int, from int, to int) int
-		ID             func(childComplexity int) int
-		Review         func(childComplexity int) int
-		State          func(childComplexity int) int
-		Title          func(childComplexity int) int
-		UpdatedAt      func(childComplexity int) int
-		Version        func(childComplexity int, number int) int
-		Versions       func(childComplexity int) int
+		Author          func(childComplexity int) int
+		Comments        func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		CurrentVersion  func(childComplexity int) int
+		Decisions       func(childComplexity int) int
+		Diff            func(childComplexity int, from int, to int) int
+		ID              func(childComplexity int) int
+		PublicationPlan func(childComplexity int) int
+		PublishJobs     func(childComplexity int) int
+		Review          func(childComplexity int) int
+		State           func(childComplexity int) int
+		Title           func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+		Version         func(childComplexity int, number int) int
+		Versions        func(childComplexity int) int
 	}
 
 	PostConnection struct {
@@ -323,10 +348,35 @@ type ComplexityRoot struct {
 		Number      func(childComplexity int) int
 	}
 
+	PublicationPlan struct {
+		Channels      func(childComplexity int) int
+		ManualRelease func(childComplexity int) int
+		PublishAt     func(childComplexity int) int
+		TimeZone      func(childComplexity int) int
+		UpdatedAt     func(childComplexity int) int
+	}
+
+	PublishJob struct {
+		Attempts     func(childComplexity int) int
+		CancelReason func(childComplexity int) int
+		Channel      func(childComplexity int) int
+		ContentHash  func(childComplexity int) int
+		ExternalID   func(childComplexity int) int
+		ExternalURL  func(childComplexity int) int
+		ID           func(childComplexity int) int
+		LastError    func(childComplexity int) int
+		PublishedAt  func(childComplexity int) int
+		RunAt        func(childComplexity int) int
+		Status       func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+		VersionID    func(childComplexity int) int
+	}
+
 	Query struct {
 		AuditLog           func(childComplexity int, first *int, after *string, filter *model.AuditFilter) int
 		Board              func(childComplexity int, id uuid.UUID) int
 		Boards             func(childComplexity int, first *int, after *string, includeArchived *bool) int
+		Channels           func(childComplexity int) int
 		ClassifierSettings func(childComplexity int) int
 		Feed               func(childComplexity int, first *int, after *string, boardID *uuid.UUID) int
 		MaxContentAgeDays  func(childComplexity int) int
@@ -334,6 +384,7 @@ type ComplexityRoot struct {
 		Post               func(childComplexity int, id uuid.UUID) int
 		Posts              func(childComplexity int, first *int, after *string, filter *model.PostFilter) int
 		PreviewRouting     func(childComplexity int, content content.Content) int
+		ReleaseQueue       func(childComplexity int, first *int, after *string) int
 		ReviewQueue        func(childComplexity int, first *int, after *string) int
 		RoutingRules       func(childComplexity int, first *int, after *string) int
 		Search             func(childComplexity int, text string, boardID *uuid.UUID, tags []string, channel *string, first *int, after *string) int
@@ -347,6 +398,22 @@ type ComplexityRoot struct {
 	Quorum struct {
 		Kind func(childComplexity int) int
 		N    func(childComplexity int) int
+	}
+
+	ReleaseQueueConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ReleaseQueueEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ReleaseQueueItem struct {
+		Channels func(childComplexity int) int
+		Post     func(childComplexity int) int
+		Since    func(childComplexity int) int
 	}
 
 	Review struct {
@@ -567,6 +634,9 @@ type BoardItemResolver interface {
 
 	SuggestedText(ctx context.Context, obj *boards.Item) ([]*model.SuggestedText, error)
 }
+type ChannelResolver interface {
+	Platform(ctx context.Context, obj *publish.Channel) (model.Platform, error)
+}
 type CommentResolver interface {
 	Author(ctx context.Context, obj *content.Comment) (*auth.User, error)
 }
@@ -598,6 +668,13 @@ type MutationResolver interface {
 	MoveBoardItem(ctx context.Context, boardID uuid.UUID, postID uuid.UUID, afterPostID *uuid.UUID) (*boards.Item, error)
 	TargetBoards(ctx context.Context, postID uuid.UUID, boardIds []uuid.UUID) ([]*boards.Board, error)
 	SetMaxContentAge(ctx context.Context, days *int) (*int, error)
+	CreateChannel(ctx context.Context, input model.ChannelInput) (*publish.Channel, error)
+	UpdateChannel(ctx context.Context, id uuid.UUID, input model.ChannelUpdateInput, expectedRevision *int) (*publish.Channel, error)
+	DisableChannel(ctx context.Context, id uuid.UUID) (*publish.Channel, error)
+	SchedulePost(ctx context.Context, input model.SchedulePostInput) (*publish.Plan, error)
+	UnschedulePost(ctx context.Context, postID uuid.UUID) ([]*publish.Job, error)
+	ReleasePost(ctx context.Context, postID uuid.UUID) ([]*publish.Job, error)
+	RetryPublish(ctx context.Context, jobID uuid.UUID) (*publish.Job, error)
 	SetUserActive(ctx context.Context, userID uuid.UUID, active bool) (*auth.User, error)
 	SetSignOnPolicy(ctx context.Context, input auth.SignOnPolicy) (*auth.SignOnPolicy, error)
 }
@@ -613,9 +690,20 @@ type PostResolver interface {
 	Review(ctx context.Context, obj *content.Post) (*content.Review, error)
 	Decisions(ctx context.Context, obj *content.Post) ([]*content.Decision, error)
 	Comments(ctx context.Context, obj *content.Post) ([]*content.Comment, error)
+
+	PublishJobs(ctx context.Context, obj *content.Post) ([]*publish.Job, error)
+	PublicationPlan(ctx context.Context, obj *content.Post) (*publish.Plan, error)
 }
 type PostVersionResolver interface {
 	Author(ctx context.Context, obj *content.Version) (*auth.User, error)
+}
+type PublicationPlanResolver interface {
+	Channels(ctx context.Context, obj *publish.Plan) ([]*publish.Channel, error)
+
+	ManualRelease(ctx context.Context, obj *publish.Plan) (bool, error)
+}
+type PublishJobResolver interface {
+	Channel(ctx context.Context, obj *publish.Job) (*publish.Channel, error)
 }
 type QueryResolver interface {
 	Me(ctx context.Context) (*auth.User, error)
@@ -633,9 +721,15 @@ type QueryResolver interface {
 	Board(ctx context.Context, id uuid.UUID) (*boards.Board, error)
 	Feed(ctx context.Context, first *int, after *string, boardID *uuid.UUID) (*model.FeedConnection, error)
 	MaxContentAgeDays(ctx context.Context) (*int, error)
+	Channels(ctx context.Context) ([]*publish.Channel, error)
+	ReleaseQueue(ctx context.Context, first *int, after *string) (*model.ReleaseQueueConnection, error)
 	Search(ctx context.Context, text string, boardID *uuid.UUID, tags []string, channel *string, first *int, after *string) (*model.SearchConnection, error)
 	SearchToken(ctx context.Context) (*model.SearchToken, error)
 	SignOnPolicy(ctx context.Context) (*auth.SignOnPolicy, error)
+}
+type ReleaseQueueItemResolver interface {
+	Post(ctx context.Context, obj *publish.Waiting) (*content.Post, error)
+	Channels(ctx context.Context, obj *publish.Waiting) ([]*publish.Channel, error)
 }
 type ReviewResolver interface {
 	Stages(ctx context.Context, obj *content.Review) ([]*model.ReviewStage, error)
@@ -1058,6 +1152,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BoardItem.SuggestedText(childComplexity), true
 
+	case "Channel.createdAt":
+		if e.ComplexityRoot.Channel.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Channel.CreatedAt(childComplexity), true
+	case "Channel.credentialKeys":
+		if e.ComplexityRoot.Channel.CredentialKeys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Channel.CredentialKeys(childComplexity), true
+	case "Channel.enabled":
+		if e.ComplexityRoot.Channel.Enabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Channel.Enabled(childComplexity), true
+	case "Channel.id":
+		if e.ComplexityRoot.Channel.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Channel.ID(childComplexity), true
+	case "Channel.name":
+		if e.ComplexityRoot.Channel.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Channel.Name(childComplexity), true
+	case "Channel.platform":
+		if e.ComplexityRoot.Channel.Platform == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Channel.Platform(childComplexity), true
+	case "Channel.revision":
+		if e.ComplexityRoot.Channel.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Channel.Revision(childComplexity), true
+	case "Channel.updatedAt":
+		if e.ComplexityRoot.Channel.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Channel.UpdatedAt(childComplexity), true
+
 	case "ChannelOverride.body":
 		if e.ComplexityRoot.ChannelOverride.Body == nil {
 			break
@@ -1371,6 +1514,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateBoard(childComplexity, args["input"].(model.BoardInput)), true
+	case "Mutation.createChannel":
+		if e.ComplexityRoot.Mutation.CreateChannel == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createChannel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateChannel(childComplexity, args["input"].(model.ChannelInput)), true
 	case "Mutation.createPost":
 		if e.ComplexityRoot.Mutation.CreatePost == nil {
 			break
@@ -1415,6 +1569,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteRoutingRule(childComplexity, args["id"].(uuid.UUID)), true
+	case "Mutation.disableChannel":
+		if e.ComplexityRoot.Mutation.DisableChannel == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_disableChannel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DisableChannel(childComplexity, args["id"].(uuid.UUID)), true
 	case "Mutation.moveBoardItem":
 		if e.ComplexityRoot.Mutation.MoveBoardItem == nil {
 			break
@@ -1448,6 +1613,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RejectPost(childComplexity, args["input"].(model.DecisionInput)), true
+	case "Mutation.releasePost":
+		if e.ComplexityRoot.Mutation.ReleasePost == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_releasePost_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReleasePost(childComplexity, args["postId"].(uuid.UUID)), true
 	case "Mutation.removeFromBoard":
 		if e.ComplexityRoot.Mutation.RemoveFromBoard == nil {
 			break
@@ -1470,6 +1646,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RequestChanges(childComplexity, args["input"].(model.DecisionInput)), true
+	case "Mutation.retryPublish":
+		if e.ComplexityRoot.Mutation.RetryPublish == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_retryPublish_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RetryPublish(childComplexity, args["jobId"].(uuid.UUID)), true
+	case "Mutation.schedulePost":
+		if e.ComplexityRoot.Mutation.SchedulePost == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_schedulePost_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SchedulePost(childComplexity, args["input"].(model.SchedulePostInput)), true
 	case "Mutation.setClassifierSettings":
 		if e.ComplexityRoot.Mutation.SetClassifierSettings == nil {
 			break
@@ -1547,6 +1745,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.TargetBoards(childComplexity, args["postId"].(uuid.UUID), args["boardIds"].([]uuid.UUID)), true
+	case "Mutation.unschedulePost":
+		if e.ComplexityRoot.Mutation.UnschedulePost == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unschedulePost_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnschedulePost(childComplexity, args["postId"].(uuid.UUID)), true
 	case "Mutation.updateBoard":
 		if e.ComplexityRoot.Mutation.UpdateBoard == nil {
 			break
@@ -1558,6 +1767,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateBoard(childComplexity, args["id"].(uuid.UUID), args["input"].(model.BoardInput), args["expectedRevision"].(*int)), true
+	case "Mutation.updateChannel":
+		if e.ComplexityRoot.Mutation.UpdateChannel == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateChannel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateChannel(childComplexity, args["id"].(uuid.UUID), args["input"].(model.ChannelUpdateInput), args["expectedRevision"].(*int)), true
 	case "Mutation.updatePost":
 		if e.ComplexityRoot.Mutation.UpdatePost == nil {
 			break
@@ -1688,6 +1908,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Post.ID(childComplexity), true
+	case "Post.publicationPlan":
+		if e.ComplexityRoot.Post.PublicationPlan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Post.PublicationPlan(childComplexity), true
+	case "Post.publishJobs":
+		if e.ComplexityRoot.Post.PublishJobs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Post.PublishJobs(childComplexity), true
 	case "Post.review":
 		if e.ComplexityRoot.Post.Review == nil {
 			break
@@ -1860,6 +2092,116 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PostVersion.Number(childComplexity), true
 
+	case "PublicationPlan.channels":
+		if e.ComplexityRoot.PublicationPlan.Channels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicationPlan.Channels(childComplexity), true
+	case "PublicationPlan.manualRelease":
+		if e.ComplexityRoot.PublicationPlan.ManualRelease == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicationPlan.ManualRelease(childComplexity), true
+	case "PublicationPlan.publishAt":
+		if e.ComplexityRoot.PublicationPlan.PublishAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicationPlan.PublishAt(childComplexity), true
+	case "PublicationPlan.timeZone":
+		if e.ComplexityRoot.PublicationPlan.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicationPlan.TimeZone(childComplexity), true
+	case "PublicationPlan.updatedAt":
+		if e.ComplexityRoot.PublicationPlan.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublicationPlan.UpdatedAt(childComplexity), true
+
+	case "PublishJob.attempts":
+		if e.ComplexityRoot.PublishJob.Attempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishJob.Attempts(childComplexity), true
+	case "PublishJob.cancelReason":
+		if e.ComplexityRoot.PublishJob.CancelReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishJob.CancelReason(childComplexity), true
+	case "PublishJob.channel":
+		if e.ComplexityRoot.PublishJob.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishJob.Channel(childComplexity), true
+	case "PublishJob.contentHash":
+		if e.ComplexityRoot.PublishJob.ContentHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishJob.ContentHash(childComplexity), true
+	case "PublishJob.externalId":
+		if e.ComplexityRoot.PublishJob.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishJob.ExternalID(childComplexity), true
+	case "PublishJob.externalUrl":
+		if e.ComplexityRoot.PublishJob.ExternalURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishJob.ExternalURL(childComplexity), true
+	case "PublishJob.id":
+		if e.ComplexityRoot.PublishJob.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishJob.ID(childComplexity), true
+	case "PublishJob.lastError":
+		if e.ComplexityRoot.PublishJob.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishJob.LastError(childComplexity), true
+	case "PublishJob.publishedAt":
+		if e.ComplexityRoot.PublishJob.PublishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishJob.PublishedAt(childComplexity), true
+	case "PublishJob.runAt":
+		if e.ComplexityRoot.PublishJob.RunAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishJob.RunAt(childComplexity), true
+	case "PublishJob.status":
+		if e.ComplexityRoot.PublishJob.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishJob.Status(childComplexity), true
+	case "PublishJob.updatedAt":
+		if e.ComplexityRoot.PublishJob.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishJob.UpdatedAt(childComplexity), true
+	case "PublishJob.versionId":
+		if e.ComplexityRoot.PublishJob.VersionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishJob.VersionID(childComplexity), true
+
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -1893,6 +2235,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Boards(childComplexity, args["first"].(*int), args["after"].(*string), args["includeArchived"].(*bool)), true
+	case "Query.channels":
+		if e.ComplexityRoot.Query.Channels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Channels(childComplexity), true
 	case "Query.classifierSettings":
 		if e.ComplexityRoot.Query.ClassifierSettings == nil {
 			break
@@ -1956,6 +2304,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PreviewRouting(childComplexity, args["content"].(content.Content)), true
+	case "Query.releaseQueue":
+		if e.ComplexityRoot.Query.ReleaseQueue == nil {
+			break
+		}
+
+		args, err := ec.field_Query_releaseQueue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ReleaseQueue(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.reviewQueue":
 		if e.ComplexityRoot.Query.ReviewQueue == nil {
 			break
@@ -2042,6 +2401,51 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Quorum.N(childComplexity), true
+
+	case "ReleaseQueueConnection.edges":
+		if e.ComplexityRoot.ReleaseQueueConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleaseQueueConnection.Edges(childComplexity), true
+	case "ReleaseQueueConnection.pageInfo":
+		if e.ComplexityRoot.ReleaseQueueConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleaseQueueConnection.PageInfo(childComplexity), true
+
+	case "ReleaseQueueEdge.cursor":
+		if e.ComplexityRoot.ReleaseQueueEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleaseQueueEdge.Cursor(childComplexity), true
+	case "ReleaseQueueEdge.node":
+		if e.ComplexityRoot.ReleaseQueueEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleaseQueueEdge.Node(childComplexity), true
+
+	case "ReleaseQueueItem.channels":
+		if e.ComplexityRoot.ReleaseQueueItem.Channels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleaseQueueItem.Channels(childComplexity), true
+	case "ReleaseQueueItem.post":
+		if e.ComplexityRoot.ReleaseQueueItem.Post == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleaseQueueItem.Post(childComplexity), true
+	case "ReleaseQueueItem.since":
+		if e.ComplexityRoot.ReleaseQueueItem.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleaseQueueItem.Since(childComplexity), true
 
 	case "Review.closedAt":
 		if e.ComplexityRoot.Review.ClosedAt == nil {
@@ -2765,8 +3169,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AudienceInput", ec.unmarshalInputAudienceInput),
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
 			graphql.NewInputUnmarshaler("BoardInput", ec.unmarshalInputBoardInput),
+			graphql.NewInputUnmarshaler("ChannelInput", ec.unmarshalInputChannelInput),
 			graphql.NewInputUnmarshaler("ChannelOverrideInput", ec.unmarshalInputChannelOverrideInput),
+			graphql.NewInputUnmarshaler("ChannelUpdateInput", ec.unmarshalInputChannelUpdateInput),
 			graphql.NewInputUnmarshaler("ClassifierSettingsInput", ec.unmarshalInputClassifierSettingsInput),
+			graphql.NewInputUnmarshaler("CredentialInput", ec.unmarshalInputCredentialInput),
 			graphql.NewInputUnmarshaler("DecisionInput", ec.unmarshalInputDecisionInput),
 			graphql.NewInputUnmarshaler("GroupRequirementInput", ec.unmarshalInputGroupRequirementInput),
 			graphql.NewInputUnmarshaler("MediaInput", ec.unmarshalInputMediaInput),
@@ -2775,6 +3182,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("QuorumInput", ec.unmarshalInputQuorumInput),
 			graphql.NewInputUnmarshaler("RoutingRuleInput", ec.unmarshalInputRoutingRuleInput),
 			graphql.NewInputUnmarshaler("RuleActionInput", ec.unmarshalInputRuleActionInput),
+			graphql.NewInputUnmarshaler("SchedulePostInput", ec.unmarshalInputSchedulePostInput),
 			graphql.NewInputUnmarshaler("SignOnPolicyInput", ec.unmarshalInputSignOnPolicyInput),
 			graphql.NewInputUnmarshaler("SuggestedTextInput", ec.unmarshalInputSuggestedTextInput),
 			graphql.NewInputUnmarshaler("UserFilter", ec.unmarshalInputUserFilter),
@@ -3154,6 +3562,148 @@ type Comment {
   author: User!
   versionId: ID!
   createdAt: Time!
+}
+`, BuiltIn: false},
+	{Name: "../schema/publish.graphqls", Input: `"A brand channel's platform."
+enum Platform {
+  LINKEDIN
+  X
+  FACEBOOK
+  SLACK
+  WEBHOOK
+}
+
+"""
+A brand channel: a LinkedIn organization page, an X account, a Facebook page, a Slack channel
+(incoming webhook) or a generic webhook. Credentials are encrypted at rest and never returned:
+credentialKeys only names the ones that are set.
+"""
+type Channel {
+  id: ID!
+  platform: Platform!
+  name: String!
+  enabled: Boolean!
+  revision: Int!
+  credentialKeys: [String!]!
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+"A credential or setting of a channel, e.g. access_token, organization_id, page_id, webhook_url, url, secret."
+input CredentialInput {
+  key: String!
+  "Empty removes the key (on update)."
+  value: String!
+}
+
+input ChannelInput {
+  platform: Platform!
+  name: String!
+  credentials: [CredentialInput!]!
+}
+
+input ChannelUpdateInput {
+  name: String
+  enabled: Boolean
+  "Merged into the stored credentials."
+  credentials: [CredentialInput!]
+}
+
+enum PublishStatus {
+  AWAITING_RELEASE
+  SCHEDULED
+  PUBLISHING
+  PUBLISHED
+  FAILED
+  CANCELED
+}
+
+"One post version to one channel: unique, so nothing publishes twice."
+type PublishJob {
+  id: ID!
+  channel: Channel!
+  versionId: ID!
+  contentHash: String!
+  status: PublishStatus!
+  "When it runs (null while awaiting release)."
+  runAt: Time
+  attempts: Int!
+  "The platform's error of the last failed attempt."
+  lastError: String!
+  "The receipt: the platform's post id and URL, and when it was published."
+  externalId: String!
+  externalUrl: String!
+  publishedAt: Time
+  cancelReason: String!
+  updatedAt: Time!
+}
+
+"What a marketer asked for: these channels at this time, or on manual release."
+type PublicationPlan {
+  channels: [Channel!]!
+  "null: waits for a manual release."
+  publishAt: Time
+  timeZone: String!
+  manualRelease: Boolean!
+  updatedAt: Time!
+}
+
+input SchedulePostInput {
+  postId: ID!
+  channelIds: [ID!]!
+  "Wall-clock time in timeZone, e.g. 2026-12-01T09:00, or RFC 3339 with an offset. Omit for a manual release."
+  at: String
+  "IANA time zone name, e.g. Europe/Berlin (default UTC)."
+  timeZone: String
+  "Wait in the release queue until a marketer releases the post."
+  manualRelease: Boolean = false
+}
+
+"A post approved for a manual release, waiting in the release queue."
+type ReleaseQueueItem {
+  post: Post!
+  channels: [Channel!]!
+  since: Time!
+}
+
+type ReleaseQueueEdge {
+  cursor: String!
+  node: ReleaseQueueItem!
+}
+
+type ReleaseQueueConnection {
+  edges: [ReleaseQueueEdge!]!
+  pageInfo: PageInfo!
+}
+
+extend type Post {
+  "Publication to brand channels, one job per channel (editors; others see none)."
+  publishJobs: [PublishJob!]!
+  "The publication plan, if any (editors)."
+  publicationPlan: PublicationPlan
+}
+
+extend type Query {
+  "The organization's brand channels (editors)."
+  channels: [Channel!]!
+  "Posts approved for a manual release, longest waiting first (editors)."
+  releaseQueue(first: Int = 20, after: String): ReleaseQueueConnection!
+}
+
+extend type Mutation {
+  "Add a brand channel (admins)."
+  createChannel(input: ChannelInput!): Channel!
+  updateChannel(id: ID!, input: ChannelUpdateInput!, expectedRevision: Int): Channel!
+  "Stop publishing to a channel (admins)."
+  disableChannel(id: ID!): Channel!
+  "Plan a post's publication: at a time in a named time zone, or on manual release. A post not yet approved is scheduled when it is approved."
+  schedulePost(input: SchedulePostInput!): PublicationPlan!
+  "Drop the plan and cancel what has not gone out."
+  unschedulePost(postId: ID!): [PublishJob!]!
+  "Publish now what waits in the release queue."
+  releasePost(postId: ID!): [PublishJob!]!
+  "Try a failed publication again."
+  retryPublish(jobId: ID!): PublishJob!
 }
 `, BuiltIn: false},
 	{Name: "../schema/review.graphqls", Input: `enum ReviewStatus {
@@ -3824,6 +4374,28 @@ func (ec *executionContext) childFields_BoardItem(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type BoardItem", field.Name)
 }
 
+func (ec *executionContext) childFields_Channel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Channel_id(ctx, field)
+	case "platform":
+		return ec.fieldContext_Channel_platform(ctx, field)
+	case "name":
+		return ec.fieldContext_Channel_name(ctx, field)
+	case "enabled":
+		return ec.fieldContext_Channel_enabled(ctx, field)
+	case "revision":
+		return ec.fieldContext_Channel_revision(ctx, field)
+	case "credentialKeys":
+		return ec.fieldContext_Channel_credentialKeys(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Channel_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Channel_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Channel", field.Name)
+}
+
 func (ec *executionContext) childFields_ChannelOverride(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "channel":
@@ -4030,6 +4602,10 @@ func (ec *executionContext) childFields_Post(ctx context.Context, field graphql.
 		return ec.fieldContext_Post_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Post_updatedAt(ctx, field)
+	case "publishJobs":
+		return ec.fieldContext_Post_publishJobs(ctx, field)
+	case "publicationPlan":
+		return ec.fieldContext_Post_publicationPlan(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Post", field.Name)
 }
@@ -4100,6 +4676,54 @@ func (ec *executionContext) childFields_PostVersion(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type PostVersion", field.Name)
 }
 
+func (ec *executionContext) childFields_PublicationPlan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "channels":
+		return ec.fieldContext_PublicationPlan_channels(ctx, field)
+	case "publishAt":
+		return ec.fieldContext_PublicationPlan_publishAt(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_PublicationPlan_timeZone(ctx, field)
+	case "manualRelease":
+		return ec.fieldContext_PublicationPlan_manualRelease(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PublicationPlan_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PublicationPlan", field.Name)
+}
+
+func (ec *executionContext) childFields_PublishJob(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PublishJob_id(ctx, field)
+	case "channel":
+		return ec.fieldContext_PublishJob_channel(ctx, field)
+	case "versionId":
+		return ec.fieldContext_PublishJob_versionId(ctx, field)
+	case "contentHash":
+		return ec.fieldContext_PublishJob_contentHash(ctx, field)
+	case "status":
+		return ec.fieldContext_PublishJob_status(ctx, field)
+	case "runAt":
+		return ec.fieldContext_PublishJob_runAt(ctx, field)
+	case "attempts":
+		return ec.fieldContext_PublishJob_attempts(ctx, field)
+	case "lastError":
+		return ec.fieldContext_PublishJob_lastError(ctx, field)
+	case "externalId":
+		return ec.fieldContext_PublishJob_externalId(ctx, field)
+	case "externalUrl":
+		return ec.fieldContext_PublishJob_externalUrl(ctx, field)
+	case "publishedAt":
+		return ec.fieldContext_PublishJob_publishedAt(ctx, field)
+	case "cancelReason":
+		return ec.fieldContext_PublishJob_cancelReason(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PublishJob_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PublishJob", field.Name)
+}
+
 func (ec *executionContext) childFields_Quorum(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "kind":
@@ -4108,6 +4732,38 @@ func (ec *executionContext) childFields_Quorum(ctx context.Context, field graphq
 		return ec.fieldContext_Quorum_n(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Quorum", field.Name)
+}
+
+func (ec *executionContext) childFields_ReleaseQueueConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ReleaseQueueConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ReleaseQueueConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReleaseQueueConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ReleaseQueueEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ReleaseQueueEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ReleaseQueueEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReleaseQueueEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ReleaseQueueItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "post":
+		return ec.fieldContext_ReleaseQueueItem_post(ctx, field)
+	case "channels":
+		return ec.fieldContext_ReleaseQueueItem_channels(ctx, field)
+	case "since":
+		return ec.fieldContext_ReleaseQueueItem_since(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReleaseQueueItem", field.Name)
 }
 
 func (ec *executionContext) childFields_Review(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4734,6 +5390,20 @@ func (ec *executionContext) field_Mutation_createBoard_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createChannel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ChannelInput, error) {
+			return ec.unmarshalNChannelInput2clearpostᚋgraphᚋmodelᚐChannelInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createPost_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4777,6 +5447,20 @@ func (ec *executionContext) field_Mutation_createWorkflow_args(ctx context.Conte
 }
 
 func (ec *executionContext) field_Mutation_deleteRoutingRule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_disableChannel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -4864,6 +5548,20 @@ func (ec *executionContext) field_Mutation_rejectPost_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_releasePost_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "postId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["postId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_removeFromBoard_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4892,6 +5590,34 @@ func (ec *executionContext) field_Mutation_requestChanges_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.DecisionInput, error) {
 			return ec.unmarshalNDecisionInput2clearpostᚋgraphᚋmodelᚐDecisionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_retryPublish_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "jobId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["jobId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_schedulePost_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SchedulePostInput, error) {
+			return ec.unmarshalNSchedulePostInput2clearpostᚋgraphᚋmodelᚐSchedulePostInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5030,6 +5756,20 @@ func (ec *executionContext) field_Mutation_targetBoards_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_unschedulePost_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "postId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["postId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateBoard_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5044,6 +5784,36 @@ func (ec *executionContext) field_Mutation_updateBoard_args(ctx context.Context,
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.BoardInput, error) {
 			return ec.unmarshalNBoardInput2clearpostᚋgraphᚋmodelᚐBoardInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "expectedRevision",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedRevision"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateChannel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ChannelUpdateInput, error) {
+			return ec.unmarshalNChannelUpdateInput2clearpostᚋgraphᚋmodelᚐChannelUpdateInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5381,6 +6151,28 @@ func (ec *executionContext) field_Query_previewRouting_args(ctx context.Context,
 		return nil, err
 	}
 	args["content"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_releaseQueue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -7156,6 +7948,190 @@ func (ec *executionContext) _BoardItem_addedAt(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_BoardItem_addedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BoardItem", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Channel_id(ctx context.Context, field graphql.CollectedField, obj *publish.Channel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Channel_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Channel_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Channel", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Channel_platform(ctx context.Context, field graphql.CollectedField, obj *publish.Channel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Channel_platform(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Channel().Platform(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Platform) graphql.Marshaler {
+			return ec.marshalNPlatform2clearpostᚋgraphᚋmodelᚐPlatform(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Channel_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Channel", field, true, true, "Platform")
+}
+
+func (ec *executionContext) _Channel_name(ctx context.Context, field graphql.CollectedField, obj *publish.Channel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Channel_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Channel_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Channel", field, false, false, "String")
+}
+
+func (ec *executionContext) _Channel_enabled(ctx context.Context, field graphql.CollectedField, obj *publish.Channel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Channel_enabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Channel_enabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Channel", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Channel_revision(ctx context.Context, field graphql.CollectedField, obj *publish.Channel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Channel_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Channel_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Channel", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Channel_credentialKeys(ctx context.Context, field graphql.CollectedField, obj *publish.Channel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Channel_credentialKeys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CredentialKeys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Channel_credentialKeys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Channel", field, false, false, "String")
+}
+
+func (ec *executionContext) _Channel_createdAt(ctx context.Context, field graphql.CollectedField, obj *publish.Channel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Channel_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Channel_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Channel", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Channel_updatedAt(ctx context.Context, field graphql.CollectedField, obj *publish.Channel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Channel_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Channel_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Channel", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ChannelOverride_channel(ctx context.Context, field graphql.CollectedField, obj *content.ChannelOverride) (ret graphql.Marshaler) {
@@ -9238,6 +10214,314 @@ func (ec *executionContext) fieldContext_Mutation_setMaxContentAge(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createChannel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createChannel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateChannel(ctx, fc.Args["input"].(model.ChannelInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *publish.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2ᚖclearpostᚋinternalᚋpublishᚐChannel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createChannel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Channel(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createChannel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateChannel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateChannel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateChannel(ctx, fc.Args["id"].(uuid.UUID), fc.Args["input"].(model.ChannelUpdateInput), fc.Args["expectedRevision"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *publish.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2ᚖclearpostᚋinternalᚋpublishᚐChannel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateChannel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Channel(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateChannel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_disableChannel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_disableChannel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DisableChannel(ctx, fc.Args["id"].(uuid.UUID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *publish.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2ᚖclearpostᚋinternalᚋpublishᚐChannel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_disableChannel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Channel(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_disableChannel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_schedulePost(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_schedulePost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SchedulePost(ctx, fc.Args["input"].(model.SchedulePostInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *publish.Plan) graphql.Marshaler {
+			return ec.marshalNPublicationPlan2ᚖclearpostᚋinternalᚋpublishᚐPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_schedulePost(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PublicationPlan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_schedulePost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unschedulePost(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unschedulePost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnschedulePost(ctx, fc.Args["postId"].(uuid.UUID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*publish.Job) graphql.Marshaler {
+			return ec.marshalNPublishJob2ᚕᚖclearpostᚋinternalᚋpublishᚐJobᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unschedulePost(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PublishJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unschedulePost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_releasePost(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_releasePost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReleasePost(ctx, fc.Args["postId"].(uuid.UUID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*publish.Job) graphql.Marshaler {
+			return ec.marshalNPublishJob2ᚕᚖclearpostᚋinternalᚋpublishᚐJobᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_releasePost(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PublishJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_releasePost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_retryPublish(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_retryPublish(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RetryPublish(ctx, fc.Args["jobId"].(uuid.UUID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *publish.Job) graphql.Marshaler {
+			return ec.marshalNPublishJob2ᚖclearpostᚋinternalᚋpublishᚐJob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_retryPublish(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PublishJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_retryPublish_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_setUserActive(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9868,6 +11152,70 @@ func (ec *executionContext) fieldContext_Post_updatedAt(_ context.Context, field
 	return graphql.NewScalarFieldContext("Post", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Post_publishJobs(ctx context.Context, field graphql.CollectedField, obj *content.Post) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Post_publishJobs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Post().PublishJobs(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*publish.Job) graphql.Marshaler {
+			return ec.marshalNPublishJob2ᚕᚖclearpostᚋinternalᚋpublishᚐJobᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Post_publishJobs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Post",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PublishJob(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Post_publicationPlan(ctx context.Context, field graphql.CollectedField, obj *content.Post) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Post_publicationPlan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Post().PublicationPlan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *publish.Plan) graphql.Marshaler {
+			return ec.marshalOPublicationPlan2ᚖclearpostᚋinternalᚋpublishᚐPlan(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Post_publicationPlan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Post",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PublicationPlan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PostConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PostConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10412,6 +11760,438 @@ func (ec *executionContext) _PostVersion_createdAt(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_PostVersion_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PostVersion", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PublicationPlan_channels(ctx context.Context, field graphql.CollectedField, obj *publish.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublicationPlan_channels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PublicationPlan().Channels(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*publish.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2ᚕᚖclearpostᚋinternalᚋpublishᚐChannelᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublicationPlan_channels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicationPlan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Channel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicationPlan_publishAt(ctx context.Context, field graphql.CollectedField, obj *publish.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublicationPlan_publishAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublishAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PublicationPlan_publishAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublicationPlan", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PublicationPlan_timeZone(ctx context.Context, field graphql.CollectedField, obj *publish.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublicationPlan_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublicationPlan_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublicationPlan", field, false, false, "String")
+}
+
+func (ec *executionContext) _PublicationPlan_manualRelease(ctx context.Context, field graphql.CollectedField, obj *publish.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublicationPlan_manualRelease(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PublicationPlan().ManualRelease(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublicationPlan_manualRelease(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublicationPlan", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _PublicationPlan_updatedAt(ctx context.Context, field graphql.CollectedField, obj *publish.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublicationPlan_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublicationPlan_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublicationPlan", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PublishJob_id(ctx context.Context, field graphql.CollectedField, obj *publish.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishJob_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishJob_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublishJob", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PublishJob_channel(ctx context.Context, field graphql.CollectedField, obj *publish.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishJob_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PublishJob().Channel(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *publish.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2ᚖclearpostᚋinternalᚋpublishᚐChannel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishJob_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublishJob",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Channel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublishJob_versionId(ctx context.Context, field graphql.CollectedField, obj *publish.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishJob_versionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VersionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishJob_versionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublishJob", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PublishJob_contentHash(ctx context.Context, field graphql.CollectedField, obj *publish.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishJob_contentHash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContentHash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishJob_contentHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublishJob", field, false, false, "String")
+}
+
+func (ec *executionContext) _PublishJob_status(ctx context.Context, field graphql.CollectedField, obj *publish.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishJob_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v publish.JobStatus) graphql.Marshaler {
+			return ec.marshalNPublishStatus2clearpostᚋinternalᚋpublishᚐJobStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishJob_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublishJob", field, false, false, "PublishStatus")
+}
+
+func (ec *executionContext) _PublishJob_runAt(ctx context.Context, field graphql.CollectedField, obj *publish.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishJob_runAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RunAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PublishJob_runAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublishJob", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PublishJob_attempts(ctx context.Context, field graphql.CollectedField, obj *publish.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishJob_attempts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attempts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishJob_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublishJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PublishJob_lastError(ctx context.Context, field graphql.CollectedField, obj *publish.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishJob_lastError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishJob_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublishJob", field, false, false, "String")
+}
+
+func (ec *executionContext) _PublishJob_externalId(ctx context.Context, field graphql.CollectedField, obj *publish.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishJob_externalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishJob_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublishJob", field, false, false, "String")
+}
+
+func (ec *executionContext) _PublishJob_externalUrl(ctx context.Context, field graphql.CollectedField, obj *publish.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishJob_externalUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishJob_externalUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublishJob", field, false, false, "String")
+}
+
+func (ec *executionContext) _PublishJob_publishedAt(ctx context.Context, field graphql.CollectedField, obj *publish.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishJob_publishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PublishJob_publishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublishJob", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PublishJob_cancelReason(ctx context.Context, field graphql.CollectedField, obj *publish.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishJob_cancelReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CancelReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishJob_cancelReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublishJob", field, false, false, "String")
+}
+
+func (ec *executionContext) _PublishJob_updatedAt(ctx context.Context, field graphql.CollectedField, obj *publish.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishJob_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishJob_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublishJob", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -11017,6 +12797,82 @@ func (ec *executionContext) fieldContext_Query_maxContentAgeDays(_ context.Conte
 	return graphql.NewScalarFieldContext("Query", field, true, true, "Int")
 }
 
+func (ec *executionContext) _Query_channels(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_channels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Channels(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*publish.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2ᚕᚖclearpostᚋinternalᚋpublishᚐChannelᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_channels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Channel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_releaseQueue(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_releaseQueue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ReleaseQueue(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReleaseQueueConnection) graphql.Marshaler {
+			return ec.marshalNReleaseQueueConnection2ᚖclearpostᚋgraphᚋmodelᚐReleaseQueueConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_releaseQueue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReleaseQueueConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_releaseQueue_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11245,6 +13101,212 @@ func (ec *executionContext) _Quorum_n(ctx context.Context, field graphql.Collect
 }
 func (ec *executionContext) fieldContext_Quorum_n(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Quorum", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReleaseQueueConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ReleaseQueueConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleaseQueueConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ReleaseQueueEdge) graphql.Marshaler {
+			return ec.marshalNReleaseQueueEdge2ᚕᚖclearpostᚋgraphᚋmodelᚐReleaseQueueEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleaseQueueConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReleaseQueueConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReleaseQueueEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReleaseQueueConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ReleaseQueueConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleaseQueueConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖclearpostᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleaseQueueConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReleaseQueueConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReleaseQueueEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ReleaseQueueEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleaseQueueEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleaseQueueEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReleaseQueueEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReleaseQueueEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ReleaseQueueEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleaseQueueEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *publish.Waiting) graphql.Marshaler {
+			return ec.marshalNReleaseQueueItem2ᚖclearpostᚋinternalᚋpublishᚐWaiting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleaseQueueEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReleaseQueueEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReleaseQueueItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReleaseQueueItem_post(ctx context.Context, field graphql.CollectedField, obj *publish.Waiting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleaseQueueItem_post(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReleaseQueueItem().Post(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *content.Post) graphql.Marshaler {
+			return ec.marshalNPost2ᚖclearpostᚋinternalᚋcontentᚐPost(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleaseQueueItem_post(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReleaseQueueItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Post(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReleaseQueueItem_channels(ctx context.Context, field graphql.CollectedField, obj *publish.Waiting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleaseQueueItem_channels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReleaseQueueItem().Channels(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*publish.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2ᚕᚖclearpostᚋinternalᚋpublishᚐChannelᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleaseQueueItem_channels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReleaseQueueItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Channel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReleaseQueueItem_since(ctx context.Context, field graphql.CollectedField, obj *publish.Waiting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleaseQueueItem_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleaseQueueItem_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReleaseQueueItem", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Review_id(ctx context.Context, field graphql.CollectedField, obj *content.Review) (ret graphql.Marshaler) {
@@ -15453,6 +17515,62 @@ func UnmarshalBoardInput(ctx context.Context, raw any) (model.BoardInput, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputChannelInput(ctx context.Context, obj any) (model.ChannelInput, error) {
+	var it model.ChannelInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"platform", "name", "credentials"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "platform":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("platform"))
+			data, err := ec.unmarshalNPlatform2clearpostᚋgraphᚋmodelᚐPlatform(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Platform = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "credentials":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("credentials"))
+			data, err := ec.unmarshalNCredentialInput2ᚕᚖclearpostᚋgraphᚋmodelᚐCredentialInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Credentials = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChannelInput unmarshals raw into the ChannelInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChannelInput(ctx context.Context, raw any) (model.ChannelInput, error) {
+	var out model.ChannelInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChannelInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputChannelOverrideInput(ctx context.Context, obj any) (content.ChannelOverride, error) {
 	var it content.ChannelOverride
 	if obj == nil {
@@ -15499,6 +17617,62 @@ func (ec *executionContext) unmarshalInputChannelOverrideInput(ctx context.Conte
 func UnmarshalChannelOverrideInput(ctx context.Context, raw any) (content.ChannelOverride, error) {
 	var out content.ChannelOverride
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChannelOverrideInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputChannelUpdateInput(ctx context.Context, obj any) (model.ChannelUpdateInput, error) {
+	var it model.ChannelUpdateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "enabled", "credentials"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "enabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enabled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Enabled = data
+		case "credentials":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("credentials"))
+			data, err := ec.unmarshalOCredentialInput2ᚕᚖclearpostᚋgraphᚋmodelᚐCredentialInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Credentials = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChannelUpdateInput unmarshals raw into the ChannelUpdateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChannelUpdateInput(ctx context.Context, raw any) (model.ChannelUpdateInput, error) {
+	var out model.ChannelUpdateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChannelUpdateInput", raw, &out)
 	return out, err
 }
 
@@ -15555,6 +17729,55 @@ func (ec *executionContext) unmarshalInputClassifierSettingsInput(ctx context.Co
 func UnmarshalClassifierSettingsInput(ctx context.Context, raw any) (approval.ClassifierSettings, error) {
 	var out approval.ClassifierSettings
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ClassifierSettingsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCredentialInput(ctx context.Context, obj any) (model.CredentialInput, error) {
+	var it model.CredentialInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCredentialInput unmarshals raw into the CredentialInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCredentialInput(ctx context.Context, raw any) (model.CredentialInput, error) {
+	var out model.CredentialInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CredentialInput", raw, &out)
 	return out, err
 }
 
@@ -16098,6 +18321,80 @@ func (ec *executionContext) unmarshalInputRuleActionInput(ctx context.Context, o
 func UnmarshalRuleActionInput(ctx context.Context, raw any) (model.RuleActionInput, error) {
 	var out model.RuleActionInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RuleActionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSchedulePostInput(ctx context.Context, obj any) (model.SchedulePostInput, error) {
+	var it model.SchedulePostInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["manualRelease"]; !present {
+		asMap["manualRelease"] = false
+	}
+
+	fieldsInOrder := [...]string{"postId", "channelIds", "at", "timeZone", "manualRelease"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "postId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postId"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostID = data
+		case "channelIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelIds"))
+			data, err := ec.unmarshalNID2ᚕgithubᚗcomᚋgoogleᚋuuidᚐUUIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChannelIds = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.At = data
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
+		case "manualRelease":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("manualRelease"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ManualRelease = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSchedulePostInput unmarshals raw into the SchedulePostInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSchedulePostInput(ctx context.Context, raw any) (model.SchedulePostInput, error) {
+	var out model.SchedulePostInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SchedulePostInput", raw, &out)
 	return out, err
 }
 
@@ -17039,6 +19336,75 @@ func (ec *executionContext) _BoardItem(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var channelImplementors = []string{"Channel"}
+
+func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, obj *publish.Channel) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, channelImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Channel")
+		case "id":
+			out.Values[i] = ec._Channel_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "platform":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Channel_platform(ctx, field, obj)
+				})
+		case "name":
+			out.Values[i] = ec._Channel_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "enabled":
+			out.Values[i] = ec._Channel_enabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revision":
+			out.Values[i] = ec._Channel_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "credentialKeys":
+			out.Values[i] = ec._Channel_credentialKeys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Channel_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Channel_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var channelOverrideImplementors = []string{"ChannelOverride"}
 
 func (ec *executionContext) _ChannelOverride(ctx context.Context, sel ast.SelectionSet, obj *content.ChannelOverride) graphql.Marshaler {
@@ -17769,6 +20135,55 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "createChannel":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createChannel(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateChannel":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateChannel(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disableChannel":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_disableChannel(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "schedulePost":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_schedulePost(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unschedulePost":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unschedulePost(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "releasePost":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_releasePost(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retryPublish":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_retryPublish(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "setUserActive":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setUserActive(ctx, field)
@@ -17971,6 +20386,18 @@ func (ec *executionContext) _Post(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "publishJobs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Post_publishJobs(ctx, field, obj)
+				})
+		case "publicationPlan":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Post_publicationPlan(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18206,6 +20633,155 @@ func (ec *executionContext) _PostVersion(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var publicationPlanImplementors = []string{"PublicationPlan"}
+
+func (ec *executionContext) _PublicationPlan(ctx context.Context, sel ast.SelectionSet, obj *publish.Plan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, publicationPlanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PublicationPlan")
+		case "channels":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PublicationPlan_channels(ctx, field, obj)
+				})
+		case "publishAt":
+			out.Values[i] = ec._PublicationPlan_publishAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "timeZone":
+			out.Values[i] = ec._PublicationPlan_timeZone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "manualRelease":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PublicationPlan_manualRelease(ctx, field, obj)
+				})
+		case "updatedAt":
+			out.Values[i] = ec._PublicationPlan_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var publishJobImplementors = []string{"PublishJob"}
+
+func (ec *executionContext) _PublishJob(ctx context.Context, sel ast.SelectionSet, obj *publish.Job) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, publishJobImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PublishJob")
+		case "id":
+			out.Values[i] = ec._PublishJob_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "channel":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PublishJob_channel(ctx, field, obj)
+				})
+		case "versionId":
+			out.Values[i] = ec._PublishJob_versionId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contentHash":
+			out.Values[i] = ec._PublishJob_contentHash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._PublishJob_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "runAt":
+			out.Values[i] = ec._PublishJob_runAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attempts":
+			out.Values[i] = ec._PublishJob_attempts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastError":
+			out.Values[i] = ec._PublishJob_lastError(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "externalId":
+			out.Values[i] = ec._PublishJob_externalId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "externalUrl":
+			out.Values[i] = ec._PublishJob_externalUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "publishedAt":
+			out.Values[i] = ec._PublishJob_publishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cancelReason":
+			out.Values[i] = ec._PublishJob_cancelReason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._PublishJob_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -18315,6 +20891,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_maxContentAgeDays(ctx, field)
 				})
+		case "channels":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_channels(ctx, field)
+				})
+		case "releaseQueue":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_releaseQueue(ctx, field)
+				})
 		case "search":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -18384,6 +20972,127 @@ func (ec *executionContext) _Quorum(ctx context.Context, sel ast.SelectionSet, o
 			out.Values[i] = ec._Quorum_n(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var releaseQueueConnectionImplementors = []string{"ReleaseQueueConnection"}
+
+func (ec *executionContext) _ReleaseQueueConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ReleaseQueueConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, releaseQueueConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReleaseQueueConnection")
+		case "edges":
+			out.Values[i] = ec._ReleaseQueueConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ReleaseQueueConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var releaseQueueEdgeImplementors = []string{"ReleaseQueueEdge"}
+
+func (ec *executionContext) _ReleaseQueueEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ReleaseQueueEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, releaseQueueEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReleaseQueueEdge")
+		case "cursor":
+			out.Values[i] = ec._ReleaseQueueEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ReleaseQueueEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var releaseQueueItemImplementors = []string{"ReleaseQueueItem"}
+
+func (ec *executionContext) _ReleaseQueueItem(ctx context.Context, sel ast.SelectionSet, obj *publish.Waiting) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, releaseQueueItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReleaseQueueItem")
+		case "post":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReleaseQueueItem_post(ctx, field, obj)
+				})
+		case "channels":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReleaseQueueItem_channels(ctx, field, obj)
+				})
+		case "since":
+			out.Values[i] = ec._ReleaseQueueItem_since(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -20233,6 +22942,35 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNChannel2ᚕᚖclearpostᚋinternalᚋpublishᚐChannelᚄ(ctx context.Context, sel ast.SelectionSet, v []*publish.Channel) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChannel2ᚖclearpostᚋinternalᚋpublishᚐChannel(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChannel2ᚖclearpostᚋinternalᚋpublishᚐChannel(ctx context.Context, sel ast.SelectionSet, v *publish.Channel) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Channel!")
+		return graphql.Null
+	}
+	return ec._Channel(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNChannelInput2clearpostᚋgraphᚋmodelᚐChannelInput(ctx context.Context, v any) (model.ChannelInput, error) {
+	res, err := ec.unmarshalInputChannelInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNChannelOverride2clearpostᚋinternalᚋcontentᚐChannelOverride(ctx context.Context, sel ast.SelectionSet, v content.ChannelOverride) graphql.Marshaler {
 	return ec._ChannelOverride(ctx, sel, &v)
 }
@@ -20255,6 +22993,11 @@ func (ec *executionContext) marshalNChannelOverride2ᚕclearpostᚋinternalᚋco
 
 func (ec *executionContext) unmarshalNChannelOverrideInput2clearpostᚋinternalᚋcontentᚐChannelOverride(ctx context.Context, v any) (content.ChannelOverride, error) {
 	res, err := ec.unmarshalInputChannelOverrideInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNChannelUpdateInput2clearpostᚋgraphᚋmodelᚐChannelUpdateInput(ctx context.Context, v any) (model.ChannelUpdateInput, error) {
+	res, err := ec.unmarshalInputChannelUpdateInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -20293,6 +23036,25 @@ func (ec *executionContext) marshalNComment2ᚖclearpostᚋinternalᚋcontentᚐ
 		return graphql.Null
 	}
 	return ec._Comment(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCredentialInput2ᚕᚖclearpostᚋgraphᚋmodelᚐCredentialInputᚄ(ctx context.Context, v any) ([]*model.CredentialInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CredentialInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCredentialInput2ᚖclearpostᚋgraphᚋmodelᚐCredentialInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNCredentialInput2ᚖclearpostᚋgraphᚋmodelᚐCredentialInput(ctx context.Context, v any) (*model.CredentialInput, error) {
+	res, err := ec.unmarshalInputCredentialInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNDecision2ᚕᚖclearpostᚋinternalᚋcontentᚐDecisionᚄ(ctx context.Context, sel ast.SelectionSet, v []*content.Decision) graphql.Marshaler {
@@ -20661,6 +23423,16 @@ func (ec *executionContext) marshalNPlanStage2ᚕclearpostᚋinternalᚋapproval
 	return ret
 }
 
+func (ec *executionContext) unmarshalNPlatform2clearpostᚋgraphᚋmodelᚐPlatform(ctx context.Context, v any) (model.Platform, error) {
+	var res model.Platform
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPlatform2clearpostᚋgraphᚋmodelᚐPlatform(ctx context.Context, sel ast.SelectionSet, v model.Platform) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNPost2ᚖclearpostᚋinternalᚋcontentᚐPost(ctx context.Context, sel ast.SelectionSet, v *content.Post) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Post!")
@@ -20766,6 +23538,72 @@ func (ec *executionContext) marshalNPostVersion2ᚖclearpostᚋinternalᚋconten
 	return ec._PostVersion(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPublicationPlan2ᚖclearpostᚋinternalᚋpublishᚐPlan(ctx context.Context, sel ast.SelectionSet, v *publish.Plan) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PublicationPlan!")
+		return graphql.Null
+	}
+	return ec._PublicationPlan(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPublishJob2ᚕᚖclearpostᚋinternalᚋpublishᚐJobᚄ(ctx context.Context, sel ast.SelectionSet, v []*publish.Job) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPublishJob2ᚖclearpostᚋinternalᚋpublishᚐJob(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPublishJob2ᚖclearpostᚋinternalᚋpublishᚐJob(ctx context.Context, sel ast.SelectionSet, v *publish.Job) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PublishJob!")
+		return graphql.Null
+	}
+	return ec._PublishJob(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPublishStatus2clearpostᚋinternalᚋpublishᚐJobStatus(ctx context.Context, v any) (publish.JobStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNPublishStatus2clearpostᚋinternalᚋpublishᚐJobStatus[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPublishStatus2clearpostᚋinternalᚋpublishᚐJobStatus(ctx context.Context, sel ast.SelectionSet, v publish.JobStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNPublishStatus2clearpostᚋinternalᚋpublishᚐJobStatus[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PublishStatus!")
+	}
+	return res
+}
+
+var (
+	unmarshalNPublishStatus2clearpostᚋinternalᚋpublishᚐJobStatus = map[string]publish.JobStatus{
+		"AWAITING_RELEASE": publish.JobAwaitingRelease,
+		"SCHEDULED":        publish.JobScheduled,
+		"PUBLISHING":       publish.JobPublishing,
+		"PUBLISHED":        publish.JobPublished,
+		"FAILED":           publish.JobFailed,
+		"CANCELED":         publish.JobCanceled,
+	}
+	marshalNPublishStatus2clearpostᚋinternalᚋpublishᚐJobStatus = map[publish.JobStatus]string{
+		publish.JobAwaitingRelease: "AWAITING_RELEASE",
+		publish.JobScheduled:       "SCHEDULED",
+		publish.JobPublishing:      "PUBLISHING",
+		publish.JobPublished:       "PUBLISHED",
+		publish.JobFailed:          "FAILED",
+		publish.JobCanceled:        "CANCELED",
+	}
+)
+
 func (ec *executionContext) marshalNQuorum2clearpostᚋinternalᚋapprovalᚐQuorum(ctx context.Context, sel ast.SelectionSet, v approval.Quorum) graphql.Marshaler {
 	return ec._Quorum(ctx, sel, &v)
 }
@@ -20810,6 +23648,46 @@ var (
 		approval.QuorumN:   "N",
 	}
 )
+
+func (ec *executionContext) marshalNReleaseQueueConnection2ᚖclearpostᚋgraphᚋmodelᚐReleaseQueueConnection(ctx context.Context, sel ast.SelectionSet, v *model.ReleaseQueueConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReleaseQueueConnection!")
+		return graphql.Null
+	}
+	return ec._ReleaseQueueConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReleaseQueueEdge2ᚕᚖclearpostᚋgraphᚋmodelᚐReleaseQueueEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ReleaseQueueEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReleaseQueueEdge2ᚖclearpostᚋgraphᚋmodelᚐReleaseQueueEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReleaseQueueEdge2ᚖclearpostᚋgraphᚋmodelᚐReleaseQueueEdge(ctx context.Context, sel ast.SelectionSet, v *model.ReleaseQueueEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReleaseQueueEdge!")
+		return graphql.Null
+	}
+	return ec._ReleaseQueueEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReleaseQueueItem2ᚖclearpostᚋinternalᚋpublishᚐWaiting(ctx context.Context, sel ast.SelectionSet, v *publish.Waiting) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReleaseQueueItem!")
+		return graphql.Null
+	}
+	return ec._ReleaseQueueItem(ctx, sel, v)
+}
 
 func (ec *executionContext) marshalNReviewGroup2ᚕᚖclearpostᚋgraphᚋmodelᚐReviewGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ReviewGroup) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
@@ -21086,6 +23964,11 @@ var (
 		approval.ActionUseWorkflow: "USE_WORKFLOW",
 	}
 )
+
+func (ec *executionContext) unmarshalNSchedulePostInput2clearpostᚋgraphᚋmodelᚐSchedulePostInput(ctx context.Context, v any) (model.SchedulePostInput, error) {
+	res, err := ec.unmarshalInputSchedulePostInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
 
 func (ec *executionContext) marshalNSearchConnection2ᚖclearpostᚋgraphᚋmodelᚐSearchConnection(ctx context.Context, sel ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
 	if v == nil {
@@ -21617,6 +24500,23 @@ func (ec *executionContext) unmarshalOChannelOverrideInput2ᚕclearpostᚋintern
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOCredentialInput2ᚕᚖclearpostᚋgraphᚋmodelᚐCredentialInputᚄ(ctx context.Context, v any) ([]*model.CredentialInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CredentialInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCredentialInput2ᚖclearpostᚋgraphᚋmodelᚐCredentialInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOID2ᚕgithubᚗcomᚋgoogleᚋuuidᚐUUIDᚄ(ctx context.Context, v any) ([]uuid.UUID, error) {
 	if v == nil {
 		return nil, nil
@@ -21777,6 +24677,13 @@ func (ec *executionContext) marshalOPostState2ᚕclearpostᚋinternalᚋcontent�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOPublicationPlan2ᚖclearpostᚋinternalᚋpublishᚐPlan(ctx context.Context, sel ast.SelectionSet, v *publish.Plan) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PublicationPlan(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOQuorumInput2ᚖclearpostᚋinternalᚋapprovalᚐQuorum(ctx context.Context, v any) (*approval.Quorum, error) {

@@ -3,12 +3,17 @@
 package model
 
 import (
+	"bytes"
 	"clearpost/internal/approval"
 	"clearpost/internal/audit"
 	"clearpost/internal/auth"
 	"clearpost/internal/boards"
 	"clearpost/internal/content"
+	"clearpost/internal/publish"
 	"clearpost/internal/search"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -75,6 +80,26 @@ type BoardInput struct {
 	CuratorIds  []uuid.UUID    `json:"curatorIds,omitempty"`
 }
 
+type ChannelInput struct {
+	Platform    Platform           `json:"platform"`
+	Name        string             `json:"name"`
+	Credentials []*CredentialInput `json:"credentials"`
+}
+
+type ChannelUpdateInput struct {
+	Name    *string `json:"name,omitempty"`
+	Enabled *bool   `json:"enabled,omitempty"`
+	// Merged into the stored credentials.
+	Credentials []*CredentialInput `json:"credentials,omitempty"`
+}
+
+// A credential or setting of a channel, e.g. access_token, organization_id, page_id, webhook_url, url, secret.
+type CredentialInput struct {
+	Key string `json:"key"`
+	// Empty removes the key (on update).
+	Value string `json:"value"`
+}
+
 type DecisionInput struct {
 	PostID uuid.UUID `json:"postId"`
 	// The version the reviewer read. A decision on any other version is refused (CONFLICT).
@@ -124,6 +149,16 @@ type PostFilter struct {
 }
 
 type Query struct {
+}
+
+type ReleaseQueueConnection struct {
+	Edges    []*ReleaseQueueEdge `json:"edges"`
+	PageInfo *PageInfo           `json:"pageInfo"`
+}
+
+type ReleaseQueueEdge struct {
+	Cursor string           `json:"cursor"`
+	Node   *publish.Waiting `json:"node"`
 }
 
 type ReviewGroup struct {
@@ -181,6 +216,17 @@ type RuleActionInput struct {
 	StageName  *string             `json:"stageName,omitempty"`
 	SLASeconds *int                `json:"slaSeconds,omitempty"`
 	WorkflowID *uuid.UUID          `json:"workflowId,omitempty"`
+}
+
+type SchedulePostInput struct {
+	PostID     uuid.UUID   `json:"postId"`
+	ChannelIds []uuid.UUID `json:"channelIds"`
+	// Wall-clock time in timeZone, e.g. 2026-12-01T09:00, or RFC 3339 with an offset. Omit for a manual release.
+	At *string `json:"at,omitempty"`
+	// IANA time zone name, e.g. Europe/Berlin (default UTC).
+	TimeZone *string `json:"timeZone,omitempty"`
+	// Wait in the release queue until a marketer releases the post.
+	ManualRelease *bool `json:"manualRelease,omitempty"`
 }
 
 type SearchEdge struct {
@@ -251,4 +297,66 @@ type WorkflowStageInput struct {
 	Groups     []*approval.GroupRequirement `json:"groups"`
 	SLASeconds *int                         `json:"slaSeconds,omitempty"`
 	EscalateTo *string                      `json:"escalateTo,omitempty"`
+}
+
+// A brand channel's platform.
+type Platform string
+
+const (
+	PlatformLinkedin Platform = "LINKEDIN"
+	PlatformX        Platform = "X"
+	PlatformFacebook Platform = "FACEBOOK"
+	PlatformSLACk    Platform = "SLACK"
+	PlatformWebhook  Platform = "WEBHOOK"
+)
+
+var AllPlatform = []Platform{
+	PlatformLinkedin,
+	PlatformX,
+	PlatformFacebook,
+	PlatformSLACk,
+	PlatformWebhook,
+}
+
+func (e Platform) IsValid() bool {
+	switch e {
+	case PlatformLinkedin, PlatformX, PlatformFacebook, PlatformSLACk, PlatformWebhook:
+		return true
+	}
+	return false
+}
+
+func (e Platform) String() string {
+	return string(e)
+}
+
+func (e *Platform) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Platform(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Platform", str)
+	}
+	return nil
+}
+
+func (e Platform) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Platform) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Platform) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

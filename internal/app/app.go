@@ -25,11 +25,14 @@ import (
 	"clearpost/internal/httpserver"
 	"clearpost/internal/jobs"
 	"clearpost/internal/postgres"
+	"clearpost/internal/publish"
+	"clearpost/internal/publish/platform"
 	"clearpost/internal/reports"
 	"clearpost/internal/scim"
 	"clearpost/internal/search"
 	"clearpost/internal/search/meili"
 	searchpg "clearpost/internal/search/postgres"
+	"clearpost/internal/secretbox"
 
 	"github.com/hibiken/asynq"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -62,6 +65,8 @@ type App struct {
 	Sealer   *audit.Sealer
 	Index    search.Index
 	Indexer  *boards.Indexer
+	Publish  *publish.Service
+	Secrets  *secretbox.Keyring
 
 	opts     Options
 	listener net.Listener
@@ -92,6 +97,15 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	}
 	a.Index = index
 	a.Indexer = boards.NewIndexer(pool, a.Index, log)
+	if a.Secrets, err = secretbox.Parse(cfg.SecretKeys); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("CLEARPOST_SECRET_KEYS: %w", err)
+	}
+	a.Publish = publish.NewService(pool, a.Secrets, platform.Adapters(platform.Options{
+		HTTPClient:      opts.HTTPClient,
+		LinkedInBaseURL: cfg.LinkedInAPIURL, XBaseURL: cfg.XAPIURL, FacebookBaseURL: cfg.FacebookAPIURL,
+		AllowPrivateAddresses: cfg.AllowPrivateTargets,
+	}), log)
 	if cfg.AuditSigningKey != nil {
 		a.Sealer = audit.NewSealer(pool, cfg.AuditSigningKey, log)
 	}
@@ -172,8 +186,11 @@ func (a *App) Handler() (http.Handler, error) {
 	if a.Config.AuditSigningKey != nil {
 		signers = append(signers, a.Config.AuditSigningKey.Public().(ed25519.PublicKey))
 	}
-	gql := graph.NewHandler(graph.NewResolver(a.Users, a.Content, a.Approval, a.Boards, a.Index,
-		graph.SearchKey{UID: a.Config.MeiliSearchKeyUID, Key: a.Config.MeiliSearchKey}, reports.NewAudit(a.Pool, signers...)), graph.Options{
+	gql := graph.NewHandler(graph.NewResolver(graph.Services{
+		Users: a.Users, Content: a.Content, Approval: a.Approval, Boards: a.Boards, Index: a.Index,
+		SearchKey: graph.SearchKey{UID: a.Config.MeiliSearchKeyUID, Key: a.Config.MeiliSearchKey},
+		Audit:     reports.NewAudit(a.Pool, signers...), Publish: a.Publish,
+	}), graph.Options{
 		Log: a.Log, ComplexityLimit: a.Config.QueryComplexity, DepthLimit: a.Config.QueryDepth,
 	})
 	// Bearer tokens and session cookies both authenticate /graphql; cookie requests are checked
@@ -201,6 +218,9 @@ func (a *App) Handler() (http.Handler, error) {
 	}
 	mux.Handle(scim.Prefix+"/", scim.New(a.Pool, mapping, a.Log, scimOpts...).Handler())
 	mux.Handle("GET /{$}", signOn.Cookie(http.HandlerFunc(home)))
+	if redisOpt, err := jobs.ParseRedisURL(a.Config.RedisURL); err == nil {
+		mux.Handle(QueuesPath+"/", httpserver.Bearer(signOn.Cookie(queueDashboard(redisOpt)), authn, a.Log))
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -258,12 +278,7 @@ func (a *App) Run(ctx context.Context) error {
 			defer a.wg.Done()
 			a.Sealer.Run(ctx, a.Config.AuditSealEvery)
 		}()
-		a.wg.Add(1)
-		go func() {
-			defer a.wg.Done()
-			boards.NewExpirer(a.Pool, a.Log).Run(ctx, time.Minute)
-		}()
-		a.Log.Info("audit sealer and expiry sweep started", slog.Duration("audit_seal_interval", a.Config.AuditSealEvery))
+		a.Log.Info("audit sealer started", slog.Duration("audit_seal_interval", a.Config.AuditSealEvery))
 	}
 	if a.opts.Queue {
 		if err := a.startQueue(ctx); err != nil {
@@ -309,7 +324,18 @@ func (a *App) Run(ctx context.Context) error {
 func Routes() jobs.Routes {
 	r := jobs.DefaultRoutes()
 	r[boards.TopicPostBoardsChanged] = []string{jobs.TypeSearchIndex}
+	r[content.TopicPublishDue] = []string{publish.TypePublish}
 	return r
+}
+
+// TypeBoardsExpire is the periodic sweep that takes expired items and stale approvals off boards.
+const TypeBoardsExpire = "boards:expire"
+
+// Periodic is the work every worker's scheduler enqueues, once per period between them.
+func Periodic() []jobs.Periodic {
+	return []jobs.Periodic{
+		{Type: TypeBoardsExpire, Every: time.Minute},
+	}
 }
 
 // startQueue runs the outbox relay and the task handlers until ctx is done.
@@ -319,13 +345,24 @@ func (a *App) startQueue(ctx context.Context) error {
 		return fmt.Errorf("CLEARPOST_REDIS_URL: %w", err)
 	}
 	routes := Routes()
-	worker := jobs.NewWorker(redisOpt, a.Log, 0)
+	worker := jobs.NewWorker(redisOpt, a.Log, int(a.Config.WorkerConcurrency), jobs.WithRetryBase(a.Config.RetryBase))
 	worker.Handle("search:", a.Indexer)
+	worker.Handle(publish.TypePublish, asynq.HandlerFunc(a.Publish.ProcessTask))
+	expirer := boards.NewExpirer(a.Pool, a.Log)
+	worker.Handle(TypeBoardsExpire, asynq.HandlerFunc(func(ctx context.Context, _ *asynq.Task) error {
+		_, _, err := expirer.Sweep(ctx)
+		return err
+	}))
+	scheduler, err := jobs.NewScheduler(redisOpt, a.Log, Periodic())
+	if err != nil {
+		return err
+	}
 	if err := worker.CheckRoutes(routes); err != nil {
 		return err
 	}
 	client := asynq.NewClient(redisOpt)
 	relay := jobs.NewRelay(a.Pool, client, routes, a.Log)
+	relay.MaxRetry = map[string]int{publish.TypePublish: publish.MaxAttempts - 1}
 	a.wg.Add(2)
 	go func() {
 		defer a.wg.Done()
@@ -337,6 +374,15 @@ func (a *App) startQueue(ctx context.Context) error {
 		if err := worker.Run(ctx); err != nil {
 			a.Log.Error("task worker", slog.Any("error", err))
 		}
+	}()
+	if err := scheduler.Run(); err != nil {
+		return fmt.Errorf("start scheduler: %w", err)
+	}
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		<-ctx.Done()
+		scheduler.Shutdown()
 	}()
 	return nil
 }

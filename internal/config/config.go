@@ -71,6 +71,26 @@ type Config struct {
 	QueryDepth       int   // CLEARPOST_QUERY_DEPTH: deepest query nesting accepted
 	Playground       bool  // CLEARPOST_GRAPHQL_IDE: serve the GraphQL IDE page at /graphql (GET)
 	TrustProxyHeader bool  // CLEARPOST_TRUST_PROXY: take the client IP from X-Forwarded-For
+
+	// SecretKeys seals channel credentials, connected-account tokens and webhook secrets
+	// (AES-256-GCM): CLEARPOST_SECRET_KEYS(_FILE), "id:base64,id:base64", the first encrypting.
+	SecretKeys string
+	// ClickKey keys the visitor hash of tracked-link clicks: CLEARPOST_CLICK_KEY(_FILE).
+	ClickKey string
+
+	WorkerConcurrency int64         // CLEARPOST_WORKER_CONCURRENCY: tasks a worker runs at once
+	RetryBase         time.Duration // CLEARPOST_RETRY_BASE: delay before a failed task's first retry
+
+	// Platform API base URLs (a proxy or a sandbox); empty: the platforms' own.
+	LinkedInAPIURL string // CLEARPOST_LINKEDIN_API_URL
+	XAPIURL        string // CLEARPOST_X_API_URL
+	FacebookAPIURL string // CLEARPOST_FACEBOOK_API_URL
+	// AllowPrivateTargets lets Slack, webhook channels and outgoing webhooks reach loopback and
+	// private addresses: CLEARPOST_ALLOW_PRIVATE_TARGETS (development and tests only).
+	AllowPrivateTargets bool
+
+	SMTPURL  string // CLEARPOST_SMTP_URL(_FILE): smtp://user:pass@host:587 or smtps://...; empty: no e-mail
+	SMTPFrom string // CLEARPOST_SMTP_FROM: the From address of notification e-mail
 }
 
 // Defaults returns the configuration used when the environment says nothing.
@@ -93,6 +113,9 @@ func Defaults() Config {
 		MaxBodyBytes:       1 << 20,
 		QueryComplexity:    2000,
 		QueryDepth:         12,
+		WorkerConcurrency:  20,
+		RetryBase:          10 * time.Second,
+		SMTPFrom:           "Clearpost <clearpost@localhost>",
 	}
 }
 
@@ -239,6 +262,20 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	c.QueryDepth = int(min(qd, 100))
 	boolean("CLEARPOST_GRAPHQL_IDE", &c.Playground)
 	boolean("CLEARPOST_TRUST_PROXY", &c.TrustProxyHeader)
+	for name, dst := range map[string]*string{"CLEARPOST_SECRET_KEYS": &c.SecretKeys, "CLEARPOST_CLICK_KEY": &c.ClickKey, "CLEARPOST_SMTP_URL": &c.SMTPURL} {
+		v, err := secret(getenv, name)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		*dst = v
+	}
+	integer("CLEARPOST_WORKER_CONCURRENCY", &c.WorkerConcurrency)
+	duration("CLEARPOST_RETRY_BASE", &c.RetryBase)
+	str("CLEARPOST_LINKEDIN_API_URL", &c.LinkedInAPIURL)
+	str("CLEARPOST_X_API_URL", &c.XAPIURL)
+	str("CLEARPOST_FACEBOOK_API_URL", &c.FacebookAPIURL)
+	boolean("CLEARPOST_ALLOW_PRIVATE_TARGETS", &c.AllowPrivateTargets)
+	str("CLEARPOST_SMTP_FROM", &c.SMTPFrom)
 
 	errs = append(errs, c.validate()...)
 	return c, errors.Join(errs...)
@@ -308,6 +345,12 @@ func (c Config) RequireServe() error {
 	}
 	if c.AuditSigningKey == nil {
 		errs = append(errs, errors.New("CLEARPOST_AUDIT_SIGNING_KEY: required (base64 Ed25519 seed; `clearpost audit keygen` prints one)"))
+	}
+	if c.SecretKeys == "" {
+		errs = append(errs, errors.New("CLEARPOST_SECRET_KEYS: required (id:base64 32-byte key; `clearpost secrets keygen` prints one)"))
+	}
+	if c.ClickKey == "" {
+		errs = append(errs, errors.New("CLEARPOST_CLICK_KEY: required (any long random string; it keys the visitor hash of link clicks)"))
 	}
 	return errors.Join(errs...)
 }

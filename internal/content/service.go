@@ -547,8 +547,12 @@ func clearStage(ctx context.Context, w postgres.Execer, p *auth.Principal, post 
 		return err
 	}
 	post.State = StateApproved
-	// It lands on the boards it was aimed at, in this transaction.
+	// It lands on the boards it was aimed at, and its planned publication is scheduled, in this
+	// transaction.
 	if err := boards.PlaceApproved(ctx, w, post.ID, p.UserID); err != nil {
+		return err
+	}
+	if err := SchedulePlanned(ctx, w, post.ID); err != nil {
 		return err
 	}
 	if err := record(ctx, w, p, "post.approved", post.ID, map[string]any{"review_id": review.ID, "version_id": review.VersionID, "content_hash": review.ContentHash}); err != nil {

@@ -119,3 +119,15 @@ func TestUndecodablePayloadIsNotRetried(t *testing.T) {
 		t.Errorf("undecodable task retried %d times, want 0", tasks[0].Retried)
 	}
 }
+
+func TestRetryDelayDoublesWithJitterAndIsCapped(t *testing.T) {
+	t.Parallel()
+	base := 10 * time.Second
+	for n, want := range map[int]time.Duration{0: base, 1: 2 * base, 3: 8 * base, 20: time.Hour, 64: time.Hour} {
+		for range 50 {
+			if got := retryDelay(base, n); got < want-want/10 || got > want+want/10 {
+				t.Fatalf("retryDelay(%s, %d) = %s, want %s ± 10%%", base, n, got, want)
+			}
+		}
+	}
+}

@@ -56,6 +56,9 @@ type Relay struct {
 	BatchSize    int           // rows per transaction
 	PollInterval time.Duration // how often to look for rows without a notification
 	Retention    time.Duration // how long a finished task (and so its TaskID) is kept
+	// MaxRetry is how many times a task type is retried before it is archived, where asynq's
+	// default (25, over about three weeks) is not right.
+	MaxRetry map[string]int
 
 	pool   *pgxpool.Pool
 	client *asynq.Client
@@ -281,7 +284,7 @@ func (r *Relay) enqueueTask(ctx context.Context, t relayTask) error {
 	if !sched.ProcessAt.IsZero() {
 		opts = append(opts, asynq.ProcessAt(sched.ProcessAt))
 	}
-	if n, ok := maxRetry[t.taskType]; ok {
+	if n, ok := r.MaxRetry[t.taskType]; ok {
 		opts = append(opts, asynq.MaxRetry(n))
 	}
 	_, err = r.client.EnqueueContext(ctx, asynq.NewTask(t.taskType, payload), opts...)

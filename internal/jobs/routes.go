@@ -12,10 +12,6 @@ const (
 	TypeSearchDelete = "search:delete" // take a post out of the index: payload carries post_id
 )
 
-// maxRetry is how many times a task type is retried before it is archived, where asynq's default
-// (25, over about three weeks) is not right.
-var maxRetry = map[string]int{}
-
 // Routes maps an outbox topic to the task types the relay starts for each of its rows. A topic with
 // no entry (or an empty one) is marked relayed without starting anything.
 type Routes map[string][]string

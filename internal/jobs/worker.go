@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -36,12 +37,38 @@ type Worker struct {
 	healthy atomic.Bool
 }
 
+// DefaultRetryBase is the first retry's delay; each further retry waits twice as long.
+const DefaultRetryBase = 10 * time.Second
+
+// maxRetryDelay caps the backoff between retries.
+const maxRetryDelay = time.Hour
+
+// WorkerOption tunes a Worker.
+type WorkerOption func(*asynq.Config)
+
+// WithRetryBase sets the delay before a failed task's first retry (default DefaultRetryBase); the
+// n-th retry waits base·2ⁿ⁻¹ (up to an hour), give or take a tenth so that tasks that failed
+// together do not all come back at once.
+func WithRetryBase(base time.Duration) WorkerOption {
+	return func(c *asynq.Config) {
+		c.RetryDelayFunc = func(n int, _ error, _ *asynq.Task) time.Duration { return retryDelay(base, n) }
+	}
+}
+
+func retryDelay(base time.Duration, n int) time.Duration {
+	d := maxRetryDelay
+	if n < 30 && base<<n < maxRetryDelay && base<<n > 0 {
+		d = base << n
+	}
+	return d - d/10 + rand.N(d/5+1)
+}
+
 // NewWorker returns a worker on redis running up to concurrency tasks at once (0: one per CPU).
 // Register handlers with Handle before Run.
-func NewWorker(redis asynq.RedisConnOpt, log *slog.Logger, concurrency int) *Worker {
+func NewWorker(redis asynq.RedisConnOpt, log *slog.Logger, concurrency int, opts ...WorkerOption) *Worker {
 	w := &Worker{mux: asynq.NewServeMux(), log: log.With(slog.String("component", "worker"))}
 	w.healthy.Store(true)
-	w.srv = asynq.NewServer(redis, asynq.Config{
+	cfg := asynq.Config{
 		Concurrency:              concurrency,
 		Queues:                   queuePriorities,
 		TaskCheckInterval:        workerPollInterval,
@@ -51,7 +78,12 @@ func NewWorker(redis asynq.RedisConnOpt, log *slog.Logger, concurrency int) *Wor
 		LogLevel:                 asynqLogLevel(log),
 		ErrorHandler:             asynq.ErrorHandlerFunc(w.taskFailed),
 		HealthCheckFunc:          w.healthCheck,
-	})
+	}
+	WithRetryBase(DefaultRetryBase)(&cfg)
+	for _, o := range opts {
+		o(&cfg)
+	}
+	w.srv = asynq.NewServer(redis, cfg)
 	w.mux.Use(w.logTask)
 	return w
 }

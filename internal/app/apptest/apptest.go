@@ -30,6 +30,7 @@ import (
 	"clearpost/internal/devoidc"
 	"clearpost/internal/jobs/jobstest"
 	"clearpost/internal/postgres/pgtest"
+	"clearpost/internal/secretbox"
 	"clearpost/internal/seed"
 
 	"github.com/google/uuid"
@@ -95,6 +96,8 @@ func start(t testing.TB, queue bool, configure ...func(*config.Config)) *Env {
 	cfg.DatabaseURL, cfg.HTTPAddr, cfg.AuditSigningKey = dbURL, "127.0.0.1:0", key
 	cfg.GroupMap = seed.GroupMap
 	cfg.AuditSealEvery = 50 * time.Millisecond
+	cfg.SecretKeys, cfg.ClickKey = secretbox.NewKey("test"), "test-click-key"
+	cfg.RetryBase, cfg.AllowPrivateTargets = 20*time.Millisecond, true
 	for _, f := range configure {
 		f(&cfg)
 	}

@@ -1,0 +1,173 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"clearpost/internal/app/apptest"
+	"clearpost/internal/config"
+	"clearpost/internal/jobs/jobstest"
+)
+
+var (
+	buildOnce sync.Once
+	binary    string
+	buildErr  error
+)
+
+// clearpostBinary builds cmd/clearpost once per test run.
+func clearpostBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "clearpost-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binary = filepath.Join(dir, "clearpost")
+		out, err := exec.Command("go", "build", "-o", binary, "clearpost/cmd/clearpost").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binary
+}
+
+// workerProcess is `clearpost worker` running as its own process against the test's database,
+// Redis and fake platforms.
+type workerProcess struct {
+	cmd *exec.Cmd
+	out *bytes.Buffer
+}
+
+func startWorkerProcess(t *testing.T, cfg config.Config, f *fakes) *workerProcess {
+	t.Helper()
+	cmd := exec.Command(clearpostBinary(t), "worker")
+	cmd.Env = append(os.Environ(),
+		"CLEARPOST_DATABASE_URL="+cfg.DatabaseURL,
+		"CLEARPOST_REDIS_URL="+cfg.RedisURL,
+		"CLEARPOST_OIDC_ISSUER=https://idp.invalid",
+		"CLEARPOST_OIDC_CLIENT_ID=clearpost",
+		"CLEARPOST_AUDIT_SIGNING_KEY="+base64.StdEncoding.EncodeToString(cfg.AuditSigningKey.Seed()),
+		"CLEARPOST_SECRET_KEYS="+cfg.SecretKeys,
+		"CLEARPOST_CLICK_KEY="+cfg.ClickKey,
+		"CLEARPOST_RETRY_BASE=50ms",
+		"CLEARPOST_ALLOW_PRIVATE_TARGETS=true",
+		"CLEARPOST_LINKEDIN_API_URL="+f.linkedin.URL,
+		"CLEARPOST_X_API_URL="+f.x.URL,
+		"CLEARPOST_FACEBOOK_API_URL="+f.facebook.URL,
+		"CLEARPOST_LOG_LEVEL=info",
+	)
+	w := &workerProcess{cmd: cmd, out: &bytes.Buffer{}}
+	cmd.Stdout, cmd.Stderr = w.out, w.out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Signal(syscall.SIGTERM)
+			_ = cmd.Wait()
+		}
+		if t.Failed() {
+			t.Logf("worker %d output:\n%s", cmd.Process.Pid, w.out)
+		}
+	})
+	return w
+}
+
+// kill ends the worker with SIGKILL: no shutdown, no cleanup, tasks left active in Redis.
+func (w *workerProcess) kill(t *testing.T) {
+	t.Helper()
+	if err := w.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = w.cmd.Wait()
+}
+
+// A worker killed with SIGKILL in the middle of publishing (the platforms accepted the posts, the
+// worker never heard back) and started again publishes nothing twice and loses nothing: the
+// interrupted attempts ask the platform first and find their posts.
+func TestWorkerKilledMidPublicationPublishesNothingTwice(t *testing.T) {
+	t.Parallel()
+	f := newFakes(t)
+	redis := jobstest.NewRedis(t)
+	env := apptest.Start(t, f.configure, func(c *config.Config) { c.RedisURL = redis.URL() })
+	org := env.Org(t, "example")
+	p := &pipeline{Env: env, org: org, tok: map[string]string{}}
+	for _, who := range []string{"admin", "marketer", "legal", "compliance", "brand"} {
+		p.tok[who] = org.Token(t, who+"@example.com")
+	}
+	channels := []string{
+		p.channel(t, "linkedin", "Company page", f.linkedin.Credentials()),
+		p.channel(t, "x", "Brand account", f.x.Credentials()),
+	}
+	const posts = 6
+	var ids []string
+	for i := range posts {
+		pp := p.create(t, fmt.Sprintf("Release notes, part %d", i+1))
+		p.approvePost(t, pp)
+		p.Must(t, p.tok["marketer"], schedulePost, map[string]any{"in": map[string]any{
+			"postId": pp.ID, "channelIds": channels, "at": time.Now().UTC().Format(time.RFC3339)}}, nil)
+		ids = append(ids, pp.ID)
+	}
+
+	// LinkedIn records each post, then holds its answer: the worker dies not knowing.
+	f.linkedin.HoldAfterAccept()
+	first := startWorkerProcess(t, env.App.Config, f)
+	f.linkedin.WaitHeld(t, posts)
+	first.kill(t)
+	f.linkedin.Release()
+	if got := len(f.linkedin.Posts()); got != posts {
+		t.Fatalf("LinkedIn holds %d posts before the restart, want %d", got, posts)
+	}
+
+	startWorkerProcess(t, env.App.Config, f)
+	ctx := context.Background()
+	deadline := time.Now().Add(3 * time.Minute) // asynq hands a dead worker's tasks back after their lease (30 s) and a 30 s margin
+	for {
+		var published int
+		if err := env.App.Pool.QueryRow(ctx, `SELECT count(*) FROM publish_jobs WHERE status = 'PUBLISHED'`).Scan(&published); err != nil {
+			t.Fatal(err)
+		}
+		if published == 2*posts {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d jobs published after the restart", published, 2*posts)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for name, got := range map[string]int{"LinkedIn": len(f.linkedin.Posts()), "X": len(f.x.Posts())} {
+		if got != posts {
+			t.Errorf("%s holds %d posts, want %d: one per post", name, got, posts)
+		}
+	}
+	seen := map[string]int{}
+	for _, post := range f.linkedin.Posts() {
+		seen[post.Text]++
+	}
+	for text, n := range seen {
+		if n != 1 {
+			t.Errorf("LinkedIn received %q %d times", text, n)
+		}
+	}
+	for _, id := range ids {
+		for _, j := range p.jobs(t, id) {
+			if j.Status != "PUBLISHED" || j.ExternalID == "" {
+				t.Errorf("post %s on %s: %+v", id, j.Channel.Platform, j)
+			}
+		}
+	}
+}

@@ -1,0 +1,122 @@
+package publish
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"clearpost/internal/auth"
+	"clearpost/internal/content"
+	"clearpost/internal/jobs"
+	"clearpost/internal/postgres"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+)
+
+// TypePublish is the task that publishes one job to its channel.
+const TypePublish = "publish:channel"
+
+// Outbox topics publishing writes, for notifications and outgoing webhooks.
+const (
+	TopicPostPublished     = "post.published"
+	TopicPostPublishFailed = "post.publish_failed"
+)
+
+// duePayload is what a publish.due outbox row carries, and so the publish task's payload.
+type duePayload struct {
+	jobs.Event
+	jobs.Schedule
+	JobID      uuid.UUID `json:"job_id"`
+	PostID     uuid.UUID `json:"post_id"`
+	Generation int       `json:"generation"`
+}
+
+// enqueueJob writes the outbox row that starts j's task for its current generation at its run time:
+// the same row SchedulePlanned writes.
+func enqueueJob(ctx context.Context, db postgres.Execer, j *Job) error {
+	p := duePayload{JobID: j.ID, PostID: j.PostID, Generation: j.Generation,
+		Schedule: jobs.Schedule{TaskKey: fmt.Sprintf("%s.%d", j.ID, j.Generation)}}
+	if j.RunAt != nil {
+		p.ProcessAt = *j.RunAt
+	}
+	return jobs.Enqueue(ctx, db, j.OrgID, content.TopicPublishDue, p)
+}
+
+// JobsOf returns the publish jobs of the organization's posts among postIDs, oldest first, for a
+// dataloader. Admins and marketers; others get none.
+func (s *Service) JobsOf(ctx context.Context, postIDs []uuid.UUID) (map[uuid.UUID][]*Job, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[uuid.UUID][]*Job{}
+	if !p.Has(auth.Editors...) {
+		return out, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+jobColumns+` FROM publish_jobs WHERE org_id = $1 AND post_id = ANY($2) ORDER BY created_at, id`, p.OrgID, postIDs)
+	if err != nil {
+		return nil, err
+	}
+	all, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Job, error) { return scanJob(r) })
+	if err != nil {
+		return nil, err
+	}
+	for _, j := range all {
+		out[j.PostID] = append(out[j.PostID], j)
+	}
+	return out, nil
+}
+
+// PlanOf returns a post's publication plan, or nil. Admins and marketers.
+func (s *Service) PlanOf(ctx context.Context, postID uuid.UUID) (*Plan, error) {
+	p, err := auth.Require(ctx, auth.Editors...)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT post_id, channel_ids, publish_at, time_zone, updated_at FROM publication_plans
+		WHERE org_id = $1 AND post_id = $2`, p.OrgID, postID)
+	if err != nil {
+		return nil, err
+	}
+	plans, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Plan, error) {
+		var pl Plan
+		return &pl, r.Scan(&pl.PostID, &pl.ChannelIDs, &pl.PublishAt, &pl.TimeZone, &pl.UpdatedAt)
+	})
+	if err != nil || len(plans) == 0 {
+		return nil, err
+	}
+	return plans[0], nil
+}
+
+// Waiting is a post in the release queue: approved for a manual release, not yet released.
+type Waiting struct {
+	PostID     uuid.UUID
+	ChannelIDs []uuid.UUID
+	Since      time.Time
+}
+
+// ReleaseQueue lists the posts waiting for a manual release, longest waiting first, after the
+// cursor (the last item's Since and PostID). Admins and marketers.
+func (s *Service) ReleaseQueue(ctx context.Context, after *Waiting, limit int) ([]*Waiting, error) {
+	p, err := auth.Require(ctx, auth.Editors...)
+	if err != nil {
+		return nil, err
+	}
+	since, afterPost := time.Time{}, uuid.Nil
+	if after != nil {
+		since, afterPost = after.Since, after.PostID
+	}
+	rows, err := s.pool.Query(ctx, `SELECT post_id, array_agg(channel_id ORDER BY channel_id), min(created_at) AS since
+		FROM publish_jobs WHERE org_id = $1 AND status = 'AWAITING_RELEASE'
+		GROUP BY post_id
+		HAVING (min(created_at), post_id) > ($2, $3)
+		ORDER BY since, post_id LIMIT $4`, p.OrgID, since, afterPost, limit)
+	if err != nil {
+		return nil, fmt.Errorf("release queue: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Waiting, error) {
+		var w Waiting
+		return &w, r.Scan(&w.PostID, &w.ChannelIDs, &w.Since)
+	})
+}

@@ -1,0 +1,234 @@
+package publish
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"clearpost/internal/audit"
+	"clearpost/internal/content"
+	"clearpost/internal/jobs"
+	"clearpost/internal/postgres"
+	"clearpost/internal/publish/platform"
+
+	"github.com/google/uuid"
+	"github.com/hibiken/asynq"
+	"github.com/jackc/pgx/v5"
+)
+
+// MaxAttempts is how many times a publication is tried before it fails visibly: the first attempt
+// and MaxAttempts-1 retries with exponential backoff.
+const MaxAttempts = 6
+
+// attempt is what a publish task needs, read and claimed in one transaction.
+type attempt struct {
+	job       *Job
+	platform  string
+	channel   string
+	creds     Credentials
+	message   platform.Message
+	uncertain *time.Time // an earlier attempt started at this time and its outcome is unknown
+}
+
+// ProcessTask runs a publish:channel task: it re-checks that the job's content is still what was
+// approved, claims the job, and publishes through the channel's adapter.
+//
+// Exactly once, as far as anyone outside can tell: a task whose generation is not the job's (it was
+// rescheduled, released or retried since) does nothing; a job already published or canceled does
+// nothing; and an attempt that a crash cut off (the job is still PUBLISHING) first asks the
+// platform whether the post went out (Adapter.Find) before publishing again. Platforms that cannot
+// be asked (Slack, webhooks) get the same idempotency key again: webhook receivers dedupe on it.
+func (s *Service) ProcessTask(ctx context.Context, t *asynq.Task) error {
+	p, err := jobs.DecodePayload[duePayload](t)
+	if err != nil {
+		return err
+	}
+	a, err := s.claim(ctx, p)
+	if err != nil || a == nil {
+		return err
+	}
+	adapter := s.adapters[a.platform]
+	if a.uncertain != nil {
+		r, found, err := adapter.Find(ctx, a.creds, a.message, a.uncertain.Add(-time.Minute))
+		switch {
+		case found:
+			s.log.InfoContext(ctx, "publication found after an interrupted attempt", slog.String("job_id", a.job.ID.String()))
+			return s.succeeded(ctx, a, r)
+		case err != nil && !errors.Is(err, platform.ErrCannotFind):
+			return s.failed(ctx, t, a, fmt.Errorf("check whether the interrupted attempt published: %w", err), true)
+		}
+	}
+	r, err := adapter.Publish(ctx, a.creds, a.message)
+	if err != nil {
+		// A platform that answered refused it; without an answer (a timeout, a reset) it may have
+		// published, and the next attempt asks first.
+		var perr *platform.Error
+		answered := errors.As(err, &perr) && perr.Status != 0
+		return s.failed(ctx, t, a, err, !answered)
+	}
+	return s.succeeded(ctx, a, r)
+}
+
+// claim reads the job and, if it is still to be published with the approved content, marks the
+// attempt started. It returns nil when there is nothing to do.
+func (s *Service) claim(ctx context.Context, p duePayload) (*attempt, error) {
+	var a *attempt
+	err := postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+		job, err := scanJob(tx.QueryRow(ctx, `SELECT `+jobColumns+` FROM publish_jobs WHERE id = $1 AND org_id = $2 FOR UPDATE`, p.JobID, p.OrgID))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil // the job is gone with its organization's data
+		}
+		if err != nil {
+			return err
+		}
+		if job.Generation != p.Generation || (job.Status != JobScheduled && job.Status != JobPublishing) {
+			return nil // stale task, or already done
+		}
+		var (
+			state         content.State
+			current       int
+			number        int
+			raw           []byte
+			approvedHash  *string
+			platformName  string
+			channelName   string
+			enabled       bool
+			sealed        []byte
+			previousStart *time.Time
+			wasPublishing = job.Status == JobPublishing
+			channelID     uuid.UUID
+		)
+		err = tx.QueryRow(ctx, `SELECT p.state, p.current_version, v.number, v.content,
+				(SELECT r.content_hash FROM reviews r WHERE r.post_id = p.id AND r.status = 'APPROVED'),
+				c.platform, c.name, c.enabled, c.credentials, j.started_at, c.id
+			FROM publish_jobs j JOIN posts p ON p.id = j.post_id JOIN post_versions v ON v.id = j.version_id JOIN channels c ON c.id = j.channel_id
+			WHERE j.id = $1`, job.ID).Scan(&state, &current, &number, &raw, &approvedHash, &platformName, &channelName, &enabled, &sealed, &previousStart, &channelID)
+		if err != nil {
+			return err
+		}
+		var c content.Content
+		if err := json.Unmarshal(raw, &c); err != nil {
+			return fmt.Errorf("version of job %s: %w", job.ID, err)
+		}
+		// What goes out must be byte for byte what was approved.
+		switch hash := c.Normalize().Hash(); {
+		case state != content.StateApproved || number != current:
+			return s.cancel(ctx, tx, job, fmt.Sprintf("the post is no longer approved as version %d", number))
+		case approvedHash == nil || *approvedHash != job.ContentHash || hash != job.ContentHash:
+			return s.cancel(ctx, tx, job, "the content is not the content that was approved")
+		case !enabled:
+			return s.fail(ctx, tx, job, channelName, "the channel is disabled")
+		}
+		creds, err := s.open(channelID, sealed)
+		if err != nil {
+			return s.fail(ctx, tx, job, channelName, "the channel's credentials cannot be decrypted: update them")
+		}
+		if _, err := tx.Exec(ctx, `UPDATE publish_jobs SET status = 'PUBLISHING', attempts = attempts + 1, started_at = now(), updated_at = now()
+			WHERE id = $1`, job.ID); err != nil {
+			return err
+		}
+		a = &attempt{job: job, platform: platformName, channel: channelName, creds: creds, message: message(job, c, platformName)}
+		if wasPublishing && previousStart != nil {
+			a.uncertain = previousStart
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim publish job %s: %w", p.JobID, err)
+	}
+	return a, nil
+}
+
+// message is what a version says on a platform: its override for the platform, if any, else its body.
+func message(j *Job, c content.Content, platformName string) platform.Message {
+	text := c.Body
+	for _, o := range c.ChannelOverrides {
+		if o.Channel == platformName {
+			text = o.Body
+		}
+	}
+	m := platform.Message{Text: text, Link: c.Link, Title: c.Title, IdempotencyKey: j.ID.String(),
+		Meta: map[string]string{"post_id": j.PostID.String(), "version_id": j.VersionID.String(), "content_hash": j.ContentHash}}
+	for _, md := range c.Media {
+		m.Media = append(m.Media, platform.Media{URL: md.URL, AltText: md.AltText, Kind: md.Kind})
+	}
+	return m
+}
+
+func (s *Service) succeeded(ctx context.Context, a *attempt, r platform.Receipt) error {
+	if r.At.IsZero() {
+		r.At = time.Now()
+	}
+	err := postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE publish_jobs SET status = 'PUBLISHED', external_id = $2, external_url = $3, published_at = $4,
+				last_error = '', updated_at = now()
+			WHERE id = $1 AND status = 'PUBLISHING'`, a.job.ID, r.ExternalID, r.URL, r.At)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		details := map[string]any{"post_id": a.job.PostID, "job_id": a.job.ID, "channel_id": a.job.ChannelID, "channel": a.channel, "platform": a.platform,
+			"version_id": a.job.VersionID, "content_hash": a.job.ContentHash, "external_id": r.ExternalID, "url": r.URL}
+		if err := systemRecord(ctx, tx, a.job, "post.published", details); err != nil {
+			return err
+		}
+		return jobs.Enqueue(ctx, tx, a.job.OrgID, TopicPostPublished, details)
+	})
+	if err != nil {
+		// The post is out but not recorded: the task's retry finds it (Find) or, for platforms
+		// that cannot be asked, sends the same idempotency key.
+		return fmt.Errorf("record publication of job %s: %w", a.job.ID, err)
+	}
+	return nil
+}
+
+// failed records a failed attempt. While retries remain and the failure may pass, the job stays
+// due (PUBLISHING when the outcome is unknown, so the retry asks the platform first) and the error
+// goes back to asynq, which retries with backoff; otherwise the job is FAILED for a person to see.
+func (s *Service) failed(ctx context.Context, t *asynq.Task, a *attempt, cause error, uncertain bool) error {
+	retried, _ := asynq.GetRetryCount(ctx)
+	maxRetry, _ := asynq.GetMaxRetry(ctx)
+	if platform.IsRetryable(cause) && retried < maxRetry {
+		status := JobScheduled
+		if uncertain {
+			status = JobPublishing
+		}
+		if _, err := s.pool.Exec(ctx, `UPDATE publish_jobs SET status = $2, last_error = $3, updated_at = now() WHERE id = $1 AND status = 'PUBLISHING'`,
+			a.job.ID, status, cause.Error()); err != nil {
+			return fmt.Errorf("%w (and recording it: %v)", cause, err)
+		}
+		return cause
+	}
+	return postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+		return s.fail(ctx, tx, a.job, a.channel, cause.Error())
+	})
+}
+
+// fail marks the job FAILED with the reason people will read, audits it and tells subscribers.
+func (s *Service) fail(ctx context.Context, tx pgx.Tx, j *Job, channel, reason string) error {
+	tag, err := tx.Exec(ctx, `UPDATE publish_jobs SET status = 'FAILED', last_error = $2, updated_at = now()
+		WHERE id = $1 AND status IN ('SCHEDULED', 'PUBLISHING')`, j.ID, reason)
+	if err != nil || tag.RowsAffected() == 0 {
+		return err
+	}
+	details := map[string]any{"job_id": j.ID, "channel_id": j.ChannelID, "channel": channel, "error": reason, "content_hash": j.ContentHash}
+	if err := systemRecord(ctx, tx, j, "post.publish_failed", details); err != nil {
+		return err
+	}
+	return jobs.Enqueue(ctx, tx, j.OrgID, TopicPostPublishFailed, map[string]any{
+		"post_id": j.PostID, "job_id": j.ID, "channel_id": j.ChannelID, "channel": channel, "error": reason})
+}
+
+func (s *Service) cancel(ctx context.Context, tx pgx.Tx, j *Job, reason string) error {
+	if _, err := tx.Exec(ctx, `UPDATE publish_jobs SET status = 'CANCELED', cancel_reason = $2, updated_at = now() WHERE id = $1`, j.ID, reason); err != nil {
+		return err
+	}
+	return systemRecord(ctx, tx, j, "post.publication_canceled", map[string]any{"job_id": j.ID, "channel_id": j.ChannelID, "reason": reason})
+}
+
+func systemRecord(ctx context.Context, tx pgx.Tx, j *Job, action string, details any) error {
+	return audit.Record(ctx, tx, audit.Event{OrgID: j.OrgID, ActorEmail: "system", Action: action,
+		SubjectType: "post", SubjectID: j.PostID.String(), Details: details})
+}

@@ -13,6 +13,7 @@ import (
 	"clearpost/internal/publish"
 	"clearpost/internal/reports"
 	"clearpost/internal/search"
+	"clearpost/internal/webhooks"
 )
 
 // Resolver is the root of the resolvers.
@@ -25,12 +26,13 @@ type Resolver struct {
 	approval  *approval.Service
 	audit     *reports.Audit
 	publish   *publish.Service
+	webhooks  *webhooks.Service
 }
 
 // NewResolver returns the root resolver over the services.
 func NewResolver(s Services) *Resolver {
 	return &Resolver{users: s.Users, content: s.Content, approval: s.Approval, boards: s.Boards, index: s.Index,
-		searchKey: s.SearchKey, audit: s.Audit, publish: s.Publish}
+		searchKey: s.SearchKey, audit: s.Audit, publish: s.Publish, webhooks: s.Webhooks}
 }
 
 // Services are what the resolvers call.
@@ -43,6 +45,7 @@ type Services struct {
 	SearchKey SearchKey
 	Audit     *reports.Audit
 	Publish   *publish.Service
+	Webhooks  *webhooks.Service
 }
 
 // SearchKey is the search-only Meilisearch key that signs tenant tokens (empty: none).

@@ -11,6 +11,7 @@ import (
 	"clearpost/internal/content"
 	"clearpost/internal/publish"
 	"clearpost/internal/search"
+	"clearpost/internal/webhooks"
 	"fmt"
 	"io"
 	"strconv"
@@ -273,6 +274,45 @@ type UserFilter struct {
 	Query *string    `json:"query,omitempty"`
 	Role  *auth.Role `json:"role,omitempty"`
 	Group *string    `json:"group,omitempty"`
+}
+
+type WebhookDeliveryConnection struct {
+	Edges    []*WebhookDeliveryEdge `json:"edges"`
+	PageInfo *PageInfo              `json:"pageInfo"`
+}
+
+type WebhookDeliveryEdge struct {
+	Cursor string             `json:"cursor"`
+	Node   *webhooks.Delivery `json:"node"`
+}
+
+type WebhookSubscriptionConnection struct {
+	Edges    []*WebhookSubscriptionEdge `json:"edges"`
+	PageInfo *PageInfo                  `json:"pageInfo"`
+}
+
+type WebhookSubscriptionEdge struct {
+	Cursor string                 `json:"cursor"`
+	Node   *webhooks.Subscription `json:"node"`
+}
+
+type WebhookSubscriptionInput struct {
+	URL         string   `json:"url"`
+	Events      []string `json:"events"`
+	Description *string  `json:"description,omitempty"`
+}
+
+type WebhookSubscriptionUpdateInput struct {
+	URL         *string  `json:"url,omitempty"`
+	Events      []string `json:"events,omitempty"`
+	Description *string  `json:"description,omitempty"`
+	Active      *bool    `json:"active,omitempty"`
+}
+
+// A subscription with its signing secret: returned once, when created or rotated.
+type WebhookSubscriptionWithSecret struct {
+	Subscription *webhooks.Subscription `json:"subscription"`
+	Secret       string                 `json:"secret"`
 }
 
 type WorkflowConnection struct {

@@ -33,6 +33,7 @@ import (
 	"clearpost/internal/search/meili"
 	searchpg "clearpost/internal/search/postgres"
 	"clearpost/internal/secretbox"
+	"clearpost/internal/webhooks"
 
 	"github.com/hibiken/asynq"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -66,6 +67,7 @@ type App struct {
 	Index    search.Index
 	Indexer  *boards.Indexer
 	Publish  *publish.Service
+	Webhooks *webhooks.Service
 	Secrets  *secretbox.Keyring
 
 	opts     Options
@@ -106,6 +108,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		LinkedInBaseURL: cfg.LinkedInAPIURL, XBaseURL: cfg.XAPIURL, FacebookBaseURL: cfg.FacebookAPIURL,
 		AllowPrivateAddresses: cfg.AllowPrivateTargets,
 	}), log)
+	a.Webhooks = webhooks.NewService(pool, a.Secrets, log, webhooks.Options{AllowLoopback: cfg.AllowPrivateTargets})
 	if cfg.AuditSigningKey != nil {
 		a.Sealer = audit.NewSealer(pool, cfg.AuditSigningKey, log)
 	}
@@ -189,7 +192,7 @@ func (a *App) Handler() (http.Handler, error) {
 	gql := graph.NewHandler(graph.NewResolver(graph.Services{
 		Users: a.Users, Content: a.Content, Approval: a.Approval, Boards: a.Boards, Index: a.Index,
 		SearchKey: graph.SearchKey{UID: a.Config.MeiliSearchKeyUID, Key: a.Config.MeiliSearchKey},
-		Audit:     reports.NewAudit(a.Pool, signers...), Publish: a.Publish,
+		Audit:     reports.NewAudit(a.Pool, signers...), Publish: a.Publish, Webhooks: a.Webhooks,
 	}), graph.Options{
 		Log: a.Log, ComplexityLimit: a.Config.QueryComplexity, DepthLimit: a.Config.QueryDepth,
 	})
@@ -325,6 +328,10 @@ func Routes() jobs.Routes {
 	r := jobs.DefaultRoutes()
 	r[boards.TopicPostBoardsChanged] = []string{jobs.TypeSearchIndex}
 	r[content.TopicPublishDue] = []string{publish.TypePublish}
+	for _, event := range webhooks.Events {
+		r[event] = append(r[event], webhooks.TypeFanout)
+	}
+	r[webhooks.TopicDelivery] = []string{webhooks.TypeDeliver}
 	return r
 }
 
@@ -348,6 +355,8 @@ func (a *App) startQueue(ctx context.Context) error {
 	worker := jobs.NewWorker(redisOpt, a.Log, int(a.Config.WorkerConcurrency), jobs.WithRetryBase(a.Config.RetryBase))
 	worker.Handle("search:", a.Indexer)
 	worker.Handle(publish.TypePublish, asynq.HandlerFunc(a.Publish.ProcessTask))
+	worker.Handle(webhooks.TypeFanout, asynq.HandlerFunc(a.Webhooks.HandleFanout))
+	worker.Handle(webhooks.TypeDeliver, asynq.HandlerFunc(a.Webhooks.HandleDeliver))
 	expirer := boards.NewExpirer(a.Pool, a.Log)
 	worker.Handle(TypeBoardsExpire, asynq.HandlerFunc(func(ctx context.Context, _ *asynq.Task) error {
 		_, _, err := expirer.Sweep(ctx)
@@ -362,7 +371,7 @@ func (a *App) startQueue(ctx context.Context) error {
 	}
 	client := asynq.NewClient(redisOpt)
 	relay := jobs.NewRelay(a.Pool, client, routes, a.Log)
-	relay.MaxRetry = map[string]int{publish.TypePublish: publish.MaxAttempts - 1}
+	relay.MaxRetry = map[string]int{publish.TypePublish: publish.MaxAttempts - 1, webhooks.TypeDeliver: webhooks.MaxRetry}
 	a.wg.Add(2)
 	go func() {
 		defer a.wg.Done()

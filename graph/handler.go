@@ -6,10 +6,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
+	"time"
 
 	"clearpost/graph/exec"
 	"clearpost/graph/model"
 	"clearpost/internal/apperr"
+	"clearpost/internal/auth"
 	"clearpost/internal/httpserver"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -18,6 +22,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/coder/websocket"
 	"github.com/google/uuid"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -28,6 +33,11 @@ type Options struct {
 	Log             *slog.Logger
 	ComplexityLimit int
 	DepthLimit      int
+	// Authenticator signs in subscriptions whose websocket carries a bearer token in its
+	// connection_init payload ({"Authorization": "Bearer ..."}); browsers use their session cookie.
+	Authenticator httpserver.Authenticator
+	// TrustedOrigins may open websockets besides the API's own origin.
+	TrustedOrigins []string
 }
 
 // NewHandler returns the GraphQL endpoint: POST and GET (for persisted queries) transports,
@@ -38,6 +48,13 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
+	srv.AddTransport(transport.Websocket{
+		KeepAlivePingInterval: 15 * time.Second,
+		// A browser page of another site would send the session cookie along: the Origin must be
+		// the API's own host (coder/websocket's default) or a trusted origin's.
+		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{OriginPatterns: originHosts(o.TrustedOrigins)}},
+		InitFunc:       wsInit(o.Authenticator),
+	})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
@@ -180,4 +197,38 @@ func selectionDepth(set ast.SelectionSet, fragments ast.FragmentDefinitionList, 
 
 func badInput(field, format string, a ...any) error {
 	return apperr.Invalidf(field, "%s", fmt.Sprintf(format, a...))
+}
+
+// originHosts are the hosts of trusted origins, as websocket origin patterns.
+func originHosts(origins []string) []string {
+	var hosts []string
+	for _, o := range origins {
+		if u, err := url.Parse(o); err == nil && u.Host != "" {
+			hosts = append(hosts, u.Host)
+		}
+	}
+	return hosts
+}
+
+// wsInit authenticates a websocket whose request carried no session: the connection_init payload
+// may carry a bearer token.
+func wsInit(a httpserver.Authenticator) transport.WebsocketInitFunc {
+	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		if auth.PrincipalFrom(ctx) != nil {
+			return ctx, &payload, nil
+		}
+		raw := payload.Authorization()
+		if raw == "" {
+			raw = payload.GetString("authorization")
+		}
+		scheme, token, ok := strings.Cut(raw, " ")
+		if a == nil || !ok || !strings.EqualFold(scheme, "Bearer") {
+			return ctx, nil, errors.New("sign in: send a session cookie or {\"Authorization\": \"Bearer <token>\"} in connection_init")
+		}
+		p, err := a.Authenticate(ctx, strings.TrimSpace(token))
+		if err != nil {
+			return ctx, nil, errors.New("the bearer token was refused")
+		}
+		return auth.WithPrincipal(ctx, p), &payload, nil
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"clearpost/internal/advocacy"
 	"clearpost/internal/auth"
 	"clearpost/internal/boards"
 	"clearpost/internal/content"
@@ -31,6 +32,7 @@ type loaders struct {
 	comments       *dataloadgen.Loader[uuid.UUID, []*content.Comment]
 	channel        *dataloadgen.Loader[uuid.UUID, *publish.Channel]
 	publishJobs    *dataloadgen.Loader[uuid.UUID, []*publish.Job]
+	shareCounts    *dataloadgen.Loader[uuid.UUID, advocacy.Counts]
 }
 
 type loadersKey struct{}
@@ -55,6 +57,7 @@ func newLoaders(r *Resolver) *loaders {
 		comments:       dataloadgen.NewMappedLoader(r.content.CommentsOf, wait),
 		channel:        dataloadgen.NewMappedLoader(r.publish.ChannelsByIDs, wait),
 		publishJobs:    dataloadgen.NewMappedLoader(r.publish.JobsOf, wait),
+		shareCounts:    dataloadgen.NewMappedLoader(r.advocacy.Counts, wait),
 	}
 }
 

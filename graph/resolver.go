@@ -6,10 +6,12 @@ package graph
 //go:generate go tool gqlgen generate
 
 import (
+	"clearpost/internal/advocacy"
 	"clearpost/internal/approval"
 	"clearpost/internal/auth"
 	"clearpost/internal/boards"
 	"clearpost/internal/content"
+	"clearpost/internal/notify"
 	"clearpost/internal/publish"
 	"clearpost/internal/reports"
 	"clearpost/internal/search"
@@ -27,12 +29,16 @@ type Resolver struct {
 	audit     *reports.Audit
 	publish   *publish.Service
 	webhooks  *webhooks.Service
+	advocacy  *advocacy.Service
+	notify    *notify.Service
+	hub       *notify.Hub
 }
 
 // NewResolver returns the root resolver over the services.
 func NewResolver(s Services) *Resolver {
 	return &Resolver{users: s.Users, content: s.Content, approval: s.Approval, boards: s.Boards, index: s.Index,
-		searchKey: s.SearchKey, audit: s.Audit, publish: s.Publish, webhooks: s.Webhooks}
+		searchKey: s.SearchKey, audit: s.Audit, publish: s.Publish, webhooks: s.Webhooks,
+		advocacy: s.Advocacy, notify: s.Notify, hub: s.Hub}
 }
 
 // Services are what the resolvers call.
@@ -46,6 +52,9 @@ type Services struct {
 	Audit     *reports.Audit
 	Publish   *publish.Service
 	Webhooks  *webhooks.Service
+	Advocacy  *advocacy.Service
+	Notify    *notify.Service
+	Hub       *notify.Hub
 }
 
 // SearchKey is the search-only Meilisearch key that signs tenant tokens (empty: none).

@@ -5,11 +5,13 @@ package exec
 import (
 	"bytes"
 	"clearpost/graph/model"
+	"clearpost/internal/advocacy"
 	"clearpost/internal/approval"
 	"clearpost/internal/audit"
 	"clearpost/internal/auth"
 	"clearpost/internal/boards"
 	"clearpost/internal/content"
+	"clearpost/internal/notify"
 	"clearpost/internal/publish"
 	"clearpost/internal/search"
 	"clearpost/internal/webhooks"
@@ -45,7 +47,9 @@ type ResolverRoot interface {
 	BoardItem() BoardItemResolver
 	Channel() ChannelResolver
 	Comment() CommentResolver
+	ConnectedAccount() ConnectedAccountResolver
 	Decision() DecisionResolver
+	LeaderboardEntry() LeaderboardEntryResolver
 	Mutation() MutationResolver
 	PlanStage() PlanStageResolver
 	Post() PostResolver
@@ -58,6 +62,8 @@ type ResolverRoot interface {
 	RuleAction() RuleActionResolver
 	SearchConnection() SearchConnectionResolver
 	SearchHit() SearchHitResolver
+	Share() ShareResolver
+	Subscription() SubscriptionResolver
 	WebhookAttempt() WebhookAttemptResolver
 	WebhookSubscription() WebhookSubscriptionResolver
 	WorkflowStage() WorkflowStageResolver
@@ -194,6 +200,14 @@ type ComplexityRoot struct {
 		VersionID func(childComplexity int) int
 	}
 
+	ConnectedAccount struct {
+		AccountID   func(childComplexity int) int
+		Connected   func(childComplexity int) int
+		ConnectedAt func(childComplexity int) int
+		Network     func(childComplexity int) int
+		RevokedAt   func(childComplexity int) int
+	}
+
 	Decision struct {
 		Comment     func(childComplexity int) int
 		ContentHash func(childComplexity int) int
@@ -232,11 +246,24 @@ type ComplexityRoot struct {
 		Quorum func(childComplexity int) int
 	}
 
+	KindChannels struct {
+		Channels func(childComplexity int) int
+		Kind     func(childComplexity int) int
+	}
+
 	Label struct {
 		End      func(childComplexity int) int
 		Evidence func(childComplexity int) int
 		Name     func(childComplexity int) int
 		Start    func(childComplexity int) int
+	}
+
+	LeaderboardEntry struct {
+		Clicks func(childComplexity int) int
+		Points func(childComplexity int) int
+		Rank   func(childComplexity int) int
+		Shares func(childComplexity int) int
+		User   func(childComplexity int) int
 	}
 
 	MatchedRule struct {
@@ -253,44 +280,79 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddComment                func(childComplexity int, postID uuid.UUID, body string) int
-		AddToBoard                func(childComplexity int, boardID uuid.UUID, postID uuid.UUID, expiresAt *time.Time, suggestedText []*model.SuggestedTextInput) int
-		ApprovePost               func(childComplexity int, input model.DecisionInput) int
-		ArchiveBoard              func(childComplexity int, id uuid.UUID) int
-		CreateBoard               func(childComplexity int, input model.BoardInput) int
-		CreateChannel             func(childComplexity int, input model.ChannelInput) int
-		CreatePost                func(childComplexity int, content content.Content) int
-		CreateRoutingRule         func(childComplexity int, input model.RoutingRuleInput) int
-		CreateWebhookSubscription func(childComplexity int, input model.WebhookSubscriptionInput) int
-		CreateWorkflow            func(childComplexity int, input model.WorkflowInput) int
-		DeleteRoutingRule         func(childComplexity int, id uuid.UUID) int
-		DeleteWebhookSubscription func(childComplexity int, id uuid.UUID) int
-		DisableChannel            func(childComplexity int, id uuid.UUID) int
-		MoveBoardItem             func(childComplexity int, boardID uuid.UUID, postID uuid.UUID, afterPostID *uuid.UUID) int
-		PinBoardItem              func(childComplexity int, boardID uuid.UUID, postID uuid.UUID, pinned bool) int
-		RedeliverWebhook          func(childComplexity int, deliveryID uuid.UUID) int
-		RejectPost                func(childComplexity int, input model.DecisionInput) int
-		ReleasePost               func(childComplexity int, postID uuid.UUID) int
-		RemoveFromBoard           func(childComplexity int, boardID uuid.UUID, postID uuid.UUID) int
-		RequestChanges            func(childComplexity int, input model.DecisionInput) int
-		RetryPublish              func(childComplexity int, jobID uuid.UUID) int
-		RotateWebhookSecret       func(childComplexity int, id uuid.UUID) int
-		SchedulePost              func(childComplexity int, input model.SchedulePostInput) int
-		SetClassifierSettings     func(childComplexity int, input approval.ClassifierSettings) int
-		SetMaxContentAge          func(childComplexity int, days *int) int
-		SetSignOnPolicy           func(childComplexity int, input auth.SignOnPolicy) int
-		SetUserActive             func(childComplexity int, userID uuid.UUID, active bool) int
-		SetUserRoles              func(childComplexity int, userID uuid.UUID, roles []auth.Role, groups []string) int
-		SubmitPost                func(childComplexity int, id uuid.UUID) int
-		TargetBoards              func(childComplexity int, postID uuid.UUID, boardIds []uuid.UUID) int
-		UnschedulePost            func(childComplexity int, postID uuid.UUID) int
-		UpdateBoard               func(childComplexity int, id uuid.UUID, input model.BoardInput, expectedRevision *int) int
-		UpdateChannel             func(childComplexity int, id uuid.UUID, input model.ChannelUpdateInput, expectedRevision *int) int
-		UpdatePost                func(childComplexity int, id uuid.UUID, content content.Content, expectedVersion *int) int
-		UpdateRoutingRule         func(childComplexity int, id uuid.UUID, input model.RoutingRuleInput, expectedRevision *int) int
-		UpdateWebhookSubscription func(childComplexity int, id uuid.UUID, input model.WebhookSubscriptionUpdateInput) int
-		UpdateWorkflow            func(childComplexity int, id uuid.UUID, input model.WorkflowInput, expectedRevision *int) int
-		WithdrawPost              func(childComplexity int, id uuid.UUID, reason *string) int
+		AddComment                 func(childComplexity int, postID uuid.UUID, body string) int
+		AddToBoard                 func(childComplexity int, boardID uuid.UUID, postID uuid.UUID, expiresAt *time.Time, suggestedText []*model.SuggestedTextInput) int
+		ApprovePost                func(childComplexity int, input model.DecisionInput) int
+		ArchiveBoard               func(childComplexity int, id uuid.UUID) int
+		CancelShare                func(childComplexity int, id uuid.UUID) int
+		ConnectAccount             func(childComplexity int, network model.ShareNetwork, token string, accountID string) int
+		CreateBoard                func(childComplexity int, input model.BoardInput) int
+		CreateChannel              func(childComplexity int, input model.ChannelInput) int
+		CreatePost                 func(childComplexity int, content content.Content) int
+		CreateRoutingRule          func(childComplexity int, input model.RoutingRuleInput) int
+		CreateWebhookSubscription  func(childComplexity int, input model.WebhookSubscriptionInput) int
+		CreateWorkflow             func(childComplexity int, input model.WorkflowInput) int
+		DeleteRoutingRule          func(childComplexity int, id uuid.UUID) int
+		DeleteWebhookSubscription  func(childComplexity int, id uuid.UUID) int
+		DisableChannel             func(childComplexity int, id uuid.UUID) int
+		DisconnectAccount          func(childComplexity int, network model.ShareNetwork) int
+		MarkAllNotificationsRead   func(childComplexity int) int
+		MarkNotificationsRead      func(childComplexity int, ids []uuid.UUID) int
+		MoveBoardItem              func(childComplexity int, boardID uuid.UUID, postID uuid.UUID, afterPostID *uuid.UUID) int
+		PinBoardItem               func(childComplexity int, boardID uuid.UUID, postID uuid.UUID, pinned bool) int
+		RedeliverWebhook           func(childComplexity int, deliveryID uuid.UUID) int
+		RejectPost                 func(childComplexity int, input model.DecisionInput) int
+		ReleasePost                func(childComplexity int, postID uuid.UUID) int
+		RemoveFromBoard            func(childComplexity int, boardID uuid.UUID, postID uuid.UUID) int
+		RequestChanges             func(childComplexity int, input model.DecisionInput) int
+		RetryPublish               func(childComplexity int, jobID uuid.UUID) int
+		RotateWebhookSecret        func(childComplexity int, id uuid.UUID) int
+		SchedulePost               func(childComplexity int, input model.SchedulePostInput) int
+		SetClassifierSettings      func(childComplexity int, input approval.ClassifierSettings) int
+		SetMaxContentAge           func(childComplexity int, days *int) int
+		SetNotificationPreferences func(childComplexity int, input notify.Preferences) int
+		SetShareEditsNeedApproval  func(childComplexity int, on bool) int
+		SetSignOnPolicy            func(childComplexity int, input auth.SignOnPolicy) int
+		SetSlackWebhook            func(childComplexity int, url string) int
+		SetUserActive              func(childComplexity int, userID uuid.UUID, active bool) int
+		SetUserRoles               func(childComplexity int, userID uuid.UUID, roles []auth.Role, groups []string) int
+		SharePost                  func(childComplexity int, postID uuid.UUID, network model.ShareNetwork, text *string, scheduleAt *time.Time) int
+		SubmitPost                 func(childComplexity int, id uuid.UUID) int
+		TargetBoards               func(childComplexity int, postID uuid.UUID, boardIds []uuid.UUID) int
+		UnschedulePost             func(childComplexity int, postID uuid.UUID) int
+		UpdateBoard                func(childComplexity int, id uuid.UUID, input model.BoardInput, expectedRevision *int) int
+		UpdateChannel              func(childComplexity int, id uuid.UUID, input model.ChannelUpdateInput, expectedRevision *int) int
+		UpdatePost                 func(childComplexity int, id uuid.UUID, content content.Content, expectedVersion *int) int
+		UpdateRoutingRule          func(childComplexity int, id uuid.UUID, input model.RoutingRuleInput, expectedRevision *int) int
+		UpdateWebhookSubscription  func(childComplexity int, id uuid.UUID, input model.WebhookSubscriptionUpdateInput) int
+		UpdateWorkflow             func(childComplexity int, id uuid.UUID, input model.WorkflowInput, expectedRevision *int) int
+		WithdrawPost               func(childComplexity int, id uuid.UUID, reason *string) int
+	}
+
+	Notification struct {
+		Body      func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Link      func(childComplexity int) int
+		PostID    func(childComplexity int) int
+		ReadAt    func(childComplexity int) int
+		Title     func(childComplexity int) int
+	}
+
+	NotificationConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	NotificationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	NotificationPreferences struct {
+		Channels func(childComplexity int) int
+		Kinds    func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -307,6 +369,7 @@ type ComplexityRoot struct {
 
 	Post struct {
 		Author          func(childComplexity int) int
+		ClickCount      func(childComplexity int) int
 		Comments        func(childComplexity int) int
 		CreatedAt       func(childComplexity int) int
 		CurrentVersion  func(childComplexity int) int
@@ -316,6 +379,7 @@ type ComplexityRoot struct {
 		PublicationPlan func(childComplexity int) int
 		PublishJobs     func(childComplexity int) int
 		Review          func(childComplexity int) int
+		ShareCount      func(childComplexity int) int
 		State           func(childComplexity int) int
 		Title           func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
@@ -381,28 +445,37 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AuditLog             func(childComplexity int, first *int, after *string, filter *model.AuditFilter) int
-		Board                func(childComplexity int, id uuid.UUID) int
-		Boards               func(childComplexity int, first *int, after *string, includeArchived *bool) int
-		Channels             func(childComplexity int) int
-		ClassifierSettings   func(childComplexity int) int
-		Feed                 func(childComplexity int, first *int, after *string, boardID *uuid.UUID) int
-		MaxContentAgeDays    func(childComplexity int) int
-		Me                   func(childComplexity int) int
-		Post                 func(childComplexity int, id uuid.UUID) int
-		Posts                func(childComplexity int, first *int, after *string, filter *model.PostFilter) int
-		PreviewRouting       func(childComplexity int, content content.Content) int
-		ReleaseQueue         func(childComplexity int, first *int, after *string) int
-		ReviewQueue          func(childComplexity int, first *int, after *string) int
-		RoutingRules         func(childComplexity int, first *int, after *string) int
-		Search               func(childComplexity int, text string, boardID *uuid.UUID, tags []string, channel *string, first *int, after *string) int
-		SearchToken          func(childComplexity int) int
-		SignOnPolicy         func(childComplexity int) int
-		Users                func(childComplexity int, first *int, after *string, filter *model.UserFilter) int
-		VerifyAuditLog       func(childComplexity int) int
-		WebhookSubscription  func(childComplexity int, id uuid.UUID) int
-		WebhookSubscriptions func(childComplexity int, first *int, after *string) int
-		Workflows            func(childComplexity int, first *int, after *string) int
+		AuditLog                func(childComplexity int, first *int, after *string, filter *model.AuditFilter) int
+		Board                   func(childComplexity int, id uuid.UUID) int
+		Boards                  func(childComplexity int, first *int, after *string, includeArchived *bool) int
+		Channels                func(childComplexity int) int
+		ClassifierSettings      func(childComplexity int) int
+		ConnectedAccounts       func(childComplexity int) int
+		Feed                    func(childComplexity int, first *int, after *string, boardID *uuid.UUID) int
+		Leaderboard             func(childComplexity int, from *time.Time, to *time.Time, first *int) int
+		MaxContentAgeDays       func(childComplexity int) int
+		Me                      func(childComplexity int) int
+		MyShares                func(childComplexity int, first *int, after *string) int
+		NotificationPreferences func(childComplexity int) int
+		Notifications           func(childComplexity int, first *int, after *string, unreadOnly *bool) int
+		Post                    func(childComplexity int, id uuid.UUID) int
+		Posts                   func(childComplexity int, first *int, after *string, filter *model.PostFilter) int
+		PreviewRouting          func(childComplexity int, content content.Content) int
+		ReleaseQueue            func(childComplexity int, first *int, after *string) int
+		ReviewQueue             func(childComplexity int, first *int, after *string) int
+		RoutingRules            func(childComplexity int, first *int, after *string) int
+		Search                  func(childComplexity int, text string, boardID *uuid.UUID, tags []string, channel *string, first *int, after *string) int
+		SearchToken             func(childComplexity int) int
+		ShareArchive            func(childComplexity int, userID *uuid.UUID, from *time.Time, to *time.Time, first *int, after *string) int
+		ShareEditsNeedApproval  func(childComplexity int) int
+		SignOnPolicy            func(childComplexity int) int
+		SlackWebhookSet         func(childComplexity int) int
+		UnreadNotificationCount func(childComplexity int) int
+		Users                   func(childComplexity int, first *int, after *string, filter *model.UserFilter) int
+		VerifyAuditLog          func(childComplexity int) int
+		WebhookSubscription     func(childComplexity int, id uuid.UUID) int
+		WebhookSubscriptions    func(childComplexity int, first *int, after *string) int
+		Workflows               func(childComplexity int, first *int, after *string) int
 	}
 
 	Quorum struct {
@@ -542,9 +615,44 @@ type ComplexityRoot struct {
 		Token     func(childComplexity int) int
 	}
 
+	Share struct {
+		Clicks       func(childComplexity int) int
+		ContentHash  func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Edited       func(childComplexity int) int
+		ExternalURL  func(childComplexity int) int
+		ID           func(childComplexity int) int
+		IntentURL    func(childComplexity int) int
+		Network      func(childComplexity int) int
+		Post         func(childComplexity int) int
+		PublishedAt  func(childComplexity int) int
+		ScheduleAt   func(childComplexity int) int
+		SharedAt     func(childComplexity int) int
+		Status       func(childComplexity int) int
+		StatusReason func(childComplexity int) int
+		Text         func(childComplexity int) int
+		TrackedURL   func(childComplexity int) int
+		User         func(childComplexity int) int
+		VersionID    func(childComplexity int) int
+	}
+
+	ShareConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ShareEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	SignOnPolicy struct {
 		EmailDomains  func(childComplexity int) int
 		StepUpMinutes func(childComplexity int) int
+	}
+
+	Subscription struct {
+		NotificationAdded func(childComplexity int) int
 	}
 
 	SuggestedText struct {
@@ -708,8 +816,14 @@ type ChannelResolver interface {
 type CommentResolver interface {
 	Author(ctx context.Context, obj *content.Comment) (*auth.User, error)
 }
+type ConnectedAccountResolver interface {
+	Network(ctx context.Context, obj *advocacy.Account) (model.ShareNetwork, error)
+}
 type DecisionResolver interface {
 	Reviewer(ctx context.Context, obj *content.Decision) (*auth.User, error)
+}
+type LeaderboardEntryResolver interface {
+	User(ctx context.Context, obj *advocacy.LeaderboardEntry) (*auth.User, error)
 }
 type MutationResolver interface {
 	SetUserRoles(ctx context.Context, userID uuid.UUID, roles []auth.Role, groups []string) (*auth.User, error)
@@ -727,6 +841,11 @@ type MutationResolver interface {
 	RequestChanges(ctx context.Context, input model.DecisionInput) (*model.DecisionPayload, error)
 	RejectPost(ctx context.Context, input model.DecisionInput) (*model.DecisionPayload, error)
 	AddComment(ctx context.Context, postID uuid.UUID, body string) (*content.Comment, error)
+	SharePost(ctx context.Context, postID uuid.UUID, network model.ShareNetwork, text *string, scheduleAt *time.Time) (*advocacy.Share, error)
+	CancelShare(ctx context.Context, id uuid.UUID) (*advocacy.Share, error)
+	ConnectAccount(ctx context.Context, network model.ShareNetwork, token string, accountID string) (*advocacy.Account, error)
+	DisconnectAccount(ctx context.Context, network model.ShareNetwork) (bool, error)
+	SetShareEditsNeedApproval(ctx context.Context, on bool) (bool, error)
 	CreateBoard(ctx context.Context, input model.BoardInput) (*boards.Board, error)
 	UpdateBoard(ctx context.Context, id uuid.UUID, input model.BoardInput, expectedRevision *int) (*boards.Board, error)
 	ArchiveBoard(ctx context.Context, id uuid.UUID) (*boards.Board, error)
@@ -736,6 +855,10 @@ type MutationResolver interface {
 	MoveBoardItem(ctx context.Context, boardID uuid.UUID, postID uuid.UUID, afterPostID *uuid.UUID) (*boards.Item, error)
 	TargetBoards(ctx context.Context, postID uuid.UUID, boardIds []uuid.UUID) ([]*boards.Board, error)
 	SetMaxContentAge(ctx context.Context, days *int) (*int, error)
+	MarkNotificationsRead(ctx context.Context, ids []uuid.UUID) (int, error)
+	MarkAllNotificationsRead(ctx context.Context) (int, error)
+	SetNotificationPreferences(ctx context.Context, input notify.Preferences) (*notify.Preferences, error)
+	SetSlackWebhook(ctx context.Context, url string) (bool, error)
 	CreateChannel(ctx context.Context, input model.ChannelInput) (*publish.Channel, error)
 	UpdateChannel(ctx context.Context, id uuid.UUID, input model.ChannelUpdateInput, expectedRevision *int) (*publish.Channel, error)
 	DisableChannel(ctx context.Context, id uuid.UUID) (*publish.Channel, error)
@@ -764,6 +887,8 @@ type PostResolver interface {
 	Decisions(ctx context.Context, obj *content.Post) ([]*content.Decision, error)
 	Comments(ctx context.Context, obj *content.Post) ([]*content.Comment, error)
 
+	ShareCount(ctx context.Context, obj *content.Post) (int, error)
+	ClickCount(ctx context.Context, obj *content.Post) (int, error)
 	PublishJobs(ctx context.Context, obj *content.Post) ([]*publish.Job, error)
 	PublicationPlan(ctx context.Context, obj *content.Post) (*publish.Plan, error)
 }
@@ -790,10 +915,19 @@ type QueryResolver interface {
 	ClassifierSettings(ctx context.Context) (*approval.ClassifierSettings, error)
 	AuditLog(ctx context.Context, first *int, after *string, filter *model.AuditFilter) (*model.AuditEventConnection, error)
 	VerifyAuditLog(ctx context.Context) (*model.AuditVerification, error)
+	MyShares(ctx context.Context, first *int, after *string) (*model.ShareConnection, error)
+	Leaderboard(ctx context.Context, from *time.Time, to *time.Time, first *int) ([]*advocacy.LeaderboardEntry, error)
+	ShareArchive(ctx context.Context, userID *uuid.UUID, from *time.Time, to *time.Time, first *int, after *string) (*model.ShareConnection, error)
+	ConnectedAccounts(ctx context.Context) ([]*advocacy.Account, error)
+	ShareEditsNeedApproval(ctx context.Context) (bool, error)
 	Boards(ctx context.Context, first *int, after *string, includeArchived *bool) (*model.BoardConnection, error)
 	Board(ctx context.Context, id uuid.UUID) (*boards.Board, error)
 	Feed(ctx context.Context, first *int, after *string, boardID *uuid.UUID) (*model.FeedConnection, error)
 	MaxContentAgeDays(ctx context.Context) (*int, error)
+	Notifications(ctx context.Context, first *int, after *string, unreadOnly *bool) (*model.NotificationConnection, error)
+	UnreadNotificationCount(ctx context.Context) (int, error)
+	NotificationPreferences(ctx context.Context) (*notify.Preferences, error)
+	SlackWebhookSet(ctx context.Context) (bool, error)
 	Channels(ctx context.Context) ([]*publish.Channel, error)
 	ReleaseQueue(ctx context.Context, first *int, after *string) (*model.ReleaseQueueConnection, error)
 	Search(ctx context.Context, text string, boardID *uuid.UUID, tags []string, channel *string, first *int, after *string) (*model.SearchConnection, error)
@@ -821,6 +955,14 @@ type SearchHitResolver interface {
 	Post(ctx context.Context, obj *search.Hit) (*content.Post, error)
 
 	Boards(ctx context.Context, obj *search.Hit) ([]*boards.Board, error)
+}
+type ShareResolver interface {
+	Post(ctx context.Context, obj *advocacy.Share) (*content.Post, error)
+	User(ctx context.Context, obj *advocacy.Share) (*auth.User, error)
+	Network(ctx context.Context, obj *advocacy.Share) (model.ShareNetwork, error)
+}
+type SubscriptionResolver interface {
+	NotificationAdded(ctx context.Context) (<-chan *notify.Notification, error)
 }
 type WebhookAttemptResolver interface {
 	DurationMs(ctx context.Context, obj *webhooks.Attempt) (int, error)
@@ -1345,6 +1487,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Comment.VersionID(childComplexity), true
 
+	case "ConnectedAccount.accountId":
+		if e.ComplexityRoot.ConnectedAccount.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConnectedAccount.AccountID(childComplexity), true
+	case "ConnectedAccount.connected":
+		if e.ComplexityRoot.ConnectedAccount.Connected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConnectedAccount.Connected(childComplexity), true
+	case "ConnectedAccount.connectedAt":
+		if e.ComplexityRoot.ConnectedAccount.ConnectedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConnectedAccount.ConnectedAt(childComplexity), true
+	case "ConnectedAccount.network":
+		if e.ComplexityRoot.ConnectedAccount.Network == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConnectedAccount.Network(childComplexity), true
+	case "ConnectedAccount.revokedAt":
+		if e.ComplexityRoot.ConnectedAccount.RevokedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConnectedAccount.RevokedAt(childComplexity), true
+
 	case "Decision.comment":
 		if e.ComplexityRoot.Decision.Comment == nil {
 			break
@@ -1471,6 +1644,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GroupRequirement.Quorum(childComplexity), true
 
+	case "KindChannels.channels":
+		if e.ComplexityRoot.KindChannels.Channels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindChannels.Channels(childComplexity), true
+	case "KindChannels.kind":
+		if e.ComplexityRoot.KindChannels.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindChannels.Kind(childComplexity), true
+
 	case "Label.end":
 		if e.ComplexityRoot.Label.End == nil {
 			break
@@ -1495,6 +1681,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Label.Start(childComplexity), true
+
+	case "LeaderboardEntry.clicks":
+		if e.ComplexityRoot.LeaderboardEntry.Clicks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderboardEntry.Clicks(childComplexity), true
+	case "LeaderboardEntry.points":
+		if e.ComplexityRoot.LeaderboardEntry.Points == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderboardEntry.Points(childComplexity), true
+	case "LeaderboardEntry.rank":
+		if e.ComplexityRoot.LeaderboardEntry.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderboardEntry.Rank(childComplexity), true
+	case "LeaderboardEntry.shares":
+		if e.ComplexityRoot.LeaderboardEntry.Shares == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderboardEntry.Shares(childComplexity), true
+	case "LeaderboardEntry.user":
+		if e.ComplexityRoot.LeaderboardEntry.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderboardEntry.User(childComplexity), true
 
 	case "MatchedRule.action":
 		if e.ComplexityRoot.MatchedRule.Action == nil {
@@ -1584,6 +1801,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ArchiveBoard(childComplexity, args["id"].(uuid.UUID)), true
+	case "Mutation.cancelShare":
+		if e.ComplexityRoot.Mutation.CancelShare == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelShare_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelShare(childComplexity, args["id"].(uuid.UUID)), true
+	case "Mutation.connectAccount":
+		if e.ComplexityRoot.Mutation.ConnectAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_connectAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConnectAccount(childComplexity, args["network"].(model.ShareNetwork), args["token"].(string), args["accountId"].(string)), true
 	case "Mutation.createBoard":
 		if e.ComplexityRoot.Mutation.CreateBoard == nil {
 			break
@@ -1683,6 +1922,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DisableChannel(childComplexity, args["id"].(uuid.UUID)), true
+	case "Mutation.disconnectAccount":
+		if e.ComplexityRoot.Mutation.DisconnectAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_disconnectAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DisconnectAccount(childComplexity, args["network"].(model.ShareNetwork)), true
+	case "Mutation.markAllNotificationsRead":
+		if e.ComplexityRoot.Mutation.MarkAllNotificationsRead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.MarkAllNotificationsRead(childComplexity), true
+	case "Mutation.markNotificationsRead":
+		if e.ComplexityRoot.Mutation.MarkNotificationsRead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markNotificationsRead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkNotificationsRead(childComplexity, args["ids"].([]uuid.UUID)), true
 	case "Mutation.moveBoardItem":
 		if e.ComplexityRoot.Mutation.MoveBoardItem == nil {
 			break
@@ -1815,6 +2082,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetMaxContentAge(childComplexity, args["days"].(*int)), true
+	case "Mutation.setNotificationPreferences":
+		if e.ComplexityRoot.Mutation.SetNotificationPreferences == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setNotificationPreferences_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetNotificationPreferences(childComplexity, args["input"].(notify.Preferences)), true
+	case "Mutation.setShareEditsNeedApproval":
+		if e.ComplexityRoot.Mutation.SetShareEditsNeedApproval == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setShareEditsNeedApproval_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetShareEditsNeedApproval(childComplexity, args["on"].(bool)), true
 	case "Mutation.setSignOnPolicy":
 		if e.ComplexityRoot.Mutation.SetSignOnPolicy == nil {
 			break
@@ -1826,6 +2115,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetSignOnPolicy(childComplexity, args["input"].(auth.SignOnPolicy)), true
+	case "Mutation.setSlackWebhook":
+		if e.ComplexityRoot.Mutation.SetSlackWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setSlackWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetSlackWebhook(childComplexity, args["url"].(string)), true
 	case "Mutation.setUserActive":
 		if e.ComplexityRoot.Mutation.SetUserActive == nil {
 			break
@@ -1848,6 +2148,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetUserRoles(childComplexity, args["userId"].(uuid.UUID), args["roles"].([]auth.Role), args["groups"].([]string)), true
+	case "Mutation.sharePost":
+		if e.ComplexityRoot.Mutation.SharePost == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sharePost_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SharePost(childComplexity, args["postId"].(uuid.UUID), args["network"].(model.ShareNetwork), args["text"].(*string), args["scheduleAt"].(*time.Time)), true
 	case "Mutation.submitPost":
 		if e.ComplexityRoot.Mutation.SubmitPost == nil {
 			break
@@ -1959,6 +2270,94 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.WithdrawPost(childComplexity, args["id"].(uuid.UUID), args["reason"].(*string)), true
 
+	case "Notification.body":
+		if e.ComplexityRoot.Notification.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Body(childComplexity), true
+	case "Notification.createdAt":
+		if e.ComplexityRoot.Notification.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.CreatedAt(childComplexity), true
+	case "Notification.id":
+		if e.ComplexityRoot.Notification.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.ID(childComplexity), true
+	case "Notification.kind":
+		if e.ComplexityRoot.Notification.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Kind(childComplexity), true
+	case "Notification.link":
+		if e.ComplexityRoot.Notification.Link == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Link(childComplexity), true
+	case "Notification.postId":
+		if e.ComplexityRoot.Notification.PostID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.PostID(childComplexity), true
+	case "Notification.readAt":
+		if e.ComplexityRoot.Notification.ReadAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.ReadAt(childComplexity), true
+	case "Notification.title":
+		if e.ComplexityRoot.Notification.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Title(childComplexity), true
+
+	case "NotificationConnection.edges":
+		if e.ComplexityRoot.NotificationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationConnection.Edges(childComplexity), true
+	case "NotificationConnection.pageInfo":
+		if e.ComplexityRoot.NotificationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationConnection.PageInfo(childComplexity), true
+
+	case "NotificationEdge.cursor":
+		if e.ComplexityRoot.NotificationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationEdge.Cursor(childComplexity), true
+	case "NotificationEdge.node":
+		if e.ComplexityRoot.NotificationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationEdge.Node(childComplexity), true
+
+	case "NotificationPreferences.channels":
+		if e.ComplexityRoot.NotificationPreferences.Channels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationPreferences.Channels(childComplexity), true
+	case "NotificationPreferences.kinds":
+		if e.ComplexityRoot.NotificationPreferences.Kinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationPreferences.Kinds(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -2003,6 +2402,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Post.Author(childComplexity), true
+	case "Post.clickCount":
+		if e.ComplexityRoot.Post.ClickCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Post.ClickCount(childComplexity), true
 	case "Post.comments":
 		if e.ComplexityRoot.Post.Comments == nil {
 			break
@@ -2062,6 +2467,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Post.Review(childComplexity), true
+	case "Post.shareCount":
+		if e.ComplexityRoot.Post.ShareCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Post.ShareCount(childComplexity), true
 	case "Post.state":
 		if e.ComplexityRoot.Post.State == nil {
 			break
@@ -2383,6 +2794,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ClassifierSettings(childComplexity), true
+	case "Query.connectedAccounts":
+		if e.ComplexityRoot.Query.ConnectedAccounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ConnectedAccounts(childComplexity), true
 	case "Query.feed":
 		if e.ComplexityRoot.Query.Feed == nil {
 			break
@@ -2395,6 +2812,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Feed(childComplexity, args["first"].(*int), args["after"].(*string), args["boardId"].(*uuid.UUID)), true
 
+	case "Query.leaderboard":
+		if e.ComplexityRoot.Query.Leaderboard == nil {
+			break
+		}
+
+		args, err := ec.field_Query_leaderboard_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Leaderboard(childComplexity, args["from"].(*time.Time), args["to"].(*time.Time), args["first"].(*int)), true
 	case "Query.maxContentAgeDays":
 		if e.ComplexityRoot.Query.MaxContentAgeDays == nil {
 			break
@@ -2407,6 +2835,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.myShares":
+		if e.ComplexityRoot.Query.MyShares == nil {
+			break
+		}
+
+		args, err := ec.field_Query_myShares_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MyShares(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.notificationPreferences":
+		if e.ComplexityRoot.Query.NotificationPreferences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.NotificationPreferences(childComplexity), true
+	case "Query.notifications":
+		if e.ComplexityRoot.Query.Notifications == nil {
+			break
+		}
+
+		args, err := ec.field_Query_notifications_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Notifications(childComplexity, args["first"].(*int), args["after"].(*string), args["unreadOnly"].(*bool)), true
 	case "Query.post":
 		if e.ComplexityRoot.Query.Post == nil {
 			break
@@ -2490,12 +2946,41 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SearchToken(childComplexity), true
+	case "Query.shareArchive":
+		if e.ComplexityRoot.Query.ShareArchive == nil {
+			break
+		}
+
+		args, err := ec.field_Query_shareArchive_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ShareArchive(childComplexity, args["userId"].(*uuid.UUID), args["from"].(*time.Time), args["to"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
+	case "Query.shareEditsNeedApproval":
+		if e.ComplexityRoot.Query.ShareEditsNeedApproval == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ShareEditsNeedApproval(childComplexity), true
 	case "Query.signOnPolicy":
 		if e.ComplexityRoot.Query.SignOnPolicy == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.SignOnPolicy(childComplexity), true
+	case "Query.slackWebhookSet":
+		if e.ComplexityRoot.Query.SlackWebhookSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.SlackWebhookSet(childComplexity), true
+	case "Query.unreadNotificationCount":
+		if e.ComplexityRoot.Query.UnreadNotificationCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.UnreadNotificationCount(childComplexity), true
 	case "Query.users":
 		if e.ComplexityRoot.Query.Users == nil {
 			break
@@ -3046,6 +3531,141 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SearchToken.Token(childComplexity), true
 
+	case "Share.clicks":
+		if e.ComplexityRoot.Share.Clicks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.Clicks(childComplexity), true
+	case "Share.contentHash":
+		if e.ComplexityRoot.Share.ContentHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.ContentHash(childComplexity), true
+	case "Share.createdAt":
+		if e.ComplexityRoot.Share.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.CreatedAt(childComplexity), true
+	case "Share.edited":
+		if e.ComplexityRoot.Share.Edited == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.Edited(childComplexity), true
+	case "Share.externalUrl":
+		if e.ComplexityRoot.Share.ExternalURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.ExternalURL(childComplexity), true
+	case "Share.id":
+		if e.ComplexityRoot.Share.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.ID(childComplexity), true
+	case "Share.intentUrl":
+		if e.ComplexityRoot.Share.IntentURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.IntentURL(childComplexity), true
+	case "Share.network":
+		if e.ComplexityRoot.Share.Network == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.Network(childComplexity), true
+	case "Share.post":
+		if e.ComplexityRoot.Share.Post == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.Post(childComplexity), true
+	case "Share.publishedAt":
+		if e.ComplexityRoot.Share.PublishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.PublishedAt(childComplexity), true
+	case "Share.scheduleAt":
+		if e.ComplexityRoot.Share.ScheduleAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.ScheduleAt(childComplexity), true
+	case "Share.sharedAt":
+		if e.ComplexityRoot.Share.SharedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.SharedAt(childComplexity), true
+	case "Share.status":
+		if e.ComplexityRoot.Share.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.Status(childComplexity), true
+	case "Share.statusReason":
+		if e.ComplexityRoot.Share.StatusReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.StatusReason(childComplexity), true
+	case "Share.text":
+		if e.ComplexityRoot.Share.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.Text(childComplexity), true
+	case "Share.trackedUrl":
+		if e.ComplexityRoot.Share.TrackedURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.TrackedURL(childComplexity), true
+	case "Share.user":
+		if e.ComplexityRoot.Share.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.User(childComplexity), true
+	case "Share.versionId":
+		if e.ComplexityRoot.Share.VersionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Share.VersionID(childComplexity), true
+
+	case "ShareConnection.edges":
+		if e.ComplexityRoot.ShareConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareConnection.Edges(childComplexity), true
+	case "ShareConnection.pageInfo":
+		if e.ComplexityRoot.ShareConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareConnection.PageInfo(childComplexity), true
+
+	case "ShareEdge.cursor":
+		if e.ComplexityRoot.ShareEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareEdge.Cursor(childComplexity), true
+	case "ShareEdge.node":
+		if e.ComplexityRoot.ShareEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareEdge.Node(childComplexity), true
+
 	case "SignOnPolicy.emailDomains":
 		if e.ComplexityRoot.SignOnPolicy.EmailDomains == nil {
 			break
@@ -3058,6 +3678,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SignOnPolicy.StepUpMinutes(childComplexity), true
+
+	case "Subscription.notificationAdded":
+		if e.ComplexityRoot.Subscription.NotificationAdded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.NotificationAdded(childComplexity), true
 
 	case "SuggestedText.network":
 		if e.ComplexityRoot.SuggestedText.Network == nil {
@@ -3551,7 +4178,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CredentialInput", ec.unmarshalInputCredentialInput),
 			graphql.NewInputUnmarshaler("DecisionInput", ec.unmarshalInputDecisionInput),
 			graphql.NewInputUnmarshaler("GroupRequirementInput", ec.unmarshalInputGroupRequirementInput),
+			graphql.NewInputUnmarshaler("KindChannelsInput", ec.unmarshalInputKindChannelsInput),
 			graphql.NewInputUnmarshaler("MediaInput", ec.unmarshalInputMediaInput),
+			graphql.NewInputUnmarshaler("NotificationPreferencesInput", ec.unmarshalInputNotificationPreferencesInput),
 			graphql.NewInputUnmarshaler("PostContentInput", ec.unmarshalInputPostContentInput),
 			graphql.NewInputUnmarshaler("PostFilter", ec.unmarshalInputPostFilter),
 			graphql.NewInputUnmarshaler("QuorumInput", ec.unmarshalInputQuorumInput),
@@ -3615,6 +4244,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -3641,6 +4287,119 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../schema/advocacy.graphqls", Input: `"Where an employee shares a post."
+enum ShareNetwork {
+  LINKEDIN
+  X
+  FACEBOOK
+  EMAIL
+}
+
+enum ShareStatus {
+  "Shared from the employee's own account through the network's share dialog."
+  OPENED
+  "The edited text waits for approval."
+  PENDING_APPROVAL
+  "Will be published through the employee's connected account."
+  SCHEDULED
+  PUBLISHED
+  FAILED
+  CANCELED
+  "The edited text was rejected."
+  REJECTED
+}
+
+"An employee's share of an approved post, with its tracked link."
+type Share {
+  id: ID!
+  "The post shared, while it is approved (the share's text and version stay for the record)."
+  post: Post
+  user: User!
+  network: ShareNetwork!
+  "The text that goes (or went) out."
+  text: String!
+  "The employee changed the suggested text."
+  edited: Boolean!
+  status: ShareStatus!
+  statusReason: String!
+  "The short tracked link (/s/{code}) that redirects to the post's link with UTM parameters."
+  trackedUrl: String!
+  "The network's share dialog, for sharing now from the employee's own account (while OPENED)."
+  intentUrl: String
+  versionId: ID!
+  contentHash: String!
+  scheduleAt: Time
+  sharedAt: Time
+  publishedAt: Time
+  externalUrl: String!
+  "Counted clicks: bots and repeat clicks from one visitor excluded."
+  clicks: Int!
+  createdAt: Time!
+}
+
+type ShareEdge {
+  cursor: String!
+  node: Share!
+}
+
+type ShareConnection {
+  edges: [ShareEdge!]!
+  pageInfo: PageInfo!
+}
+
+"An employee's own account on a network, used for scheduled shares (the token is never returned)."
+type ConnectedAccount {
+  network: ShareNetwork!
+  accountId: String!
+  connected: Boolean!
+  connectedAt: Time!
+  revokedAt: Time
+}
+
+type LeaderboardEntry {
+  rank: Int!
+  user: User!
+  "Shares that went out in the period (10 points each)."
+  shares: Int!
+  "Counted clicks in the period (1 point each)."
+  clicks: Int!
+  points: Int!
+}
+
+extend type Post {
+  "Shares of this post that went out, and their counted clicks."
+  shareCount: Int!
+  clickCount: Int!
+}
+
+extend type Query {
+  "The caller's shares, newest first."
+  myShares(first: Int = 20, after: String): ShareConnection!
+  "Employees ranked by points in a period (default: the last 30 days)."
+  leaderboard(from: Time, to: Time, first: Int = 20): [LeaderboardEntry!]!
+  "What employees shared: the text that went out, where and when (admins, for compliance)."
+  shareArchive(userId: ID, from: Time, to: Time, first: Int = 50, after: String): ShareConnection!
+  connectedAccounts: [ConnectedAccount!]!
+  "Whether an edited share text is routed for approval."
+  shareEditsNeedApproval: Boolean!
+}
+
+extend type Mutation {
+  """
+  Share an approved post from a board. A locked share text refuses any other text; an edit is kept,
+  and routed for approval when the organization requires it. With scheduleAt, it is published then
+  through the caller's connected account.
+  """
+  sharePost(postId: ID!, network: ShareNetwork!, text: String, scheduleAt: Time): Share!
+  "Cancel one's own scheduled or pending share."
+  cancelShare(id: ID!): Share!
+  "Connect one's own account on a network for scheduled shares; the token is stored encrypted."
+  connectAccount(network: ShareNetwork!, token: String!, accountId: String!): ConnectedAccount!
+  disconnectAccount(network: ShareNetwork!): Boolean!
+  "Route edited share texts for approval (admins)."
+  setShareEditsNeedApproval(on: Boolean!): Boolean!
+}
+`, BuiltIn: false},
 	{Name: "../schema/audit.graphqls", Input: `type AuditEvent {
   id: ID!
   occurredAt: Time!
@@ -3810,6 +4569,93 @@ extend type Mutation {
   targetBoards(postId: ID!, boardIds: [ID!]!): [Board!]!
   "Set the maximum age of approved content on boards, in days; null: no limit (admins)."
   setMaxContentAge(days: Int): Int
+}
+`, BuiltIn: false},
+	{Name: "../schema/notify.graphqls", Input: `enum NotificationKind {
+  "A stage awaits your group."
+  REVIEW_REQUESTED
+  "A stage awaiting you is near its SLA."
+  REVIEW_REMINDER
+  "A stage passed its SLA and was escalated to your group."
+  REVIEW_ESCALATED
+  "A reviewer decided on your post."
+  POST_DECIDED
+  POST_APPROVED
+  "Publishing a post to a brand channel failed."
+  PUBLISH_FAILED
+}
+
+enum NotificationChannel {
+  IN_APP
+  EMAIL
+  SLACK
+}
+
+type Notification {
+  id: ID!
+  kind: NotificationKind!
+  title: String!
+  body: String!
+  "A path of the web app, e.g. /posts/{id}."
+  link: String!
+  postId: ID
+  createdAt: Time!
+  readAt: Time
+}
+
+type NotificationEdge {
+  cursor: String!
+  node: Notification!
+}
+
+type NotificationConnection {
+  edges: [NotificationEdge!]!
+  pageInfo: PageInfo!
+}
+
+"Which channels a kind of notification goes to, overriding the default."
+type KindChannels {
+  kind: NotificationKind!
+  channels: [NotificationChannel!]!
+}
+
+type NotificationPreferences {
+  "Default channels (in-app and e-mail unless changed)."
+  channels: [NotificationChannel!]!
+  kinds: [KindChannels!]!
+}
+
+input KindChannelsInput {
+  kind: NotificationKind!
+  channels: [NotificationChannel!]!
+}
+
+input NotificationPreferencesInput {
+  channels: [NotificationChannel!]!
+  kinds: [KindChannelsInput!]
+}
+
+extend type Query {
+  "The caller's notifications, newest first."
+  notifications(first: Int = 20, after: String, unreadOnly: Boolean = false): NotificationConnection!
+  unreadNotificationCount: Int!
+  notificationPreferences: NotificationPreferences!
+  "Whether the organization's Slack webhook for notifications is set (its URL is never returned)."
+  slackWebhookSet: Boolean!
+}
+
+extend type Mutation {
+  "Mark the caller's notifications read; others' ids are ignored. Returns how many were marked."
+  markNotificationsRead(ids: [ID!]!): Int!
+  markAllNotificationsRead: Int!
+  setNotificationPreferences(input: NotificationPreferencesInput!): NotificationPreferences!
+  "Set (or with an empty url, remove) the organization's Slack incoming webhook for notifications (admins)."
+  setSlackWebhook(url: String!): Boolean!
+}
+
+type Subscription {
+  "The caller's new in-app notifications, as they happen."
+  notificationAdded: Notification!
 }
 `, BuiltIn: false},
 	{Name: "../schema/post.graphqls", Input: `enum PostState {
@@ -4372,6 +5218,7 @@ FORBIDDEN, NOT_FOUND, BAD_USER_INPUT (with extensions.field), CONFLICT or INTERN
 schema {
   query: Query
   mutation: Mutation
+  subscription: Subscription
 }
 
 scalar Time
@@ -4916,6 +5763,22 @@ func (ec *executionContext) childFields_Comment(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Comment", field.Name)
 }
 
+func (ec *executionContext) childFields_ConnectedAccount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "network":
+		return ec.fieldContext_ConnectedAccount_network(ctx, field)
+	case "accountId":
+		return ec.fieldContext_ConnectedAccount_accountId(ctx, field)
+	case "connected":
+		return ec.fieldContext_ConnectedAccount_connected(ctx, field)
+	case "connectedAt":
+		return ec.fieldContext_ConnectedAccount_connectedAt(ctx, field)
+	case "revokedAt":
+		return ec.fieldContext_ConnectedAccount_revokedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConnectedAccount", field.Name)
+}
+
 func (ec *executionContext) childFields_Decision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4992,6 +5855,16 @@ func (ec *executionContext) childFields_GroupRequirement(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type GroupRequirement", field.Name)
 }
 
+func (ec *executionContext) childFields_KindChannels(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_KindChannels_kind(ctx, field)
+	case "channels":
+		return ec.fieldContext_KindChannels_channels(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KindChannels", field.Name)
+}
+
 func (ec *executionContext) childFields_Label(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -5004,6 +5877,22 @@ func (ec *executionContext) childFields_Label(ctx context.Context, field graphql
 		return ec.fieldContext_Label_end(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Label", field.Name)
+}
+
+func (ec *executionContext) childFields_LeaderboardEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rank":
+		return ec.fieldContext_LeaderboardEntry_rank(ctx, field)
+	case "user":
+		return ec.fieldContext_LeaderboardEntry_user(ctx, field)
+	case "shares":
+		return ec.fieldContext_LeaderboardEntry_shares(ctx, field)
+	case "clicks":
+		return ec.fieldContext_LeaderboardEntry_clicks(ctx, field)
+	case "points":
+		return ec.fieldContext_LeaderboardEntry_points(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaderboardEntry", field.Name)
 }
 
 func (ec *executionContext) childFields_MatchedRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5030,6 +5919,58 @@ func (ec *executionContext) childFields_Media(ctx context.Context, field graphql
 		return ec.fieldContext_Media_kind(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Media", field.Name)
+}
+
+func (ec *executionContext) childFields_Notification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Notification_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Notification_kind(ctx, field)
+	case "title":
+		return ec.fieldContext_Notification_title(ctx, field)
+	case "body":
+		return ec.fieldContext_Notification_body(ctx, field)
+	case "link":
+		return ec.fieldContext_Notification_link(ctx, field)
+	case "postId":
+		return ec.fieldContext_Notification_postId(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Notification_createdAt(ctx, field)
+	case "readAt":
+		return ec.fieldContext_Notification_readAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Notification", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_NotificationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_NotificationConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_NotificationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_NotificationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationPreferences(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "channels":
+		return ec.fieldContext_NotificationPreferences_channels(ctx, field)
+	case "kinds":
+		return ec.fieldContext_NotificationPreferences_kinds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationPreferences", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5084,6 +6025,10 @@ func (ec *executionContext) childFields_Post(ctx context.Context, field graphql.
 		return ec.fieldContext_Post_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Post_updatedAt(ctx, field)
+	case "shareCount":
+		return ec.fieldContext_Post_shareCount(ctx, field)
+	case "clickCount":
+		return ec.fieldContext_Post_clickCount(ctx, field)
 	case "publishJobs":
 		return ec.fieldContext_Post_publishJobs(ctx, field)
 	case "publicationPlan":
@@ -5478,6 +6423,68 @@ func (ec *executionContext) childFields_SearchToken(ctx context.Context, field g
 		return ec.fieldContext_SearchToken_expiresAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchToken", field.Name)
+}
+
+func (ec *executionContext) childFields_Share(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Share_id(ctx, field)
+	case "post":
+		return ec.fieldContext_Share_post(ctx, field)
+	case "user":
+		return ec.fieldContext_Share_user(ctx, field)
+	case "network":
+		return ec.fieldContext_Share_network(ctx, field)
+	case "text":
+		return ec.fieldContext_Share_text(ctx, field)
+	case "edited":
+		return ec.fieldContext_Share_edited(ctx, field)
+	case "status":
+		return ec.fieldContext_Share_status(ctx, field)
+	case "statusReason":
+		return ec.fieldContext_Share_statusReason(ctx, field)
+	case "trackedUrl":
+		return ec.fieldContext_Share_trackedUrl(ctx, field)
+	case "intentUrl":
+		return ec.fieldContext_Share_intentUrl(ctx, field)
+	case "versionId":
+		return ec.fieldContext_Share_versionId(ctx, field)
+	case "contentHash":
+		return ec.fieldContext_Share_contentHash(ctx, field)
+	case "scheduleAt":
+		return ec.fieldContext_Share_scheduleAt(ctx, field)
+	case "sharedAt":
+		return ec.fieldContext_Share_sharedAt(ctx, field)
+	case "publishedAt":
+		return ec.fieldContext_Share_publishedAt(ctx, field)
+	case "externalUrl":
+		return ec.fieldContext_Share_externalUrl(ctx, field)
+	case "clicks":
+		return ec.fieldContext_Share_clicks(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Share_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Share", field.Name)
+}
+
+func (ec *executionContext) childFields_ShareConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ShareConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ShareConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShareConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ShareEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ShareEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ShareEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShareEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_SignOnPolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5974,6 +6981,50 @@ func (ec *executionContext) field_Mutation_archiveBoard_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_cancelShare_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_connectAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "network",
+		func(ctx context.Context, v any) (model.ShareNetwork, error) {
+			return ec.unmarshalNShareNetwork2clearpostᚋgraphᚋmodelᚐShareNetwork(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["network"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "token",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["token"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "accountId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["accountId"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createBoard_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6097,6 +7148,34 @@ func (ec *executionContext) field_Mutation_disableChannel_args(ctx context.Conte
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_disconnectAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "network",
+		func(ctx context.Context, v any) (model.ShareNetwork, error) {
+			return ec.unmarshalNShareNetwork2clearpostᚋgraphᚋmodelᚐShareNetwork(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["network"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_markNotificationsRead_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]uuid.UUID, error) {
+			return ec.unmarshalNID2ᚕgithubᚗcomᚋgoogleᚋuuidᚐUUIDᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
 	return args, nil
 }
 
@@ -6308,6 +7387,34 @@ func (ec *executionContext) field_Mutation_setMaxContentAge_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setNotificationPreferences_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (notify.Preferences, error) {
+			return ec.unmarshalNNotificationPreferencesInput2clearpostᚋinternalᚋnotifyᚐPreferences(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setShareEditsNeedApproval_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setSignOnPolicy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6319,6 +7426,20 @@ func (ec *executionContext) field_Mutation_setSignOnPolicy_args(ctx context.Cont
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setSlackWebhook_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "url",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["url"] = arg0
 	return args, nil
 }
 
@@ -6371,6 +7492,44 @@ func (ec *executionContext) field_Mutation_setUserRoles_args(ctx context.Context
 		return nil, err
 	}
 	args["groups"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_sharePost_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "postId",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["postId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "network",
+		func(ctx context.Context, v any) (model.ShareNetwork, error) {
+			return ec.unmarshalNShareNetwork2clearpostᚋgraphᚋmodelᚐShareNetwork(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["network"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "scheduleAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scheduleAt"] = arg3
 	return args, nil
 }
 
@@ -6772,6 +7931,88 @@ func (ec *executionContext) field_Query_feed_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_leaderboard_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_myShares_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_notifications_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "unreadOnly",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["unreadOnly"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_post_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6947,6 +8188,52 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_shareArchive_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "userId",
+		func(ctx context.Context, v any) (*uuid.UUID, error) {
+			return ec.unmarshalOID2ᚖgithubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg4
 	return args, nil
 }
 
@@ -9107,6 +10394,121 @@ func (ec *executionContext) fieldContext_Comment_createdAt(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Comment", field, false, false, "Time")
 }
 
+func (ec *executionContext) _ConnectedAccount_network(ctx context.Context, field graphql.CollectedField, obj *advocacy.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConnectedAccount_network(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ConnectedAccount().Network(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ShareNetwork) graphql.Marshaler {
+			return ec.marshalNShareNetwork2clearpostᚋgraphᚋmodelᚐShareNetwork(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConnectedAccount_network(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConnectedAccount", field, true, true, "ShareNetwork")
+}
+
+func (ec *executionContext) _ConnectedAccount_accountId(ctx context.Context, field graphql.CollectedField, obj *advocacy.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConnectedAccount_accountId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccountID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConnectedAccount_accountId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConnectedAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConnectedAccount_connected(ctx context.Context, field graphql.CollectedField, obj *advocacy.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConnectedAccount_connected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Connected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConnectedAccount_connected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConnectedAccount", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ConnectedAccount_connectedAt(ctx context.Context, field graphql.CollectedField, obj *advocacy.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConnectedAccount_connectedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConnectedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConnectedAccount_connectedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConnectedAccount", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ConnectedAccount_revokedAt(ctx context.Context, field graphql.CollectedField, obj *advocacy.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConnectedAccount_revokedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConnectedAccount_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConnectedAccount", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Decision_id(ctx context.Context, field graphql.CollectedField, obj *content.Decision) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9630,6 +11032,52 @@ func (ec *executionContext) fieldContext_GroupRequirement_quorum(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _KindChannels_kind(ctx context.Context, field graphql.CollectedField, obj *notify.KindChannels) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindChannels_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v notify.Kind) graphql.Marshaler {
+			return ec.marshalNNotificationKind2clearpostᚋinternalᚋnotifyᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindChannels_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindChannels", field, false, false, "NotificationKind")
+}
+
+func (ec *executionContext) _KindChannels_channels(ctx context.Context, field graphql.CollectedField, obj *notify.KindChannels) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindChannels_channels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []notify.Channel) graphql.Marshaler {
+			return ec.marshalNNotificationChannel2ᚕclearpostᚋinternalᚋnotifyᚐChannelᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindChannels_channels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindChannels", field, false, false, "NotificationChannel")
+}
+
 func (ec *executionContext) _Label_name(ctx context.Context, field graphql.CollectedField, obj *approval.Label) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9720,6 +11168,130 @@ func (ec *executionContext) _Label_end(ctx context.Context, field graphql.Collec
 }
 func (ec *executionContext) fieldContext_Label_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Label", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaderboardEntry_rank(ctx context.Context, field graphql.CollectedField, obj *advocacy.LeaderboardEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderboardEntry_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderboardEntry_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderboardEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaderboardEntry_user(ctx context.Context, field graphql.CollectedField, obj *advocacy.LeaderboardEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderboardEntry_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LeaderboardEntry().User(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖclearpostᚋinternalᚋauthᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderboardEntry_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaderboardEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaderboardEntry_shares(ctx context.Context, field graphql.CollectedField, obj *advocacy.LeaderboardEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderboardEntry_shares(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shares, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderboardEntry_shares(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderboardEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaderboardEntry_clicks(ctx context.Context, field graphql.CollectedField, obj *advocacy.LeaderboardEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderboardEntry_clicks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Clicks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderboardEntry_clicks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderboardEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaderboardEntry_points(ctx context.Context, field graphql.CollectedField, obj *advocacy.LeaderboardEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderboardEntry_points(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Points, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderboardEntry_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderboardEntry", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MatchedRule_ruleId(ctx context.Context, field graphql.CollectedField, obj *approval.MatchedRule) (ret graphql.Marshaler) {
@@ -10552,6 +12124,226 @@ func (ec *executionContext) fieldContext_Mutation_addComment(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_sharePost(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_sharePost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SharePost(ctx, fc.Args["postId"].(uuid.UUID), fc.Args["network"].(model.ShareNetwork), fc.Args["text"].(*string), fc.Args["scheduleAt"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *advocacy.Share) graphql.Marshaler {
+			return ec.marshalNShare2ᚖclearpostᚋinternalᚋadvocacyᚐShare(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_sharePost(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Share(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_sharePost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelShare(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelShare(ctx, fc.Args["id"].(uuid.UUID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *advocacy.Share) graphql.Marshaler {
+			return ec.marshalNShare2ᚖclearpostᚋinternalᚋadvocacyᚐShare(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelShare(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Share(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelShare_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_connectAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_connectAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ConnectAccount(ctx, fc.Args["network"].(model.ShareNetwork), fc.Args["token"].(string), fc.Args["accountId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *advocacy.Account) graphql.Marshaler {
+			return ec.marshalNConnectedAccount2ᚖclearpostᚋinternalᚋadvocacyᚐAccount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_connectAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConnectedAccount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_connectAccount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_disconnectAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_disconnectAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DisconnectAccount(ctx, fc.Args["network"].(model.ShareNetwork))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_disconnectAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_disconnectAccount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setShareEditsNeedApproval(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setShareEditsNeedApproval(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetShareEditsNeedApproval(ctx, fc.Args["on"].(bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setShareEditsNeedApproval(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setShareEditsNeedApproval_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createBoard(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10942,6 +12734,161 @@ func (ec *executionContext) fieldContext_Mutation_setMaxContentAge(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_setMaxContentAge_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_markNotificationsRead(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markNotificationsRead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarkNotificationsRead(ctx, fc.Args["ids"].([]uuid.UUID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markNotificationsRead(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_markNotificationsRead_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_markAllNotificationsRead(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markAllNotificationsRead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().MarkAllNotificationsRead(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markAllNotificationsRead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mutation", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Mutation_setNotificationPreferences(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setNotificationPreferences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetNotificationPreferences(ctx, fc.Args["input"].(notify.Preferences))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *notify.Preferences) graphql.Marshaler {
+			return ec.marshalNNotificationPreferences2ᚖclearpostᚋinternalᚋnotifyᚐPreferences(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setNotificationPreferences(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationPreferences(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setNotificationPreferences_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setSlackWebhook(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setSlackWebhook(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetSlackWebhook(ctx, fc.Args["url"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setSlackWebhook(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setSlackWebhook_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11564,6 +13511,364 @@ func (ec *executionContext) fieldContext_Mutation_redeliverWebhook(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Notification_id(ctx context.Context, field graphql.CollectedField, obj *notify.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Notification_kind(ctx context.Context, field graphql.CollectedField, obj *notify.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v notify.Kind) graphql.Marshaler {
+			return ec.marshalNNotificationKind2clearpostᚋinternalᚋnotifyᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "NotificationKind")
+}
+
+func (ec *executionContext) _Notification_title(ctx context.Context, field graphql.CollectedField, obj *notify.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "String")
+}
+
+func (ec *executionContext) _Notification_body(ctx context.Context, field graphql.CollectedField, obj *notify.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "String")
+}
+
+func (ec *executionContext) _Notification_link(ctx context.Context, field graphql.CollectedField, obj *notify.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_link(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Link, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_link(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "String")
+}
+
+func (ec *executionContext) _Notification_postId(ctx context.Context, field graphql.CollectedField, obj *notify.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_postId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PostID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *uuid.UUID) graphql.Marshaler {
+			return ec.marshalOID2ᚖgithubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_postId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Notification_createdAt(ctx context.Context, field graphql.CollectedField, obj *notify.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Notification_readAt(ctx context.Context, field graphql.CollectedField, obj *notify.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_readAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReadAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_readAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "Time")
+}
+
+func (ec *executionContext) _NotificationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.NotificationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NotificationEdge) graphql.Marshaler {
+			return ec.marshalNNotificationEdge2ᚕᚖclearpostᚋgraphᚋmodelᚐNotificationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotificationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.NotificationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖclearpostᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotificationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.NotificationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _NotificationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.NotificationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *notify.Notification) graphql.Marshaler {
+			return ec.marshalNNotification2ᚖclearpostᚋinternalᚋnotifyᚐNotification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Notification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotificationPreferences_channels(ctx context.Context, field graphql.CollectedField, obj *notify.Preferences) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationPreferences_channels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []notify.Channel) graphql.Marshaler {
+			return ec.marshalNNotificationChannel2ᚕclearpostᚋinternalᚋnotifyᚐChannelᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationPreferences_channels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationPreferences", field, false, false, "NotificationChannel")
+}
+
+func (ec *executionContext) _NotificationPreferences_kinds(ctx context.Context, field graphql.CollectedField, obj *notify.Preferences) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationPreferences_kinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kinds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []notify.KindChannels) graphql.Marshaler {
+			return ec.marshalNKindChannels2ᚕclearpostᚋinternalᚋnotifyᚐKindChannelsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationPreferences_kinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationPreferences",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KindChannels(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12104,6 +14409,52 @@ func (ec *executionContext) _Post_updatedAt(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Post_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Post", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Post_shareCount(ctx context.Context, field graphql.CollectedField, obj *content.Post) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Post_shareCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Post().ShareCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Post_shareCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Post", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Post_clickCount(ctx context.Context, field graphql.CollectedField, obj *content.Post) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Post_clickCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Post().ClickCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Post_clickCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Post", field, true, true, "Int")
 }
 
 func (ec *executionContext) _Post_publishJobs(ctx context.Context, field graphql.CollectedField, obj *content.Post) (ret graphql.Marshaler) {
@@ -13596,6 +15947,193 @@ func (ec *executionContext) fieldContext_Query_verifyAuditLog(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_myShares(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_myShares(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MyShares(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ShareConnection) graphql.Marshaler {
+			return ec.marshalNShareConnection2ᚖclearpostᚋgraphᚋmodelᚐShareConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_myShares(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShareConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_myShares_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_leaderboard(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_leaderboard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Leaderboard(ctx, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*advocacy.LeaderboardEntry) graphql.Marshaler {
+			return ec.marshalNLeaderboardEntry2ᚕᚖclearpostᚋinternalᚋadvocacyᚐLeaderboardEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_leaderboard(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaderboardEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_leaderboard_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_shareArchive(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_shareArchive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ShareArchive(ctx, fc.Args["userId"].(*uuid.UUID), fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ShareConnection) graphql.Marshaler {
+			return ec.marshalNShareConnection2ᚖclearpostᚋgraphᚋmodelᚐShareConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_shareArchive(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShareConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_shareArchive_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_connectedAccounts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_connectedAccounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().ConnectedAccounts(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*advocacy.Account) graphql.Marshaler {
+			return ec.marshalNConnectedAccount2ᚕᚖclearpostᚋinternalᚋadvocacyᚐAccountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_connectedAccounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConnectedAccount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_shareEditsNeedApproval(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_shareEditsNeedApproval(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().ShareEditsNeedApproval(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_shareEditsNeedApproval(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Query", field, true, true, "Boolean")
+}
+
 func (ec *executionContext) _Query_boards(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13749,6 +16287,128 @@ func (ec *executionContext) _Query_maxContentAgeDays(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_Query_maxContentAgeDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Query", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Query_notifications(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_notifications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Notifications(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["unreadOnly"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NotificationConnection) graphql.Marshaler {
+			return ec.marshalNNotificationConnection2ᚖclearpostᚋgraphᚋmodelᚐNotificationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_notifications(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_notifications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_unreadNotificationCount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_unreadNotificationCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().UnreadNotificationCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_unreadNotificationCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Query", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Query_notificationPreferences(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_notificationPreferences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().NotificationPreferences(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *notify.Preferences) graphql.Marshaler {
+			return ec.marshalNNotificationPreferences2ᚖclearpostᚋinternalᚋnotifyᚐPreferences(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_notificationPreferences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationPreferences(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_slackWebhookSet(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_slackWebhookSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().SlackWebhookSet(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_slackWebhookSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Query", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _Query_channels(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -16200,6 +18860,557 @@ func (ec *executionContext) fieldContext_SearchToken_expiresAt(_ context.Context
 	return graphql.NewScalarFieldContext("SearchToken", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Share_id(ctx context.Context, field graphql.CollectedField, obj *advocacy.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Share_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Share_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Share", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Share_post(ctx context.Context, field graphql.CollectedField, obj *advocacy.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Share_post(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Share().Post(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *content.Post) graphql.Marshaler {
+			return ec.marshalOPost2ᚖclearpostᚋinternalᚋcontentᚐPost(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Share_post(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Share",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Post(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Share_user(ctx context.Context, field graphql.CollectedField, obj *advocacy.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Share_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Share().User(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖclearpostᚋinternalᚋauthᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Share_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Share",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Share_network(ctx context.Context, field graphql.CollectedField, obj *advocacy.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Share_network(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Share().Network(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ShareNetwork) graphql.Marshaler {
+			return ec.marshalNShareNetwork2clearpostᚋgraphᚋmodelᚐShareNetwork(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Share_network(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Share", field, true, true, "ShareNetwork")
+}
+
+func (ec *executionContext) _Share_text(ctx context.Context, field graphql.CollectedField, obj *advocacy.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Share_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Share_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Share", field, false, false, "String")
+}
+
+func (ec *executionContext) _Share_edited(ctx context.Context, field graphql.CollectedField, obj *advocacy.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Share_edited(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edited, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Share_edited(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Share", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Share_status(ctx context.Context, field graphql.CollectedField, obj *advocacy.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Share_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v advocacy.Status) graphql.Marshaler {
+			return ec.marshalNShareStatus2clearpostᚋinternalᚋadvocacyᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Share_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Share", field, false, false, "ShareStatus")
+}
+
+func (ec *executionContext) _Share_statusReason(ctx context.Context, field graphql.CollectedField, obj *advocacy.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Share_statusReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Share_statusReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Share", field, false, false, "String")
+}
+
+func (ec *executionContext) _Share_trackedUrl(ctx context.Context, field graphql.CollectedField, obj *advocacy.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Share_trackedUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrackedURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Share_trackedUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Share", field, false, false, "String")
+}
+
+func (ec *executionContext) _Share_intentUrl(ctx context.Context, field graphql.CollectedField, obj *advocacy.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Share_intentUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IntentURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Share_intentUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Share", field, false, false, "String")
+}
+
+func (ec *executionContext) _Share_versionId(ctx context.Context, field graphql.CollectedField, obj *advocacy.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Share_versionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VersionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v uuid.UUID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Share_versionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Share", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Share_contentHash(ctx context.Context, field graphql.CollectedField, obj *advocacy.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Share_contentHash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContentHash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Share_contentHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Share", field, false, false, "String")
+}
+
+func (ec *executionContext) _Share_scheduleAt(ctx context.Context, field graphql.CollectedField, obj *advocacy.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Share_scheduleAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ScheduleAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Share_scheduleAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Share", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Share_sharedAt(ctx context.Context, field graphql.CollectedField, obj *advocacy.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Share_sharedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Share_sharedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Share", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Share_publishedAt(ctx context.Context, field graphql.CollectedField, obj *advocacy.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Share_publishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Share_publishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Share", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Share_externalUrl(ctx context.Context, field graphql.CollectedField, obj *advocacy.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Share_externalUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Share_externalUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Share", field, false, false, "String")
+}
+
+func (ec *executionContext) _Share_clicks(ctx context.Context, field graphql.CollectedField, obj *advocacy.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Share_clicks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Clicks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Share_clicks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Share", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Share_createdAt(ctx context.Context, field graphql.CollectedField, obj *advocacy.Share) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Share_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Share_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Share", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ShareConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ShareConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShareConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ShareEdge) graphql.Marshaler {
+			return ec.marshalNShareEdge2ᚕᚖclearpostᚋgraphᚋmodelᚐShareEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShareConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShareConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShareEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ShareConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ShareConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShareConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖclearpostᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShareConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShareConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ShareEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ShareEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShareEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShareEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShareEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ShareEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ShareEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShareEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *advocacy.Share) graphql.Marshaler {
+			return ec.marshalNShare2ᚖclearpostᚋinternalᚋadvocacyᚐShare(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShareEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShareEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Share(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SignOnPolicy_emailDomains(ctx context.Context, field graphql.CollectedField, obj *auth.SignOnPolicy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16244,6 +19455,38 @@ func (ec *executionContext) _SignOnPolicy_stepUpMinutes(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_SignOnPolicy_stepUpMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SignOnPolicy", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Subscription_notificationAdded(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_notificationAdded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().NotificationAdded(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *notify.Notification) graphql.Marshaler {
+			return ec.marshalNNotification2ᚖclearpostᚋinternalᚋnotifyᚐNotification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_notificationAdded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Notification(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SuggestedText_network(ctx context.Context, field graphql.CollectedField, obj *model.SuggestedText) (ret graphql.Marshaler) {
@@ -19810,6 +23053,55 @@ func UnmarshalGroupRequirementInput(ctx context.Context, raw any) (approval.Grou
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputKindChannelsInput(ctx context.Context, obj any) (notify.KindChannels, error) {
+	var it notify.KindChannels
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "channels"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNNotificationKind2clearpostᚋinternalᚋnotifyᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "channels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channels"))
+			data, err := ec.unmarshalNNotificationChannel2ᚕclearpostᚋinternalᚋnotifyᚐChannelᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channels = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalKindChannelsInput unmarshals raw into the KindChannelsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalKindChannelsInput(ctx context.Context, raw any) (notify.KindChannels, error) {
+	var out notify.KindChannels
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "KindChannelsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMediaInput(ctx context.Context, obj any) (content.Media, error) {
 	var it content.Media
 	if obj == nil {
@@ -19863,6 +23155,55 @@ func (ec *executionContext) unmarshalInputMediaInput(ctx context.Context, obj an
 func UnmarshalMediaInput(ctx context.Context, raw any) (content.Media, error) {
 	var out content.Media
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MediaInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNotificationPreferencesInput(ctx context.Context, obj any) (notify.Preferences, error) {
+	var it notify.Preferences
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"channels", "kinds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "channels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channels"))
+			data, err := ec.unmarshalNNotificationChannel2ᚕclearpostᚋinternalᚋnotifyᚐChannelᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channels = data
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalOKindChannelsInput2ᚕclearpostᚋinternalᚋnotifyᚐKindChannelsᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNotificationPreferencesInput unmarshals raw into the NotificationPreferencesInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNotificationPreferencesInput(ctx context.Context, raw any) (notify.Preferences, error) {
+	var out notify.Preferences
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NotificationPreferencesInput", raw, &out)
 	return out, err
 }
 
@@ -21576,6 +24917,60 @@ func (ec *executionContext) _Comment(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var connectedAccountImplementors = []string{"ConnectedAccount"}
+
+func (ec *executionContext) _ConnectedAccount(ctx context.Context, sel ast.SelectionSet, obj *advocacy.Account) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, connectedAccountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConnectedAccount")
+		case "network":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ConnectedAccount_network(ctx, field, obj)
+				})
+		case "accountId":
+			out.Values[i] = ec._ConnectedAccount_accountId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "connected":
+			out.Values[i] = ec._ConnectedAccount_connected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "connectedAt":
+			out.Values[i] = ec._ConnectedAccount_connectedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revokedAt":
+			out.Values[i] = ec._ConnectedAccount_revokedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var decisionImplementors = []string{"Decision"}
 
 func (ec *executionContext) _Decision(ctx context.Context, sel ast.SelectionSet, obj *content.Decision) graphql.Marshaler {
@@ -21845,6 +25240,44 @@ func (ec *executionContext) _GroupRequirement(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var kindChannelsImplementors = []string{"KindChannels"}
+
+func (ec *executionContext) _KindChannels(ctx context.Context, sel ast.SelectionSet, obj *notify.KindChannels) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kindChannelsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KindChannels")
+		case "kind":
+			out.Values[i] = ec._KindChannels_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "channels":
+			out.Values[i] = ec._KindChannels_channels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var labelImplementors = []string{"Label"}
 
 func (ec *executionContext) _Label(ctx context.Context, sel ast.SelectionSet, obj *approval.Label) graphql.Marshaler {
@@ -21875,6 +25308,60 @@ func (ec *executionContext) _Label(ctx context.Context, sel ast.SelectionSet, ob
 			out.Values[i] = ec._Label_end(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leaderboardEntryImplementors = []string{"LeaderboardEntry"}
+
+func (ec *executionContext) _LeaderboardEntry(ctx context.Context, sel ast.SelectionSet, obj *advocacy.LeaderboardEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaderboardEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaderboardEntry")
+		case "rank":
+			out.Values[i] = ec._LeaderboardEntry_rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "user":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeaderboardEntry_user(ctx, field, obj)
+				})
+		case "shares":
+			out.Values[i] = ec._LeaderboardEntry_shares(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clicks":
+			out.Values[i] = ec._LeaderboardEntry_clicks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "points":
+			out.Values[i] = ec._LeaderboardEntry_points(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -22108,6 +25595,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "sharePost":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sharePost(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelShare":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelShare(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "connectAccount":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_connectAccount(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disconnectAccount":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_disconnectAccount(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setShareEditsNeedApproval":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setShareEditsNeedApproval(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createBoard":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createBoard(ctx, field)
@@ -22169,6 +25691,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 				return ec._Mutation_setMaxContentAge(ctx, field)
 			})
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "markNotificationsRead":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markNotificationsRead(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "markAllNotificationsRead":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markAllNotificationsRead(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setNotificationPreferences":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setNotificationPreferences(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setSlackWebhook":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setSlackWebhook(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "createChannel":
@@ -22266,6 +25816,188 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_redeliverWebhook(ctx, field)
 			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var notificationImplementors = []string{"Notification"}
+
+func (ec *executionContext) _Notification(ctx context.Context, sel ast.SelectionSet, obj *notify.Notification) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, notificationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Notification")
+		case "id":
+			out.Values[i] = ec._Notification_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._Notification_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._Notification_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "body":
+			out.Values[i] = ec._Notification_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "link":
+			out.Values[i] = ec._Notification_link(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "postId":
+			out.Values[i] = ec._Notification_postId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._Notification_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "readAt":
+			out.Values[i] = ec._Notification_readAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var notificationConnectionImplementors = []string{"NotificationConnection"}
+
+func (ec *executionContext) _NotificationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.NotificationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, notificationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NotificationConnection")
+		case "edges":
+			out.Values[i] = ec._NotificationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._NotificationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var notificationEdgeImplementors = []string{"NotificationEdge"}
+
+func (ec *executionContext) _NotificationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.NotificationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, notificationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NotificationEdge")
+		case "cursor":
+			out.Values[i] = ec._NotificationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._NotificationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var notificationPreferencesImplementors = []string{"NotificationPreferences"}
+
+func (ec *executionContext) _NotificationPreferences(ctx context.Context, sel ast.SelectionSet, obj *notify.Preferences) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, notificationPreferencesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NotificationPreferences")
+		case "channels":
+			out.Values[i] = ec._NotificationPreferences_channels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kinds":
+			out.Values[i] = ec._NotificationPreferences_kinds(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22457,6 +26189,18 @@ func (ec *executionContext) _Post(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "shareCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Post_shareCount(ctx, field, obj)
+				})
+		case "clickCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Post_clickCount(ctx, field, obj)
+				})
 		case "publishJobs":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -22938,6 +26682,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_verifyAuditLog(ctx, field)
 				})
+		case "myShares":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_myShares(ctx, field)
+				})
+		case "leaderboard":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_leaderboard(ctx, field)
+				})
+		case "shareArchive":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_shareArchive(ctx, field)
+				})
+		case "connectedAccounts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_connectedAccounts(ctx, field)
+				})
+		case "shareEditsNeedApproval":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_shareEditsNeedApproval(ctx, field)
+				})
 		case "boards":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -22961,6 +26735,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_maxContentAgeDays(ctx, field)
+				})
+		case "notifications":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_notifications(ctx, field)
+				})
+		case "unreadNotificationCount":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_unreadNotificationCount(ctx, field)
+				})
+		case "notificationPreferences":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_notificationPreferences(ctx, field)
+				})
+		case "slackWebhookSet":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_slackWebhookSet(ctx, field)
 				})
 		case "channels":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -23975,6 +27773,203 @@ func (ec *executionContext) _SearchToken(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var shareImplementors = []string{"Share"}
+
+func (ec *executionContext) _Share(ctx context.Context, sel ast.SelectionSet, obj *advocacy.Share) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shareImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Share")
+		case "id":
+			out.Values[i] = ec._Share_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "post":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Share_post(ctx, field, obj)
+				})
+		case "user":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Share_user(ctx, field, obj)
+				})
+		case "network":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Share_network(ctx, field, obj)
+				})
+		case "text":
+			out.Values[i] = ec._Share_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "edited":
+			out.Values[i] = ec._Share_edited(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Share_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statusReason":
+			out.Values[i] = ec._Share_statusReason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "trackedUrl":
+			out.Values[i] = ec._Share_trackedUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "intentUrl":
+			out.Values[i] = ec._Share_intentUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "versionId":
+			out.Values[i] = ec._Share_versionId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contentHash":
+			out.Values[i] = ec._Share_contentHash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "scheduleAt":
+			out.Values[i] = ec._Share_scheduleAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sharedAt":
+			out.Values[i] = ec._Share_sharedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "publishedAt":
+			out.Values[i] = ec._Share_publishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "externalUrl":
+			out.Values[i] = ec._Share_externalUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clicks":
+			out.Values[i] = ec._Share_clicks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Share_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var shareConnectionImplementors = []string{"ShareConnection"}
+
+func (ec *executionContext) _ShareConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ShareConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shareConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShareConnection")
+		case "edges":
+			out.Values[i] = ec._ShareConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ShareConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var shareEdgeImplementors = []string{"ShareEdge"}
+
+func (ec *executionContext) _ShareEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ShareEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shareEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShareEdge")
+		case "cursor":
+			out.Values[i] = ec._ShareEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ShareEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var signOnPolicyImplementors = []string{"SignOnPolicy"}
 
 func (ec *executionContext) _SignOnPolicy(ctx context.Context, sel ast.SelectionSet, obj *auth.SignOnPolicy) graphql.Marshaler {
@@ -24011,6 +28006,26 @@ func (ec *executionContext) _SignOnPolicy(ctx context.Context, sel ast.Selection
 	}
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "notificationAdded":
+		return ec._Subscription_notificationAdded(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var suggestedTextImplementors = []string{"SuggestedText"}
@@ -25517,6 +29532,30 @@ func (ec *executionContext) marshalNComment2ᚖclearpostᚋinternalᚋcontentᚐ
 	return ec._Comment(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNConnectedAccount2ᚕᚖclearpostᚋinternalᚋadvocacyᚐAccountᚄ(ctx context.Context, sel ast.SelectionSet, v []*advocacy.Account) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConnectedAccount2ᚖclearpostᚋinternalᚋadvocacyᚐAccount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNConnectedAccount2ᚖclearpostᚋinternalᚋadvocacyᚐAccount(ctx context.Context, sel ast.SelectionSet, v *advocacy.Account) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConnectedAccount!")
+		return graphql.Null
+	}
+	return ec._ConnectedAccount(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCredentialInput2ᚕᚖclearpostᚋgraphᚋmodelᚐCredentialInputᚄ(ctx context.Context, v any) ([]*model.CredentialInput, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
@@ -25809,6 +29848,31 @@ func (ec *executionContext) marshalNJSON2encodingᚋjsonᚐRawMessage(ctx contex
 	return res
 }
 
+func (ec *executionContext) marshalNKindChannels2clearpostᚋinternalᚋnotifyᚐKindChannels(ctx context.Context, sel ast.SelectionSet, v notify.KindChannels) graphql.Marshaler {
+	return ec._KindChannels(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNKindChannels2ᚕclearpostᚋinternalᚋnotifyᚐKindChannelsᚄ(ctx context.Context, sel ast.SelectionSet, v []notify.KindChannels) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKindChannels2clearpostᚋinternalᚋnotifyᚐKindChannels(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNKindChannelsInput2clearpostᚋinternalᚋnotifyᚐKindChannels(ctx context.Context, v any) (notify.KindChannels, error) {
+	res, err := ec.unmarshalInputKindChannelsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNLabel2clearpostᚋinternalᚋapprovalᚐLabel(ctx context.Context, sel ast.SelectionSet, v approval.Label) graphql.Marshaler {
 	return ec._Label(ctx, sel, &v)
 }
@@ -25827,6 +29891,30 @@ func (ec *executionContext) marshalNLabel2ᚕclearpostᚋinternalᚋapprovalᚐL
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNLeaderboardEntry2ᚕᚖclearpostᚋinternalᚋadvocacyᚐLeaderboardEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*advocacy.LeaderboardEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeaderboardEntry2ᚖclearpostᚋinternalᚋadvocacyᚐLeaderboardEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLeaderboardEntry2ᚖclearpostᚋinternalᚋadvocacyᚐLeaderboardEntry(ctx context.Context, sel ast.SelectionSet, v *advocacy.LeaderboardEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeaderboardEntry!")
+		return graphql.Null
+	}
+	return ec._LeaderboardEntry(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMatchedRule2clearpostᚋinternalᚋapprovalᚐMatchedRule(ctx context.Context, sel ast.SelectionSet, v approval.MatchedRule) graphql.Marshaler {
@@ -25871,6 +29959,119 @@ func (ec *executionContext) marshalNMedia2ᚕclearpostᚋinternalᚋcontentᚐMe
 
 func (ec *executionContext) unmarshalNMediaInput2clearpostᚋinternalᚋcontentᚐMedia(ctx context.Context, v any) (content.Media, error) {
 	res, err := ec.unmarshalInputMediaInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNotification2ᚖclearpostᚋinternalᚋnotifyᚐNotification(ctx context.Context, sel ast.SelectionSet, v *notify.Notification) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Notification!")
+		return graphql.Null
+	}
+	return ec._Notification(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNotificationChannel2clearpostᚋinternalᚋnotifyᚐChannel(ctx context.Context, v any) (notify.Channel, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := notify.Channel(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNotificationChannel2clearpostᚋinternalᚋnotifyᚐChannel(ctx context.Context, sel ast.SelectionSet, v notify.Channel) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "NotificationChannel!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNNotificationChannel2ᚕclearpostᚋinternalᚋnotifyᚐChannelᚄ(ctx context.Context, v any) ([]notify.Channel, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]notify.Channel, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNotificationChannel2clearpostᚋinternalᚋnotifyᚐChannel(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNNotificationChannel2ᚕclearpostᚋinternalᚋnotifyᚐChannelᚄ(ctx context.Context, sel ast.SelectionSet, v []notify.Channel) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNotificationChannel2clearpostᚋinternalᚋnotifyᚐChannel(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNotificationConnection2ᚖclearpostᚋgraphᚋmodelᚐNotificationConnection(ctx context.Context, sel ast.SelectionSet, v *model.NotificationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NotificationConnection!")
+		return graphql.Null
+	}
+	return ec._NotificationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNotificationEdge2ᚕᚖclearpostᚋgraphᚋmodelᚐNotificationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NotificationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNotificationEdge2ᚖclearpostᚋgraphᚋmodelᚐNotificationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNotificationEdge2ᚖclearpostᚋgraphᚋmodelᚐNotificationEdge(ctx context.Context, sel ast.SelectionSet, v *model.NotificationEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NotificationEdge!")
+		return graphql.Null
+	}
+	return ec._NotificationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNotificationKind2clearpostᚋinternalᚋnotifyᚐKind(ctx context.Context, v any) (notify.Kind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := notify.Kind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNotificationKind2clearpostᚋinternalᚋnotifyᚐKind(ctx context.Context, sel ast.SelectionSet, v notify.Kind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "NotificationKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNNotificationPreferences2ᚖclearpostᚋinternalᚋnotifyᚐPreferences(ctx context.Context, sel ast.SelectionSet, v *notify.Preferences) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NotificationPreferences!")
+		return graphql.Null
+	}
+	return ec._NotificationPreferences(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNotificationPreferencesInput2clearpostᚋinternalᚋnotifyᚐPreferences(ctx context.Context, v any) (notify.Preferences, error) {
+	res, err := ec.unmarshalInputNotificationPreferencesInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -26495,6 +30696,71 @@ func (ec *executionContext) marshalNSearchToken2ᚖclearpostᚋgraphᚋmodelᚐS
 		return graphql.Null
 	}
 	return ec._SearchToken(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNShare2ᚖclearpostᚋinternalᚋadvocacyᚐShare(ctx context.Context, sel ast.SelectionSet, v *advocacy.Share) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Share!")
+		return graphql.Null
+	}
+	return ec._Share(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNShareConnection2ᚖclearpostᚋgraphᚋmodelᚐShareConnection(ctx context.Context, sel ast.SelectionSet, v *model.ShareConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ShareConnection!")
+		return graphql.Null
+	}
+	return ec._ShareConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNShareEdge2ᚕᚖclearpostᚋgraphᚋmodelᚐShareEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ShareEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNShareEdge2ᚖclearpostᚋgraphᚋmodelᚐShareEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNShareEdge2ᚖclearpostᚋgraphᚋmodelᚐShareEdge(ctx context.Context, sel ast.SelectionSet, v *model.ShareEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ShareEdge!")
+		return graphql.Null
+	}
+	return ec._ShareEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNShareNetwork2clearpostᚋgraphᚋmodelᚐShareNetwork(ctx context.Context, v any) (model.ShareNetwork, error) {
+	var res model.ShareNetwork
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNShareNetwork2clearpostᚋgraphᚋmodelᚐShareNetwork(ctx context.Context, sel ast.SelectionSet, v model.ShareNetwork) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNShareStatus2clearpostᚋinternalᚋadvocacyᚐStatus(ctx context.Context, v any) (advocacy.Status, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := advocacy.Status(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNShareStatus2clearpostᚋinternalᚋadvocacyᚐStatus(ctx context.Context, sel ast.SelectionSet, v advocacy.Status) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ShareStatus!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNSignOnPolicy2ᚖclearpostᚋinternalᚋauthᚐSignOnPolicy(ctx context.Context, sel ast.SelectionSet, v *auth.SignOnPolicy) graphql.Marshaler {
@@ -27245,6 +31511,23 @@ func (ec *executionContext) marshalOInt2ᚖint64(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalOKindChannelsInput2ᚕclearpostᚋinternalᚋnotifyᚐKindChannelsᚄ(ctx context.Context, v any) ([]notify.KindChannels, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]notify.KindChannels, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNKindChannelsInput2clearpostᚋinternalᚋnotifyᚐKindChannels(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOMediaInput2ᚕclearpostᚋinternalᚋcontentᚐMediaᚄ(ctx context.Context, v any) ([]content.Media, error) {
 	if v == nil {
 		return nil, nil
@@ -27260,6 +31543,13 @@ func (ec *executionContext) unmarshalOMediaInput2ᚕclearpostᚋinternalᚋconte
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOPost2ᚖclearpostᚋinternalᚋcontentᚐPost(ctx context.Context, sel ast.SelectionSet, v *content.Post) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Post(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOPostFilter2ᚖclearpostᚋgraphᚋmodelᚐPostFilter(ctx context.Context, v any) (*model.PostFilter, error) {

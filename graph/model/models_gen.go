@@ -4,11 +4,13 @@ package model
 
 import (
 	"bytes"
+	"clearpost/internal/advocacy"
 	"clearpost/internal/approval"
 	"clearpost/internal/audit"
 	"clearpost/internal/auth"
 	"clearpost/internal/boards"
 	"clearpost/internal/content"
+	"clearpost/internal/notify"
 	"clearpost/internal/publish"
 	"clearpost/internal/search"
 	"clearpost/internal/webhooks"
@@ -129,6 +131,16 @@ type FeedEdge struct {
 type Mutation struct {
 }
 
+type NotificationConnection struct {
+	Edges    []*NotificationEdge `json:"edges"`
+	PageInfo *PageInfo           `json:"pageInfo"`
+}
+
+type NotificationEdge struct {
+	Cursor string               `json:"cursor"`
+	Node   *notify.Notification `json:"node"`
+}
+
 type PageInfo struct {
 	HasNextPage bool    `json:"hasNextPage"`
 	EndCursor   *string `json:"endCursor,omitempty"`
@@ -240,6 +252,19 @@ type SearchToken struct {
 	Token     string    `json:"token"`
 	IndexUID  string    `json:"indexUid"`
 	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+type ShareConnection struct {
+	Edges    []*ShareEdge `json:"edges"`
+	PageInfo *PageInfo    `json:"pageInfo"`
+}
+
+type ShareEdge struct {
+	Cursor string          `json:"cursor"`
+	Node   *advocacy.Share `json:"node"`
+}
+
+type Subscription struct {
 }
 
 // Suggested share text for one network.
@@ -396,6 +421,66 @@ func (e *Platform) UnmarshalJSON(b []byte) error {
 }
 
 func (e Platform) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where an employee shares a post.
+type ShareNetwork string
+
+const (
+	ShareNetworkLinkedin ShareNetwork = "LINKEDIN"
+	ShareNetworkX        ShareNetwork = "X"
+	ShareNetworkFacebook ShareNetwork = "FACEBOOK"
+	ShareNetworkEmail    ShareNetwork = "EMAIL"
+)
+
+var AllShareNetwork = []ShareNetwork{
+	ShareNetworkLinkedin,
+	ShareNetworkX,
+	ShareNetworkFacebook,
+	ShareNetworkEmail,
+}
+
+func (e ShareNetwork) IsValid() bool {
+	switch e {
+	case ShareNetworkLinkedin, ShareNetworkX, ShareNetworkFacebook, ShareNetworkEmail:
+		return true
+	}
+	return false
+}
+
+func (e ShareNetwork) String() string {
+	return string(e)
+}
+
+func (e *ShareNetwork) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ShareNetwork(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ShareNetwork", str)
+	}
+	return nil
+}
+
+func (e ShareNetwork) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ShareNetwork) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ShareNetwork) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

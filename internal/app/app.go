@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"clearpost/graph"
+	"clearpost/internal/advocacy"
 	"clearpost/internal/approval"
 	"clearpost/internal/audit"
 	"clearpost/internal/auth"
@@ -24,6 +25,7 @@ import (
 	"clearpost/internal/content"
 	"clearpost/internal/httpserver"
 	"clearpost/internal/jobs"
+	"clearpost/internal/notify"
 	"clearpost/internal/postgres"
 	"clearpost/internal/publish"
 	"clearpost/internal/publish/platform"
@@ -68,6 +70,12 @@ type App struct {
 	Indexer  *boards.Indexer
 	Publish  *publish.Service
 	Webhooks *webhooks.Service
+	Advocacy *advocacy.Service
+	Notify   *notify.Service
+	Hub      *notify.Hub
+
+	adapters map[string]platform.Adapter
+	clicks   *asynq.Client
 	Secrets  *secretbox.Keyring
 
 	opts     Options
@@ -103,11 +111,21 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		pool.Close()
 		return nil, fmt.Errorf("CLEARPOST_SECRET_KEYS: %w", err)
 	}
-	a.Publish = publish.NewService(pool, a.Secrets, platform.Adapters(platform.Options{
+	a.adapters = platform.Adapters(platform.Options{
 		HTTPClient:      opts.HTTPClient,
 		LinkedInBaseURL: cfg.LinkedInAPIURL, XBaseURL: cfg.XAPIURL, FacebookBaseURL: cfg.FacebookAPIURL,
 		AllowPrivateAddresses: cfg.AllowPrivateTargets,
-	}), log)
+	})
+	a.Publish = publish.NewService(pool, a.Secrets, a.adapters, log)
+	a.Advocacy = advocacy.NewService(pool, a.Secrets, a.Content, a.PublicURL())
+	if a.Notify, err = notify.NewService(pool, a.Secrets, notify.Options{
+		Mail:      notify.MailOptions{URL: cfg.SMTPURL, From: cfg.SMTPFrom, TLSPolicy: notify.TLSPolicy(cfg.SMTPTLS)},
+		PublicURL: a.PublicURL(), HTTPClient: opts.HTTPClient,
+	}, log); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	a.Hub = notify.NewHub(pool, log)
 	a.Webhooks = webhooks.NewService(pool, a.Secrets, log, webhooks.Options{AllowLoopback: cfg.AllowPrivateTargets})
 	if cfg.AuditSigningKey != nil {
 		a.Sealer = audit.NewSealer(pool, cfg.AuditSigningKey, log)
@@ -193,8 +211,10 @@ func (a *App) Handler() (http.Handler, error) {
 		Users: a.Users, Content: a.Content, Approval: a.Approval, Boards: a.Boards, Index: a.Index,
 		SearchKey: graph.SearchKey{UID: a.Config.MeiliSearchKeyUID, Key: a.Config.MeiliSearchKey},
 		Audit:     reports.NewAudit(a.Pool, signers...), Publish: a.Publish, Webhooks: a.Webhooks,
+		Advocacy: a.Advocacy, Notify: a.Notify, Hub: a.Hub,
 	}), graph.Options{
 		Log: a.Log, ComplexityLimit: a.Config.QueryComplexity, DepthLimit: a.Config.QueryDepth,
+		Authenticator: authn, TrustedOrigins: a.Config.CORSOrigins,
 	})
 	// Bearer tokens and session cookies both authenticate /graphql; cookie requests are checked
 	// against cross-site forgery. CORS answers only the configured origins.
@@ -221,9 +241,18 @@ func (a *App) Handler() (http.Handler, error) {
 	}
 	mux.Handle(scim.Prefix+"/", scim.New(a.Pool, mapping, a.Log, scimOpts...).Handler())
 	mux.Handle("GET /{$}", signOn.Cookie(http.HandlerFunc(home)))
-	if redisOpt, err := jobs.ParseRedisURL(a.Config.RedisURL); err == nil {
-		mux.Handle(QueuesPath+"/", httpserver.Bearer(signOn.Cookie(queueDashboard(redisOpt)), authn, a.Log))
+	redisOpt, err := jobs.ParseRedisURL(a.Config.RedisURL)
+	if err != nil {
+		return nil, fmt.Errorf("CLEARPOST_REDIS_URL: %w", err)
 	}
+	mux.Handle(QueuesPath+"/", httpserver.Bearer(signOn.Cookie(queueDashboard(redisOpt)), authn, a.Log))
+	// Tracked share links: one cache hit and one Redis enqueue per click, no database.
+	a.clicks = asynq.NewClient(redisOpt)
+	redirector, err := advocacy.NewRedirector(a.Pool, a.clicks, advocacy.RedirectOptions{VisitorKey: []byte(a.Config.ClickKey), Log: a.Log})
+	if err != nil {
+		return nil, fmt.Errorf("tracked links (CLEARPOST_CLICK_KEY): %w", err)
+	}
+	mux.Handle("GET /s/{code}", redirector)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -301,6 +330,14 @@ func (a *App) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Subscriptions: new notifications reach this process's websockets through the hub.
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		if err := a.Hub.Run(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("notification hub", slog.Any("error", err))
+		}
+	}()
 	a.server = &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -328,6 +365,14 @@ func Routes() jobs.Routes {
 	r := jobs.DefaultRoutes()
 	r[boards.TopicPostBoardsChanged] = []string{jobs.TypeSearchIndex}
 	r[content.TopicPublishDue] = []string{publish.TypePublish}
+	r[advocacy.TopicShareScheduled] = []string{advocacy.TypePublish}
+	r[jobs.TopicPostApproved] = append(r[jobs.TopicPostApproved], advocacy.TypeApproved)
+	r[jobs.TopicPostDecided] = append(r[jobs.TopicPostDecided], advocacy.TypeDecided)
+	for _, topic := range notify.EventTopics {
+		r[topic] = append(r[topic], notify.TypeEvent)
+	}
+	r[notify.TopicEmail] = []string{notify.TypeEmail}
+	r[notify.TopicSlack] = []string{notify.TypeSlack}
 	for _, event := range webhooks.Events {
 		r[event] = append(r[event], webhooks.TypeFanout)
 	}
@@ -342,6 +387,7 @@ const TypeBoardsExpire = "boards:expire"
 func Periodic() []jobs.Periodic {
 	return []jobs.Periodic{
 		{Type: TypeBoardsExpire, Every: time.Minute},
+		{Type: notify.TypeSLA, Every: time.Minute},
 	}
 }
 
@@ -357,6 +403,15 @@ func (a *App) startQueue(ctx context.Context) error {
 	worker.Handle(publish.TypePublish, asynq.HandlerFunc(a.Publish.ProcessTask))
 	worker.Handle(webhooks.TypeFanout, asynq.HandlerFunc(a.Webhooks.HandleFanout))
 	worker.Handle(webhooks.TypeDeliver, asynq.HandlerFunc(a.Webhooks.HandleDeliver))
+	worker.Handle(advocacy.TypePublish, advocacy.NewPublishHandler(a.Pool, a.Secrets, sharePublisher{a.adapters}, a.PublicURL(), a.Log))
+	worker.Handle(advocacy.TypeClick, advocacy.NewClickHandler(a.Pool))
+	approvals := advocacy.NewApprovalHandler(a.Pool, a.Log)
+	worker.Handle(advocacy.TypeApproved, approvals)
+	worker.Handle(advocacy.TypeDecided, approvals)
+	worker.Handle(notify.TypeEvent, asynq.HandlerFunc(a.Notify.ProcessEvent))
+	worker.Handle(notify.TypeEmail, asynq.HandlerFunc(a.Notify.ProcessEmail))
+	worker.Handle(notify.TypeSlack, asynq.HandlerFunc(a.Notify.ProcessSlack))
+	worker.Handle(notify.TypeSLA, asynq.HandlerFunc(a.Notify.ProcessSLA))
 	expirer := boards.NewExpirer(a.Pool, a.Log)
 	worker.Handle(TypeBoardsExpire, asynq.HandlerFunc(func(ctx context.Context, _ *asynq.Task) error {
 		_, _, err := expirer.Sweep(ctx)
@@ -371,7 +426,10 @@ func (a *App) startQueue(ctx context.Context) error {
 	}
 	client := asynq.NewClient(redisOpt)
 	relay := jobs.NewRelay(a.Pool, client, routes, a.Log)
-	relay.MaxRetry = map[string]int{publish.TypePublish: publish.MaxAttempts - 1, webhooks.TypeDeliver: webhooks.MaxRetry}
+	relay.MaxRetry = map[string]int{
+		publish.TypePublish: publish.MaxAttempts - 1, webhooks.TypeDeliver: webhooks.MaxRetry, advocacy.TypePublish: 10,
+		notify.TypeEmail: 10, notify.TypeSlack: 10,
+	}
 	a.wg.Add(2)
 	go func() {
 		defer a.wg.Done()
@@ -406,6 +464,9 @@ func (a *App) Shutdown(ctx context.Context) error {
 		a.cancel()
 	}
 	a.wg.Wait()
+	if a.clicks != nil {
+		_ = a.clicks.Close()
+	}
 	a.Pool.Close()
 	return err
 }

@@ -91,6 +91,7 @@ type Config struct {
 
 	SMTPURL  string // CLEARPOST_SMTP_URL(_FILE): smtp://user:pass@host:587 or smtps://...; empty: no e-mail
 	SMTPFrom string // CLEARPOST_SMTP_FROM: the From address of notification e-mail
+	SMTPTLS  string // CLEARPOST_SMTP_TLS: mandatory (default), opportunistic or none (smtp:// only)
 }
 
 // Defaults returns the configuration used when the environment says nothing.
@@ -276,6 +277,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	str("CLEARPOST_FACEBOOK_API_URL", &c.FacebookAPIURL)
 	boolean("CLEARPOST_ALLOW_PRIVATE_TARGETS", &c.AllowPrivateTargets)
 	str("CLEARPOST_SMTP_FROM", &c.SMTPFrom)
+	str("CLEARPOST_SMTP_TLS", &c.SMTPTLS)
 
 	errs = append(errs, c.validate()...)
 	return c, errors.Join(errs...)
@@ -349,8 +351,8 @@ func (c Config) RequireServe() error {
 	if c.SecretKeys == "" {
 		errs = append(errs, errors.New("CLEARPOST_SECRET_KEYS: required (id:base64 32-byte key; `clearpost secrets keygen` prints one)"))
 	}
-	if c.ClickKey == "" {
-		errs = append(errs, errors.New("CLEARPOST_CLICK_KEY: required (any long random string; it keys the visitor hash of link clicks)"))
+	if len(c.ClickKey) < 16 {
+		errs = append(errs, errors.New("CLEARPOST_CLICK_KEY: required, at least 16 characters (a long random string; it keys the visitor hash of link clicks)"))
 	}
 	return errors.Join(errs...)
 }

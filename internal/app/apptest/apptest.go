@@ -96,7 +96,7 @@ func start(t testing.TB, queue bool, configure ...func(*config.Config)) *Env {
 	cfg.DatabaseURL, cfg.HTTPAddr, cfg.AuditSigningKey = dbURL, "127.0.0.1:0", key
 	cfg.GroupMap = seed.GroupMap
 	cfg.AuditSealEvery = 50 * time.Millisecond
-	cfg.SecretKeys, cfg.ClickKey = secretbox.NewKey("test"), "test-click-key"
+	cfg.SecretKeys, cfg.ClickKey = secretbox.NewKey("test"), "test-click-key-0123456789"
 	cfg.RetryBase, cfg.AllowPrivateTargets = 20*time.Millisecond, true
 	for _, f := range configure {
 		f(&cfg)

@@ -1,0 +1,83 @@
+package advocacy_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"clearpost/internal/advocacy"
+	"clearpost/internal/auth"
+	"clearpost/internal/content"
+	"clearpost/internal/jobs"
+	"clearpost/internal/postgres/pgtest"
+	"clearpost/internal/secretbox"
+)
+
+// BenchmarkRedirect follows a tracked link over real HTTP from parallel clients, each request from
+// a new visitor (so each one enqueues a share:click task in the real Redis), and reports
+// redirects per second.
+func BenchmarkRedirect(b *testing.B) {
+	pool := pgtest.New(b)
+	keys, err := secretbox.Parse(secretbox.NewKey("bench"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc := advocacy.NewService(pool, keys, nil, publicURL)
+	org := mustOrg(b, pool, "bench")
+	employee := mustUser(b, pool, org, "employee@bench.test", "Emma", auth.RoleEmployee)
+	post, _ := mustPost(b, pool, org, employee.UserID, content.StateApproved, sharedContent(false))
+	mustBoard(b, pool, org, employee.UserID, nil, post)
+	sh, err := svc.Share(auth.WithPrincipal(context.Background(), employee), advocacy.ShareInput{PostID: post, Network: "linkedin"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ls := newLinkServer(b, pool)
+	transport := &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256}
+	b.Cleanup(transport.CloseIdleConnections)
+	client := &http.Client{
+		Transport:     transport,
+		Timeout:       10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	link := ls.url + "/s/" + sh.Code
+
+	pending := func() int {
+		info, err := ls.inspector.GetQueueInfo(jobs.QueueFor(advocacy.TypeClick))
+		if err != nil {
+			return 0 // no queue yet
+		}
+		return info.Pending
+	}
+	before := pending()
+	var visitors atomic.Int64
+	b.SetParallelism(8)
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req, _ := http.NewRequest(http.MethodGet, link, nil)
+			req.Header.Set("User-Agent", browserUA+" visitor/"+strconv.FormatInt(visitors.Add(1), 10))
+			resp, err := client.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusFound {
+				b.Errorf("status %d", resp.StatusCode)
+				return
+			}
+		}
+	})
+	elapsed := time.Since(start)
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "redirects/s")
+	if n := pending() - before; n != b.N {
+		b.Fatalf("%d clicks enqueued for %d redirects", n, b.N)
+	}
+}

@@ -1,0 +1,294 @@
+package advocacy
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"clearpost/internal/jobs"
+
+	"github.com/google/uuid"
+	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/hashicorp/golang-lru/v2/expirable"
+	"github.com/hibiken/asynq"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/mileusna/useragent"
+)
+
+// Redirector defaults.
+const (
+	DefaultClickWindow = 30 * time.Minute
+	DefaultCacheSize   = 100_000
+	minVisitorKey      = 16
+	missingTTL         = time.Minute
+	lookupTimeout      = 2 * time.Second
+	enqueueTimeout     = 500 * time.Millisecond
+	maxUserAgent       = 256
+)
+
+// RedirectOptions configure a Redirector.
+type RedirectOptions struct {
+	// VisitorKey keys the visitor hash (HMAC-SHA256 over the client address and user agent); at
+	// least 16 bytes, the same in every serve process, secret. Required.
+	VisitorKey []byte
+	// Window: repeat clicks of one visitor on one share within a window count once.
+	// Default DefaultClickWindow.
+	Window time.Duration
+	// CacheSize is how many codes are kept in memory. Default DefaultCacheSize.
+	CacheSize int
+	Log       *slog.Logger
+}
+
+// Enqueuer is what the Redirector needs of an asynq client.
+type Enqueuer interface {
+	EnqueueContext(ctx context.Context, task *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error)
+}
+
+// target is where a code leads. Codes and their shares' destinations never change, so a target is
+// cached for good.
+type target struct {
+	shareID  uuid.UUID
+	location string // the destination with the UTM parameters merged in
+}
+
+// Redirector serves the tracked links GET /s/{code}: a 302 to the share's destination with UTM
+// parameters, and a click counted asynchronously.
+//
+// The hot path is one in-process cache hit and one Redis enqueue: the code's target is cached
+// (codes are immutable), and the click is handed to a share:click task, never written to
+// PostgreSQL while the visitor waits. Clicks by bots and link-preview fetchers are not counted;
+// the click task carries only a keyed hash of the visitor (no address, no user agent).
+type Redirector struct {
+	pool    *pgxpool.Pool
+	queue   Enqueuer
+	key     []byte
+	window  time.Duration
+	cache   *lru.Cache[string, target]
+	missing *expirable.LRU[string, struct{}] // unknown codes, briefly, so probing does not hit the database
+	log     *slog.Logger
+	now     func() time.Time
+}
+
+// NewRedirector returns the tracked-link handler reading shares from pool and enqueueing clicks
+// on queue (an *asynq.Client).
+func NewRedirector(pool *pgxpool.Pool, queue Enqueuer, opts RedirectOptions) (*Redirector, error) {
+	if len(opts.VisitorKey) < minVisitorKey {
+		return nil, fmt.Errorf("share link visitor key: want at least %d bytes", minVisitorKey)
+	}
+	if opts.Window <= 0 {
+		opts.Window = DefaultClickWindow
+	}
+	if opts.CacheSize <= 0 {
+		opts.CacheSize = DefaultCacheSize
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	cache, err := lru.New[string, target](opts.CacheSize)
+	if err != nil {
+		return nil, err
+	}
+	return &Redirector{
+		pool:    pool,
+		queue:   queue,
+		key:     append([]byte(nil), opts.VisitorKey...),
+		window:  opts.Window,
+		cache:   cache,
+		missing: expirable.NewLRU[string, struct{}](10_000, nil, missingTTL),
+		log:     opts.Log.With(slog.String("component", "share_links")),
+		now:     time.Now,
+	}, nil
+}
+
+const notFoundPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
+<title>Link not found</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem">
+<h1>Link not found</h1>
+<p>This link does not exist. Check that it was copied whole.</p>
+</body></html>
+`
+
+const unavailablePage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
+<title>Try again</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem">
+<h1>Try again in a moment</h1>
+<p>This link cannot be followed right now.</p>
+</body></html>
+`
+
+func page(w http.ResponseWriter, status int, body string) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+	if status == http.StatusServiceUnavailable {
+		h.Set("Retry-After", "5")
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
+}
+
+// ServeHTTP answers GET /s/{code} (the code from r.PathValue("code")).
+//
+// A share whose post is no longer approved still redirects: the link is already out there, in
+// posts and inboxes Clearpost cannot reach, and it leads to the post's public destination, not to
+// the post's content.
+func (rd *Redirector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	code := r.PathValue("code")
+	if !validCode(code) {
+		page(w, http.StatusNotFound, notFoundPage)
+		return
+	}
+	t, ok, err := rd.lookup(r.Context(), code)
+	if err != nil {
+		rd.log.ErrorContext(r.Context(), "look up share link", slog.Any("error", err))
+		page(w, http.StatusServiceUnavailable, unavailablePage)
+		return
+	}
+	if !ok {
+		page(w, http.StatusNotFound, notFoundPage)
+		return
+	}
+	if r.Method == http.MethodGet && !IsBot(r.UserAgent()) {
+		rd.count(r, t.shareID)
+	}
+	h := w.Header()
+	// Every click must reach us to be counted; search engines need not index the hop.
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("X-Robots-Tag", "noindex")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Location", t.location)
+	w.WriteHeader(http.StatusFound)
+}
+
+// lookup finds the target of code: from the cache, or once from the database.
+func (rd *Redirector) lookup(ctx context.Context, code string) (target, bool, error) {
+	if t, ok := rd.cache.Get(code); ok {
+		return t, true, nil
+	}
+	if rd.missing.Contains(code) {
+		return target{}, false, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, lookupTimeout)
+	defer cancel()
+	var (
+		id                             uuid.UUID
+		destination, network, campaign string
+	)
+	err := rd.pool.QueryRow(ctx, `SELECT id, destination, network, campaign FROM shares
+		WHERE code = $1 AND destination <> ''`, code).Scan(&id, &destination, &network, &campaign)
+	if errors.Is(err, pgx.ErrNoRows) {
+		rd.missing.Add(code, struct{}{})
+		return target{}, false, nil
+	}
+	if err != nil {
+		return target{}, false, fmt.Errorf("share link %s: %w", code, err)
+	}
+	loc, err := redirectLocation(destination, Network(network), campaign, id)
+	if err != nil {
+		// Destinations are validated URLs when posts are saved; a bad one is not followed.
+		rd.log.WarnContext(ctx, "share link destination is not a URL", slog.String("share_id", id.String()))
+		rd.missing.Add(code, struct{}{})
+		return target{}, false, nil
+	}
+	t := target{shareID: id, location: loc}
+	rd.cache.Add(code, t)
+	return t, true, nil
+}
+
+// clickPayload is a share:click task's payload: no address, no user agent.
+type clickPayload struct {
+	ShareID uuid.UUID `json:"share_id"`
+	Visitor string    `json:"visitor"` // hex of 16 bytes of HMAC-SHA256(key, share, address, user agent)
+	At      time.Time `json:"at"`
+	Window  time.Time `json:"window"` // start of the counting window At falls in
+}
+
+// count enqueues a share:click task. A click that cannot be enqueued is logged and lost: the
+// visitor is redirected all the same.
+func (rd *Redirector) count(r *http.Request, share uuid.UUID) {
+	now := rd.now().UTC()
+	p := clickPayload{ShareID: share, Visitor: rd.visitor(share, r), At: now, Window: now.Truncate(rd.window)}
+	b, err := json.Marshal(p)
+	if err != nil {
+		rd.log.ErrorContext(r.Context(), "encode click", slog.Any("error", err))
+		return
+	}
+	// A visitor who hangs up once redirected has still clicked.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), enqueueTimeout)
+	defer cancel()
+	// The id folds repeat clicks of a visitor while the first is still queued; the database's
+	// unique key folds the rest.
+	id := fmt.Sprintf("%s:%s:%s:%d", TypeClick, share, p.Visitor, p.Window.Unix())
+	_, err = rd.queue.EnqueueContext(ctx, asynq.NewTask(TypeClick, b), asynq.TaskID(id),
+		asynq.Queue(jobs.QueueFor(TypeClick)), asynq.MaxRetry(10), asynq.Timeout(time.Minute))
+	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+		rd.log.WarnContext(r.Context(), "click not counted: enqueue failed", slog.String("share_id", share.String()), slog.Any("error", err))
+	}
+}
+
+// visitor is the keyed hash identifying a visitor of one share: the client address and the start
+// of the user agent, with the share so that one visitor cannot be followed across shares. The key
+// makes it irreversible to anyone without it (addresses are few enough to try them all).
+func (rd *Redirector) visitor(share uuid.UUID, r *http.Request) string {
+	ip := r.RemoteAddr
+	if host, _, err := net.SplitHostPort(ip); err == nil {
+		ip = host
+	}
+	ua := r.UserAgent()
+	if len(ua) > maxUserAgent {
+		ua = ua[:maxUserAgent]
+	}
+	m := hmac.New(sha256.New, rd.key)
+	m.Write(share[:])
+	m.Write([]byte{0})
+	m.Write([]byte(ip))
+	m.Write([]byte{0})
+	m.Write([]byte(ua))
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(m.Sum(sum[:0])[:16])
+}
+
+// previewAgents are user-agent fragments (lower case) of link-preview fetchers (Slackbot,
+// LinkedInBot, Twitterbot, TelegramBot and Discordbot all say "bot"), crawlers and programs: their
+// requests are not clicks. The in-app browsers of LinkedIn, X or Facebook ("[LinkedInApp]",
+// "Twitter for iPhone", "FBAN") are people and are counted.
+var previewAgents = []string{
+	"bot", "crawl", "spider", "slurp", "preview", "facebookexternalhit", "facebookcatalog", "whatsapp/",
+	"slack-imgproxy", "embedly", "iframely", "vkshare", "outbrain", "headless", "lighthouse",
+	"curl/", "wget/", "python-", "go-http-client", "okhttp", "java/", "libwww", "httpclient", "axios/",
+	"node-fetch", "undici", "postman", "insomnia", "scrapy", "httpie", "monitor", "uptime",
+}
+
+// IsBot reports whether a request with user agent ua is not a person's click: an empty agent, a
+// known bot (mileusna/useragent), a link-preview fetcher (Slack, LinkedIn, X, Facebook, WhatsApp,
+// Telegram, Discord, ...), a command-line or library client, or anything that does not present
+// itself as a browser.
+func IsBot(ua string) bool {
+	if ua == "" {
+		return true
+	}
+	lower := strings.ToLower(ua)
+	for _, f := range previewAgents {
+		if strings.Contains(lower, f) {
+			return true
+		}
+	}
+	// Browsers, and the in-app browsers of mobile apps, all start with Mozilla/ (old Opera aside).
+	if !strings.HasPrefix(ua, "Mozilla/") && !strings.HasPrefix(ua, "Opera/") {
+		return true
+	}
+	return useragent.Parse(ua).Bot
+}

@@ -171,3 +171,51 @@ func TestWorkerKilledMidPublicationPublishesNothingTwice(t *testing.T) {
 		}
 	}
 }
+
+// Two workers side by side share the work: every publication goes out once, none twice.
+func TestTwoWorkersNeverDuplicateAJob(t *testing.T) {
+	t.Parallel()
+	p, f := setupPublishing(t) // its App is the first worker
+	p.StartWorker(t)
+	channels := []string{
+		p.channel(t, "linkedin", "Company page", f.linkedin.Credentials()),
+		p.channel(t, "x", "Brand account", f.x.Credentials()),
+		p.channel(t, "webhook", "Automation", f.webhook.Credentials()),
+	}
+	const posts = 12
+	at := time.Now().Add(3 * time.Second).UTC().Format(time.RFC3339Nano)
+	for i := range posts {
+		pp := p.create(t, fmt.Sprintf("Customer story %d", i+1))
+		p.approvePost(t, pp)
+		p.Must(t, p.tok["marketer"], schedulePost, map[string]any{"in": map[string]any{"postId": pp.ID, "channelIds": channels, "at": at}}, nil)
+	}
+	ctx := context.Background()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var published int
+		if err := p.App.Pool.QueryRow(ctx, `SELECT count(*) FROM publish_jobs WHERE status = 'PUBLISHED'`).Scan(&published); err != nil {
+			t.Fatal(err)
+		}
+		if published == 3*posts {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d jobs published", published, 3*posts)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	p.waitTasksDone(t, 10*time.Second)
+	if n := len(f.linkedin.Posts()); n != posts {
+		t.Errorf("LinkedIn holds %d posts, want %d", n, posts)
+	}
+	if n := len(f.x.Posts()); n != posts {
+		t.Errorf("X holds %d posts, want %d", n, posts)
+	}
+	if n, dup := len(f.webhook.Deliveries()), f.webhook.Duplicates(); n != posts || dup != 0 {
+		t.Errorf("webhook got %d deliveries and %d duplicates, want %d and 0", n, dup, posts)
+	}
+	var attempts int
+	if err := p.App.Pool.QueryRow(ctx, `SELECT coalesce(sum(attempts), 0) FROM publish_jobs`).Scan(&attempts); err != nil || attempts != 3*posts {
+		t.Errorf("%d attempts for %d jobs (%v): a job ran twice", attempts, 3*posts, err)
+	}
+}

@@ -350,3 +350,28 @@ func (b *Browser) Do(t testing.TB, query string, header http.Header) *Result {
 	body, _ := json.Marshal(map[string]any{"query": query})
 	return send(t, b.Client, b.env.URL+"/graphql", body, header)
 }
+
+// StartWorker runs another worker process's worth of the App (outbox relay, task handlers,
+// scheduler, audit sealer) against the same database and Redis as e, until t ends.
+func (e *Env) StartWorker(t testing.TB) *app.App {
+	t.Helper()
+	a, err := app.New(context.Background(), e.App.Config, Logger(), app.Options{Worker: true, Queue: true})
+	if err != nil {
+		t.Fatalf("start worker: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("worker run: %v", err)
+		}
+		sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer scancel()
+		if err := a.Shutdown(sctx); err != nil {
+			t.Errorf("worker shutdown: %v", err)
+		}
+	})
+	return a
+}

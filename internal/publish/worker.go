@@ -14,7 +14,6 @@ import (
 	"clearpost/internal/postgres"
 	"clearpost/internal/publish/platform"
 
-	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
 	"github.com/jackc/pgx/v5"
 )
@@ -72,72 +71,74 @@ func (s *Service) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	return s.succeeded(ctx, a, r)
 }
 
-// claim reads the job and, if it is still to be published with the approved content, marks the
-// attempt started. It returns nil when there is nothing to do.
+// claim marks the attempt started and reads what it needs, in one statement, and then checks that
+// the job is still to be published with the approved content. It returns nil when there is nothing
+// to do: the task is stale (another generation), the job is done or canceled, or the checks
+// canceled or failed it.
 func (s *Service) claim(ctx context.Context, p duePayload) (*attempt, error) {
-	var a *attempt
-	err := postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		job, err := scanJob(tx.QueryRow(ctx, `SELECT `+jobColumns+` FROM publish_jobs WHERE id = $1 AND org_id = $2 FOR UPDATE`, p.JobID, p.OrgID))
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil // the job is gone with its organization's data
-		}
-		if err != nil {
-			return err
-		}
-		if job.Generation != p.Generation || (job.Status != JobScheduled && job.Status != JobPublishing) {
-			return nil // stale task, or already done
-		}
-		var (
-			state         content.State
-			current       int
-			number        int
-			raw           []byte
-			approvedHash  *string
-			platformName  string
-			channelName   string
-			enabled       bool
-			sealed        []byte
-			previousStart *time.Time
-			wasPublishing = job.Status == JobPublishing
-			channelID     uuid.UUID
-		)
-		err = tx.QueryRow(ctx, `SELECT p.state, p.current_version, v.number, v.content,
-				(SELECT r.content_hash FROM reviews r WHERE r.post_id = p.id AND r.status = 'APPROVED'),
-				c.platform, c.name, c.enabled, c.credentials, j.started_at, c.id
-			FROM publish_jobs j JOIN posts p ON p.id = j.post_id JOIN post_versions v ON v.id = j.version_id JOIN channels c ON c.id = j.channel_id
-			WHERE j.id = $1`, job.ID).Scan(&state, &current, &number, &raw, &approvedHash, &platformName, &channelName, &enabled, &sealed, &previousStart, &channelID)
-		if err != nil {
-			return err
-		}
-		var c content.Content
-		if err := json.Unmarshal(raw, &c); err != nil {
-			return fmt.Errorf("version of job %s: %w", job.ID, err)
-		}
-		// What goes out must be byte for byte what was approved.
-		switch hash := c.Normalize().Hash(); {
-		case state != content.StateApproved || number != current:
-			return s.cancel(ctx, tx, job, fmt.Sprintf("the post is no longer approved as version %d", number))
-		case approvedHash == nil || *approvedHash != job.ContentHash || hash != job.ContentHash:
-			return s.cancel(ctx, tx, job, "the content is not the content that was approved")
-		case !enabled:
-			return s.fail(ctx, tx, job, channelName, "the channel is disabled")
-		}
-		creds, err := s.open(channelID, sealed)
-		if err != nil {
-			return s.fail(ctx, tx, job, channelName, "the channel's credentials cannot be decrypted: update them")
-		}
-		if _, err := tx.Exec(ctx, `UPDATE publish_jobs SET status = 'PUBLISHING', attempts = attempts + 1, started_at = now(), updated_at = now()
-			WHERE id = $1`, job.ID); err != nil {
-			return err
-		}
-		a = &attempt{job: job, platform: platformName, channel: channelName, creds: creds, message: message(job, c, platformName)}
-		if wasPublishing && previousStart != nil {
-			a.uncertain = previousStart
-		}
-		return nil
-	})
+	var (
+		job           Job
+		oldStatus     JobStatus
+		previousStart *time.Time
+		state         content.State
+		current       int
+		number        int
+		raw           []byte
+		approvedHash  *string
+		platformName  string
+		channelName   string
+		enabled       bool
+		sealed        []byte
+	)
+	err := s.pool.QueryRow(ctx, `UPDATE publish_jobs j SET status = 'PUBLISHING', attempts = j.attempts + 1, started_at = now(), updated_at = now()
+		FROM publish_jobs old, posts p, post_versions v, channels c
+		WHERE j.id = $1 AND j.org_id = $2 AND j.generation = $3 AND j.status IN ('SCHEDULED', 'PUBLISHING')
+			AND old.id = j.id AND p.id = j.post_id AND v.id = j.version_id AND c.id = j.channel_id
+		RETURNING `+postgres.Prefix("j.", jobColumns)+`, old.status, old.started_at, p.state, p.current_version, v.number, v.content,
+			(SELECT r.content_hash FROM reviews r WHERE r.post_id = p.id AND r.status = 'APPROVED'),
+			c.platform, c.name, c.enabled, c.credentials`,
+		p.JobID, p.OrgID, p.Generation).Scan(&job.ID, &job.OrgID, &job.PostID, &job.VersionID, &job.ContentHash, &job.ChannelID, &job.Status,
+		&job.RunAt, &job.Generation, &job.Attempts, &job.LastError, &job.ExternalID, &job.ExternalURL, &job.PublishedAt, &job.CancelReason,
+		&job.CreatedAt, &job.UpdatedAt, &oldStatus, &previousStart, &state, &current, &number, &raw, &approvedHash,
+		&platformName, &channelName, &enabled, &sealed)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil // stale task, or already done
+	}
 	if err != nil {
 		return nil, fmt.Errorf("claim publish job %s: %w", p.JobID, err)
+	}
+	var c content.Content
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return nil, fmt.Errorf("version of job %s: %w", job.ID, err)
+	}
+	// What goes out must be byte for byte what was approved.
+	var stop func(tx pgx.Tx) error
+	switch hash := c.Normalize().Hash(); {
+	case state != content.StateApproved || number != current:
+		stop = func(tx pgx.Tx) error {
+			return s.cancel(ctx, tx, &job, fmt.Sprintf("the post is no longer approved as version %d", number))
+		}
+	case approvedHash == nil || *approvedHash != job.ContentHash || hash != job.ContentHash:
+		stop = func(tx pgx.Tx) error {
+			return s.cancel(ctx, tx, &job, "the content is not the content that was approved")
+		}
+	case !enabled:
+		stop = func(tx pgx.Tx) error { return s.fail(ctx, tx, &job, channelName, "the channel is disabled") }
+	}
+	var creds Credentials
+	if stop == nil {
+		if creds, err = s.open(job.ChannelID, sealed); err != nil {
+			stop = func(tx pgx.Tx) error {
+				return s.fail(ctx, tx, &job, channelName, "the channel's credentials cannot be decrypted: update them")
+			}
+		}
+	}
+	if stop != nil {
+		return nil, postgres.WithTx(ctx, s.pool, stop)
+	}
+	a := &attempt{job: &job, platform: platformName, channel: channelName, creds: creds, message: message(&job, c, platformName)}
+	if oldStatus == JobPublishing && previousStart != nil {
+		a.uncertain = previousStart
 	}
 	return a, nil
 }
@@ -162,19 +163,27 @@ func (s *Service) succeeded(ctx context.Context, a *attempt, r platform.Receipt)
 	if r.At.IsZero() {
 		r.At = time.Now()
 	}
+	details := map[string]any{"post_id": a.job.PostID, "job_id": a.job.ID, "channel_id": a.job.ChannelID, "channel": a.channel, "platform": a.platform,
+		"version_id": a.job.VersionID, "content_hash": a.job.ContentHash, "external_id": r.ExternalID, "url": r.URL}
+	// The receipt, its audit event and the outbox row in one round trip inside the transaction; a
+	// job someone else already recorded is left alone.
 	err := postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE publish_jobs SET status = 'PUBLISHED', external_id = $2, external_url = $3, published_at = $4,
+		var w postgres.Deferred
+		if err := systemRecord(ctx, &w, a.job, "post.published", details); err != nil {
+			return err
+		}
+		if err := jobs.Enqueue(ctx, &w, a.job.OrgID, TopicPostPublished, details); err != nil {
+			return err
+		}
+		var recorded bool
+		if err := tx.QueryRow(ctx, `UPDATE publish_jobs SET status = 'PUBLISHED', external_id = $2, external_url = $3, published_at = $4,
 				last_error = '', updated_at = now()
-			WHERE id = $1 AND status = 'PUBLISHING'`, a.job.ID, r.ExternalID, r.URL, r.At)
-		if err != nil || tag.RowsAffected() == 0 {
+			WHERE id = $1 AND status = 'PUBLISHING' RETURNING true`, a.job.ID, r.ExternalID, r.URL, r.At).Scan(&recorded); errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		} else if err != nil {
 			return err
 		}
-		details := map[string]any{"post_id": a.job.PostID, "job_id": a.job.ID, "channel_id": a.job.ChannelID, "channel": a.channel, "platform": a.platform,
-			"version_id": a.job.VersionID, "content_hash": a.job.ContentHash, "external_id": r.ExternalID, "url": r.URL}
-		if err := systemRecord(ctx, tx, a.job, "post.published", details); err != nil {
-			return err
-		}
-		return jobs.Enqueue(ctx, tx, a.job.OrgID, TopicPostPublished, details)
+		return w.Flush(ctx, tx)
 	})
 	if err != nil {
 		// The post is out but not recorded: the task's retry finds it (Find) or, for platforms
@@ -222,13 +231,13 @@ func (s *Service) fail(ctx context.Context, tx pgx.Tx, j *Job, channel, reason s
 }
 
 func (s *Service) cancel(ctx context.Context, tx pgx.Tx, j *Job, reason string) error {
-	if _, err := tx.Exec(ctx, `UPDATE publish_jobs SET status = 'CANCELED', cancel_reason = $2, updated_at = now() WHERE id = $1`, j.ID, reason); err != nil {
+	if _, err := tx.Exec(ctx, `UPDATE publish_jobs SET status = 'CANCELED', cancel_reason = $2, updated_at = now() WHERE id = $1 AND status IN ('SCHEDULED', 'PUBLISHING')`, j.ID, reason); err != nil {
 		return err
 	}
 	return systemRecord(ctx, tx, j, "post.publication_canceled", map[string]any{"job_id": j.ID, "channel_id": j.ChannelID, "reason": reason})
 }
 
-func systemRecord(ctx context.Context, tx pgx.Tx, j *Job, action string, details any) error {
+func systemRecord(ctx context.Context, tx postgres.Execer, j *Job, action string, details any) error {
 	return audit.Record(ctx, tx, audit.Event{OrgID: j.OrgID, ActorEmail: "system", Action: action,
 		SubjectType: "post", SubjectID: j.PostID.String(), Details: details})
 }

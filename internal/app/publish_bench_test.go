@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"clearpost/internal/app/apptest"
-		"clearpost/internal/config"
+	"clearpost/internal/config"
 	"clearpost/internal/content"
 	"clearpost/internal/publish"
 	"clearpost/internal/publish/platform/platformtest"

@@ -34,3 +34,5 @@ bench: deps
 	$(GO) test -run '^$$' -bench RelayLatency ./internal/jobs/
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./internal/search/postgres/
 	$(GO) test -run '^$$' -bench Advocacy -benchtime 2000x -timeout 30m ./internal/app/
+	$(GO) test -run '^$$' -bench PublishOnTime -benchtime 1x -count 3 ./internal/app/
+	$(GO) test -run '^$$' -bench Redirect -benchtime 3s -count 3 ./internal/advocacy/

@@ -165,3 +165,57 @@ func TestNotificationSubscription(t *testing.T) {
 		break
 	}
 }
+
+// When the organization asks for it, an employee's edited share text goes through review like any
+// post, and the share opens once the text is approved.
+func TestEditedShareTextIsRoutedForApproval(t *testing.T) {
+	t.Parallel()
+	p, _ := setupPublishing(t)
+	board := p.board(t, "Company news", map[string]any{"everyone": true})
+	pp := p.create(t, "We opened an office in Lisbon")
+	p.Must(t, p.tok["marketer"], `mutation($id: ID!) { updatePost(id: $id, content: {body: "We opened an office in Lisbon", link: "https://example.com/lisbon", shareText: "Lisbon!", shareTextEditable: true}) { id } }`,
+		map[string]any{"id": pp.ID}, nil)
+	pp = p.get(t, "marketer", pp.ID)
+	p.Must(t, p.tok["marketer"], `mutation($p: ID!, $b: [ID!]!) { targetBoards(postId: $p, boardIds: $b) { id } }`, map[string]any{"p": pp.ID, "b": []string{board}}, nil)
+	p.approvePost(t, pp)
+	wantCode(t, p.Do(t, p.tok["employee"], `mutation { setShareEditsNeedApproval(on: true) }`, nil), "FORBIDDEN")
+	p.Must(t, p.tok["admin"], `mutation { setShareEditsNeedApproval(on: true) }`, nil, nil)
+
+	var out struct{ SharePost struct{ ID, Status, Text string } }
+	p.Must(t, p.tok["employee"], `mutation($p: ID!) { sharePost(postId: $p, network: X, text: "Our team in Lisbon is hiring") { id status text } }`,
+		map[string]any{"p": pp.ID}, &out)
+	if out.SharePost.Status != "PENDING_APPROVAL" || out.SharePost.Text != "Our team in Lisbon is hiring" {
+		t.Fatalf("share = %+v, want PENDING_APPROVAL with the edit", out.SharePost)
+	}
+	// The edit is a post in review, authored by the employee, that reviewers approve like any post.
+	var review struct {
+		Posts struct{ Edges []struct{ Node post } }
+	}
+	p.Must(t, p.tok["employee"], `{ posts(filter: {states: [IN_REVIEW]}) { edges { node { id state currentVersion { id } } } } }`, nil, &review)
+	if len(review.Posts.Edges) != 1 {
+		t.Fatalf("the employee sees %d posts in review, want their share text", len(review.Posts.Edges))
+	}
+	edit := review.Posts.Edges[0].Node
+	for range 5 {
+		for _, who := range []string{"legal", "compliance", "brand"} {
+			p.decide(t, approve, who, edit, "")
+		}
+	}
+	if got := p.get(t, "marketer", edit.ID).State; got != "APPROVED" {
+		t.Fatalf("share text post is %s, want APPROVED", got)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var mine struct {
+			MyShares struct{ Edges []struct{ Node struct{ ID, Status string } } }
+		}
+		p.Must(t, p.tok["employee"], `{ myShares { edges { node { id status } } } }`, nil, &mine)
+		if len(mine.MyShares.Edges) == 1 && mine.MyShares.Edges[0].Node.Status == "OPENED" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("share after approval: %+v, want OPENED", mine.MyShares.Edges)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -181,7 +181,9 @@ func TestEditedShareTextIsRoutedForApproval(t *testing.T) {
 	wantCode(t, p.Do(t, p.tok["employee"], `mutation { setShareEditsNeedApproval(on: true) }`, nil), "FORBIDDEN")
 	p.Must(t, p.tok["admin"], `mutation { setShareEditsNeedApproval(on: true) }`, nil, nil)
 
-	var out struct{ SharePost struct{ ID, Status, Text string } }
+	var out struct {
+		SharePost struct{ ID, Status, Text string }
+	}
 	p.Must(t, p.tok["employee"], `mutation($p: ID!) { sharePost(postId: $p, network: X, text: "Our team in Lisbon is hiring") { id status text } }`,
 		map[string]any{"p": pp.ID}, &out)
 	if out.SharePost.Status != "PENDING_APPROVAL" || out.SharePost.Text != "Our team in Lisbon is hiring" {
@@ -207,7 +209,9 @@ func TestEditedShareTextIsRoutedForApproval(t *testing.T) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		var mine struct {
-			MyShares struct{ Edges []struct{ Node struct{ ID, Status string } } }
+			MyShares struct {
+				Edges []struct{ Node struct{ ID, Status string } }
+			}
 		}
 		p.Must(t, p.tok["employee"], `{ myShares { edges { node { id status } } } }`, nil, &mine)
 		if len(mine.MyShares.Edges) == 1 && mine.MyShares.Edges[0].Node.Status == "OPENED" {

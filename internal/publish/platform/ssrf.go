@@ -33,8 +33,9 @@ var nonPublic = []netip.Prefix{
 	netip.MustParsePrefix("2002::/16"),       // 6to4: may embed any IPv4 address
 }
 
-// publicAddr reports whether ip is a globally routable unicast address.
-func publicAddr(ip netip.Addr) bool {
+// PublicAddr reports whether ip is a globally routable unicast address: the test every
+// destination taken from user input (Slack and webhook channels, outgoing webhooks) must pass.
+func PublicAddr(ip netip.Addr) bool {
 	ip = ip.Unmap()
 	if !ip.IsValid() || !ip.IsGlobalUnicast() || ip.IsPrivate() || ip.IsLoopback() ||
 		ip.IsLinkLocalUnicast() || ip.IsMulticast() || ip.IsUnspecified() {
@@ -57,7 +58,7 @@ func dialControl(network, address string, _ syscall.RawConn) error {
 		return fmt.Errorf("%w: %s", ErrDisallowedAddress, address)
 	}
 	ip, err := netip.ParseAddr(host)
-	if err != nil || !publicAddr(ip) {
+	if err != nil || !PublicAddr(ip) {
 		return fmt.Errorf("%w: %s", ErrDisallowedAddress, host)
 	}
 	return nil
@@ -130,7 +131,7 @@ func checkDestination(raw, field string, httpsOnly, allowPrivate bool, p *proble
 	if allowPrivate {
 		return
 	}
-	if loopback || (ipErr == nil && !publicAddr(ip)) {
+	if loopback || (ipErr == nil && !PublicAddr(ip)) {
 		p.add(field, "must point to a public address")
 	}
 }

@@ -38,8 +38,8 @@ func TestPublicAddr(t *testing.T) {
 		{"255.255.255.255", false},
 	}
 	for _, tt := range tests {
-		if got := publicAddr(netip.MustParseAddr(tt.ip)); got != tt.public {
-			t.Errorf("publicAddr(%s) = %v, want %v", tt.ip, got, tt.public)
+		if got := PublicAddr(netip.MustParseAddr(tt.ip)); got != tt.public {
+			t.Errorf("PublicAddr(%s) = %v, want %v", tt.ip, got, tt.public)
 		}
 	}
 }

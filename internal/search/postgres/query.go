@@ -31,7 +31,7 @@ import (
 const (
 	textWindowSQL = `
 WITH matches AS MATERIALIZED (
-    SELECT d.post_id, d.board_ids, d.tags, d.approved_at, ts_rank_cd(d.tsv, $5::tsquery) AS score
+    SELECT d.post_id, d.board_ids, d.tags, d.language, d.approved_at, ts_rank_cd(d.tsv, $5::tsquery) AS score
     FROM search_documents d
     WHERE d.tsv @@ $5::tsquery AND d.org_id = $1 AND {{scope}}
       AND (cardinality($3::text[]) = 0 OR d.tags @> $3::text[])
@@ -41,11 +41,11 @@ win AS MATERIALIZED (
     SELECT * FROM matches LIMIT $8
 ),
 page AS (
-    SELECT post_id, score, approved_at FROM win ORDER BY score DESC, approved_at DESC, post_id LIMIT $6 OFFSET $7
+    SELECT post_id, score, approved_at, board_ids, language FROM win ORDER BY score DESC, approved_at DESC, post_id LIMIT $6 OFFSET $7
 )`
 	listWindowSQL = `
 WITH win AS MATERIALIZED (
-    SELECT d.post_id, d.board_ids, d.tags, d.approved_at, 0::real AS score
+    SELECT d.post_id, d.board_ids, d.tags, NULL::regconfig AS language, d.approved_at, 0::real AS score
     FROM search_documents d
     WHERE d.org_id = $1 AND {{scope}}
       AND (cardinality($3::text[]) = 0 OR d.tags @> $3::text[])
@@ -55,7 +55,7 @@ WITH win AS MATERIALIZED (
     LIMIT $8
 ),
 page AS (
-    SELECT post_id, score, approved_at FROM win ORDER BY approved_at DESC, post_id LIMIT $6 OFFSET $7
+    SELECT post_id, score, approved_at, board_ids, language FROM win ORDER BY approved_at DESC, post_id LIMIT $6 OFFSET $7
 )`
 
 	// A narrow scope (an employee's boards) is searched through the GIN index, intersected with
@@ -80,13 +80,13 @@ SELECT
     (SELECT coalesce(json_agg(json_build_object(
         'post_id', p.post_id,
         'score', p.score,
-        'board_ids', d.board_ids,
-        'title', CASE WHEN $5::tsquery IS NULL THEN translate(d.title, '<>', $10)
-                 ELSE ts_headline(d.language, translate(d.title, '<>', $10), $5::tsquery, $11) END,
-        'snippet', CASE WHEN $5::tsquery IS NULL THEN translate(left(d.body, 400), '<>', $10)
-                   ELSE ts_headline(d.language, translate(d.body, '<>', $10), $5::tsquery, $12) END
+        'board_ids', p.board_ids,
+        'title', CASE WHEN $5::tsquery IS NULL THEN translate(t.title, '<>', $10)
+                 ELSE ts_headline(p.language, translate(t.title, '<>', $10), $5::tsquery, $11) END,
+        'snippet', CASE WHEN $5::tsquery IS NULL THEN translate(left(t.body, 400), '<>', $10)
+                   ELSE ts_headline(p.language, translate(t.body, '<>', $10), $5::tsquery, $12) END
     ) ORDER BY p.score DESC, p.approved_at DESC, p.post_id), '[]')
-    FROM page p JOIN search_documents d ON d.org_id = $1 AND d.post_id = p.post_id)
+    FROM page p JOIN search_texts t ON t.org_id = $1 AND t.post_id = p.post_id)
 FROM (SELECT 1) one`
 
 	tsquerySQL = `SELECT q::text, numnode(q) FROM search_tsquery($1, $2::regconfig, $3) q`

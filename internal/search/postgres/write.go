@@ -14,24 +14,30 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// upsertSQL writes one document; the tsvector column is generated from it (search_tsvector). A
-// row that would not change is left alone, so that re-indexing an unchanged post writes nothing.
+// upsertSQL writes one document: what it is searched by (search_documents, with its vector,
+// computed by search_tsvector) and what a hit shows (search_texts). A row that would not change is
+// left alone, so that re-indexing an unchanged post writes nothing.
 const upsertSQL = `
-INSERT INTO search_documents AS d (org_id, post_id, version_id, content_hash, title, body, share_text,
-    tags, channels, category, region, language, board_ids, approved_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::regconfig, $13, $14)
+WITH texts AS (
+    INSERT INTO search_texts AS t (org_id, post_id, title, body, share_text)
+    VALUES ($1, $2, $5, $6, $7)
+    ON CONFLICT (org_id, post_id) DO UPDATE SET
+        title = EXCLUDED.title, body = EXCLUDED.body, share_text = EXCLUDED.share_text
+    WHERE (t.title, t.body, t.share_text) IS DISTINCT FROM (EXCLUDED.title, EXCLUDED.body, EXCLUDED.share_text)
+)
+INSERT INTO search_documents AS d (org_id, post_id, version_id, content_hash, tags, channels, category,
+    region, language, board_ids, approved_at, tsv)
+VALUES ($1, $2, $3, $4, $8, $9, $10, $11, $12::regconfig, $13, $14, search_tsvector($12::regconfig, $5, $8, $6, $7))
 ON CONFLICT (org_id, post_id) DO UPDATE SET
-    version_id = EXCLUDED.version_id, content_hash = EXCLUDED.content_hash, title = EXCLUDED.title,
-    body = EXCLUDED.body, share_text = EXCLUDED.share_text, tags = EXCLUDED.tags,
+    version_id = EXCLUDED.version_id, content_hash = EXCLUDED.content_hash, tags = EXCLUDED.tags,
     channels = EXCLUDED.channels, category = EXCLUDED.category, region = EXCLUDED.region,
     language = EXCLUDED.language, board_ids = EXCLUDED.board_ids, approved_at = EXCLUDED.approved_at,
-    indexed_at = now()
-WHERE (d.version_id, d.content_hash, d.title, d.body, d.share_text, d.tags, d.channels, d.category,
-       d.region, d.language, d.board_ids, d.approved_at)
+    tsv = EXCLUDED.tsv, indexed_at = now()
+WHERE (d.version_id, d.content_hash, d.tags, d.channels, d.category, d.region, d.language, d.board_ids,
+       d.approved_at, d.tsv)
     IS DISTINCT FROM
-      (EXCLUDED.version_id, EXCLUDED.content_hash, EXCLUDED.title, EXCLUDED.body, EXCLUDED.share_text,
-       EXCLUDED.tags, EXCLUDED.channels, EXCLUDED.category, EXCLUDED.region, EXCLUDED.language,
-       EXCLUDED.board_ids, EXCLUDED.approved_at)`
+      (EXCLUDED.version_id, EXCLUDED.content_hash, EXCLUDED.tags, EXCLUDED.channels, EXCLUDED.category,
+       EXCLUDED.region, EXCLUDED.language, EXCLUDED.board_ids, EXCLUDED.approved_at, EXCLUDED.tsv)`
 
 // termsSQL adds the lexemes of the given documents to the organization's vocabulary, in one
 // order so that concurrent writers cannot deadlock. Numbers and very long lexemes (links, ids)
@@ -45,7 +51,9 @@ WHERE d.org_id = $1 AND d.post_id = ANY($2::uuid[])
 ORDER BY 1, 2
 ON CONFLICT DO NOTHING`
 
-const deleteSQL = `DELETE FROM search_documents WHERE org_id = $1 AND post_id = ANY($2::uuid[])`
+const deleteSQL = `
+WITH texts AS (DELETE FROM search_texts WHERE org_id = $1 AND post_id = ANY($2::uuid[]))
+DELETE FROM search_documents WHERE org_id = $1 AND post_id = ANY($2::uuid[])`
 
 // Upsert writes docs in transactions of BatchSize documents; see search.Index.
 func (x *Index) Upsert(ctx context.Context, docs ...search.Document) error {

@@ -5304,7 +5304,7 @@ type TagFacet {
 type SearchConnection {
   edges: [SearchEdge!]!
   pageInfo: PageInfo!
-  "Matches in scope (exact with the postgres backend, estimated with Meilisearch)."
+  "Matches in scope, up to 500: 500 means at least that many (counted with the postgres backend, estimated with Meilisearch)."
   total: Int!
   boardFacets: [BoardFacet!]!
   tagFacets: [TagFacet!]!

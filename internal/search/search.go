@@ -95,12 +95,14 @@ type Index interface {
 }
 
 // Paging limits. Relevance-ranked results have no stable key to page on, so pages are a window of
-// offsets (carried in an opaque cursor) that ends at MaxWindow hits, as Meilisearch's does: past
-// the first thousand hits a user refines the query.
+// offsets (carried in an opaque cursor) that ends at MaxWindow hits, as Meilisearch's does
+// (maxTotalHits): past the first 500 hits, 25 pages, a user refines the query. The window also
+// bounds what a PostgreSQL search ranks and counts; 500 rather than Meilisearch's default 1,000
+// keeps a search of the commonest words within its latency budget (see search/postgres).
 const (
 	DefaultLimit   = 20
 	MaxLimit       = 100
-	MaxWindow      = 1000
+	MaxWindow      = 500
 	MaxFacetValues = 100
 	MaxTextLength  = 500 // characters of Query.Text
 )

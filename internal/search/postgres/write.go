@@ -1,11 +1,11 @@
 package postgres
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"clearpost/internal/postgres"
 	"clearpost/internal/search"
@@ -81,7 +81,7 @@ func prepare(docs []search.Document) []search.Document {
 		}
 	}
 	slices.SortFunc(out, func(a, b search.Document) int {
-		return cmp.Or(strings.Compare(a.OrgID.String(), b.OrgID.String()), strings.Compare(a.PostID.String(), b.PostID.String()))
+		return cmp.Or(bytes.Compare(a.OrgID[:], b.OrgID[:]), bytes.Compare(a.PostID[:], b.PostID[:]))
 	})
 	return out
 }

@@ -185,12 +185,15 @@ func (r *Resolver) feed(ctx context.Context, first *int, after *string, board *u
 		l.approvedPost.Prime(id, po)
 		l.currentVersion.Prime(id, versions[id])
 	}
-	conn := &model.FeedConnection{Edges: make([]*model.FeedEdge, len(items))}
+	// A post that left APPROVED between the two queries is left out; paging goes on after it.
+	conn := &model.FeedConnection{Edges: make([]*model.FeedEdge, 0, len(items))}
 	end := ""
 	for i := range items {
-		it := &items[i].Item
+		it := &items[i]
 		end = encodeCursor(boards.FeedCursor{Pinned: it.Pinned, Position: it.Position, PostID: it.PostID})
-		conn.Edges[i] = &model.FeedEdge{Cursor: end, Node: it}
+		if posts[it.PostID] != nil {
+			conn.Edges = append(conn.Edges, &model.FeedEdge{Cursor: end, Node: it})
+		}
 	}
 	conn.PageInfo = pageInfo(more, end)
 	return conn, nil

@@ -165,6 +165,23 @@ func TestBoardAudience(t *testing.T) {
 	wantCode(t, p.Do(t, other.Token(t, "admin@example.com"), `query($id: ID!) { board(id: $id) { name } }`, map[string]any{"id": sales}), "NOT_FOUND")
 }
 
+// The feed shows only APPROVED posts even if a board item outlives its post's approval (the
+// two are changed in one transaction, but the feed reads items and posts in two queries): the
+// item is skipped, the rest of the page is served.
+func TestFeedSkipsItemsWhosePostIsNoLongerApproved(t *testing.T) {
+	t.Parallel()
+	p := setup(t)
+	b := p.board(t, "News", map[string]any{"everyone": true})
+	kept := p.approved(t, "Still approved.", b)
+	gone := p.approved(t, "Approval lapsed.", b)
+	if _, err := p.App.Pool.Exec(context.Background(), `UPDATE posts SET state = 'DRAFT' WHERE id = $1`, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := p.feed(t, "employee", map[string]any{"b": b}); !slices.Equal(got, []string{kept.ID}) {
+		t.Fatalf("feed = %v, want only %s", got, kept.ID)
+	}
+}
+
 func TestBoardCurationPinMoveArchive(t *testing.T) {
 	t.Parallel()
 	p := setup(t)

@@ -1,6 +1,6 @@
 // Package postgres is the embedded search backend: PostgreSQL full-text search (tsvector,
 // websearch_to_tsquery, ts_rank_cd, ts_headline) with pg_trgm and fuzzystrmatch for typos, over
-// the tables of migration 00006_search.sql.
+// the tables of migrations 00006_search.sql and 00013_search_texts.sql.
 //
 // Typo tolerance: every lexeme of an organization's documents is kept in search_terms (with a
 // trigram index). search_tsquery widens each query lexeme that no document contains into an OR
@@ -9,9 +9,12 @@
 //
 // Speed: one multicolumn GIN index (text, boards, tags, channels) answers a search's conditions
 // together, and a search reads at most search.MaxWindow matching rows however many match (see
-// query.go), so its cost is bounded: on the scale dataset (100,000 posts, 200 boards) a search
-// takes a few milliseconds at the median and about 20 ms at the 99th percentile with two
-// searches at a time on two cores (BenchmarkSearch).
+// query.go), so its cost is bounded. The rows it reads (search_documents: vector, boards, tags)
+// are kept under PostgreSQL's 2 kB TOAST threshold by holding the texts it shows apart
+// (search_texts), read for the page's hits only. On the scale dataset (100,000 posts, 200
+// boards) with four searches at a time on two cores, a search takes about 6 ms at the median and
+// under 30 ms at the 99th percentile (BenchmarkSearch); the slowest are phrases of two common
+// words that rarely stand together, whose every candidate row must be read to check positions.
 package postgres
 
 import (

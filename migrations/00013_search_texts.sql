@@ -27,7 +27,7 @@ CREATE TABLE search_documents_narrow (
     category     text NOT NULL DEFAULT '',
     region       text NOT NULL DEFAULT '',
     language     regconfig NOT NULL DEFAULT 'english',
-    board_ids    uuid[] NOT NULL CHECK (cardinality(board_ids) > 0),
+    board_ids    uuid[] NOT NULL CONSTRAINT search_documents_board_ids_check CHECK (cardinality(board_ids) > 0),
     approved_at  timestamptz NOT NULL,
     -- search_tsvector(language, title, tags, body, share_text) of the document's search_texts row
     tsv          tsvector NOT NULL,
@@ -59,7 +59,7 @@ CREATE TABLE search_documents_wide (
     category     text NOT NULL DEFAULT '',
     region       text NOT NULL DEFAULT '',
     language     regconfig NOT NULL DEFAULT 'english',
-    board_ids    uuid[] NOT NULL CHECK (cardinality(board_ids) > 0),
+    board_ids    uuid[] NOT NULL CONSTRAINT search_documents_board_ids_check CHECK (cardinality(board_ids) > 0),
     approved_at  timestamptz NOT NULL,
     tsv          tsvector NOT NULL GENERATED ALWAYS AS (search_tsvector(language, title, tags, body, share_text)) STORED,
     indexed_at   timestamptz NOT NULL DEFAULT now()

@@ -86,30 +86,26 @@ func prepare(docs []search.Document) []search.Document {
 	return out
 }
 
+// writeBatch writes and deletes docs one by one in their order (prepare's), so that two batches
+// lock the rows they share in the same order and never deadlock; then the vocabulary.
 func writeBatch(ctx context.Context, tx pgx.Tx, docs []search.Document) error {
 	written := map[uuid.UUID][]uuid.UUID{}
-	deleted := map[uuid.UUID][]uuid.UUID{}
 	var orgs []uuid.UUID
 	b := &pgx.Batch{}
 	for _, d := range docs {
+		if len(d.BoardIDs) == 0 {
+			b.Queue(deleteSQL, d.OrgID, []uuid.UUID{d.PostID})
+			continue
+		}
 		if !slices.Contains(orgs, d.OrgID) {
 			orgs = append(orgs, d.OrgID)
-		}
-		if len(d.BoardIDs) == 0 {
-			deleted[d.OrgID] = append(deleted[d.OrgID], d.PostID)
-			continue
 		}
 		written[d.OrgID] = append(written[d.OrgID], d.PostID)
 		b.Queue(upsertSQL, d.OrgID, d.PostID, d.VersionID, d.ContentHash, d.Title, d.Body, d.ShareText,
 			nonNil(d.Tags), nonNil(d.Channels), d.Category, d.Region, d.Language, d.BoardIDs, d.ApprovedAt)
 	}
 	for _, org := range orgs {
-		if ids := deleted[org]; len(ids) > 0 {
-			b.Queue(deleteSQL, org, ids)
-		}
-		if ids := written[org]; len(ids) > 0 {
-			b.Queue(termsSQL, org, ids)
-		}
+		b.Queue(termsSQL, org, written[org])
 	}
 	return tx.SendBatch(ctx, b).Close()
 }

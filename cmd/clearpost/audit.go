@@ -175,13 +175,7 @@ func seedCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 			return err
 		}
 		log.Info("scale dataset written", slog.Int("posts", o.Posts), slog.Int("employees", o.Employees), slog.Int("boards", o.Boards), slog.Duration("took", time.Since(start)))
-		if err := reindexCmd(ctx, cfg, log, []string{*orgSlug}, stderr); err != nil {
-			return err
-		}
-		// The planner's statistics for the freshly written index, which autovacuum would refresh
-		// only within a minute or so: until then searches may be planned for an empty table.
-		_, err = pool.Exec(ctx, `VACUUM ANALYZE search_documents, search_texts, search_terms`)
-		return err
+		return reindexCmd(ctx, cfg, log, []string{*orgSlug}, stderr)
 	}
 	if cfg.OIDCIssuer == "" {
 		return errors.New("CLEARPOST_OIDC_ISSUER: required: the demo organization's users sign in there")

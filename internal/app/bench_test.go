@@ -43,7 +43,7 @@ func BenchmarkAdvocacy(b *testing.B) {
 	if err := env.App.Indexer.Reindex(ctx, org.ID, 1000, nil); err != nil {
 		b.Fatal(err)
 	}
-	// The planner's statistics, as autovacuum refreshes them within a minute of a bulk load, and
+	// Every table vacuumed and analyzed, as autovacuum would be within minutes of a bulk load, and
 	// the load's writes flushed, so that no checkpoint writes them out while the clock runs.
 	if _, err := env.App.Pool.Exec(ctx, `VACUUM ANALYZE`); err != nil {
 		b.Fatal(err)

@@ -180,6 +180,14 @@ func TestReindexEqualsIncrementalIndexing(t *testing.T) {
 	if rebuilt := indexSnapshot(t, p); rebuilt != incremental {
 		t.Fatalf("reindex differs from incremental indexing:\n%s\n%s", incremental, rebuilt)
 	}
+	// The rebuilt index is planned with fresh statistics.
+	var analyzed bool
+	if err := p.App.Pool.QueryRow(context.Background(), `SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'search_documents'`).Scan(&analyzed); err != nil {
+		t.Fatal(err)
+	}
+	if !analyzed {
+		t.Fatal("reindex left search_documents without statistics")
+	}
 }
 
 func indexSnapshot(t *testing.T, p *pipeline) string {

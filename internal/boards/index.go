@@ -107,6 +107,13 @@ func (x *Indexer) Reindex(ctx context.Context, org uuid.UUID, batch int, progres
 			progress(done, total)
 		}
 	}
+	// A backend whose queries are planned from statistics has them refreshed after a rebuild
+	// rather than when autovacuum gets to it: until then searches are planned for the old index.
+	if a, ok := x.index.(interface{ Analyze(context.Context) error }); ok {
+		if err := a.Analyze(ctx); err != nil {
+			return fmt.Errorf("reindex: %w", err)
+		}
+	}
 	x.log.InfoContext(ctx, "reindexed", slog.String("org_id", org.String()), slog.Int("posts", done), slog.Duration("took", time.Since(start)))
 	return nil
 }

@@ -2,13 +2,14 @@
 GO ?= go
 BIN := bin/clearpost
 
-.PHONY: run test deps build generate check-generated lint bench
+.PHONY: run test deps build generate check-generated lint bench frontend frontend-check e2e
 
-run: deps build
+run: deps frontend build
 	$(BIN) dev
 
-test: deps lint check-generated
+test: deps lint check-generated frontend-check frontend build
 	$(GO) test -count=1 -timeout 30m ./...
+	$(MAKE) e2e
 
 deps:
 	@bash scripts/deps.sh
@@ -36,3 +37,26 @@ bench: deps
 	$(GO) test -run '^$$' -bench Advocacy -benchtime 2000x -timeout 30m ./internal/app/
 	$(GO) test -run '^$$' -bench PublishOnTime -benchtime 1x -count 3 ./internal/app/
 	$(GO) test -run '^$$' -bench Redirect -benchtime 3s -count 3 ./internal/advocacy/
+
+# The web app (frontend/): npm ci only when node_modules is missing or older than the lock file,
+# vite build (into frontend/dist/app, which `build` embeds) only when a source changed.
+NPM ?= npm
+WEB := frontend
+WEB_SRC := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) $(WEB)/index.html $(WEB)/vite.config.ts $(WEB)/tsconfig.json
+
+$(WEB)/node_modules/.package-lock.json: $(WEB)/package-lock.json $(WEB)/package.json
+	cd $(WEB) && $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+$(WEB)/dist/app/index.html: $(WEB)/node_modules/.package-lock.json $(WEB_SRC)
+	cd $(WEB) && $(NPM) run build
+
+frontend: $(WEB)/dist/app/index.html
+
+# Generated GraphQL types up to date, types check, unit tests (Vitest), then the bundle budget.
+frontend-check: $(WEB)/node_modules/.package-lock.json
+	cd $(WEB) && $(NPM) run --silent check:generated && $(NPM) run --silent typecheck && $(NPM) test
+
+# End-to-end journeys (Playwright with the system's Chromium) against a real `clearpost dev`.
+e2e: frontend build
+	cd $(WEB) && $(NPM) run --silent budget && $(NPM) run e2e

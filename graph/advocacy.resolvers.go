@@ -81,12 +81,12 @@ func (r *queryResolver) MyShares(ctx context.Context, first *int, after *string)
 	}
 	rows, more := page(rows, limit)
 	conn := &model.ShareConnection{Edges: []*model.ShareEdge{}}
-	end := ""
+	var pc pageCursors
 	for _, n := range rows {
-		end = encodeCursor(advocacy.ShareCursor{CreatedAt: n.CreatedAt, ID: n.ID})
+		end := pc.add(encodeCursor(advocacy.ShareCursor{CreatedAt: n.CreatedAt, ID: n.ID}))
 		conn.Edges = append(conn.Edges, &model.ShareEdge{Cursor: end, Node: n})
 	}
-	conn.PageInfo = pageInfo(more, end)
+	conn.PageInfo = pc.info(after, more)
 	return conn, nil
 }
 
@@ -131,12 +131,12 @@ func (r *queryResolver) ShareArchive(ctx context.Context, userID *uuid.UUID, fro
 	}
 	rows, more := page(rows, limit)
 	conn := &model.ShareConnection{Edges: []*model.ShareEdge{}}
-	end := ""
+	var pc pageCursors
 	for _, n := range rows {
-		end = encodeCursor(advocacy.ArchiveCursor{SharedAt: deref(n.SharedAt), ID: n.ID})
+		end := pc.add(encodeCursor(advocacy.ArchiveCursor{SharedAt: deref(n.SharedAt), ID: n.ID}))
 		conn.Edges = append(conn.Edges, &model.ShareEdge{Cursor: end, Node: n})
 	}
-	conn.PageInfo = pageInfo(more, end)
+	conn.PageInfo = pc.info(after, more)
 	return conn, nil
 }
 

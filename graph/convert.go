@@ -109,12 +109,12 @@ func listPage[T any](items []T, first *int, after *string, id func(T) uuid.UUID)
 	}
 	items, more := page(items[start:], limit)
 	edges := make([]edge[T], len(items))
-	end := ""
+	var pc pageCursors
 	for i, it := range items {
-		end = encodeCursor(id(it))
+		end := pc.add(encodeCursor(id(it)))
 		edges[i] = edge[T]{cursor: end, node: it}
 	}
-	return edges, pageInfo(more, end), nil
+	return edges, pc.info(after, more), nil
 }
 
 // reviewStages joins a review's frozen plan with its per-group progress.
@@ -187,15 +187,15 @@ func (r *Resolver) feed(ctx context.Context, first *int, after *string, board *u
 	}
 	// A post that left APPROVED between the two queries is left out; paging goes on after it.
 	conn := &model.FeedConnection{Edges: make([]*model.FeedEdge, 0, len(items))}
-	end := ""
+	var pc pageCursors
 	for i := range items {
 		it := &items[i]
-		end = encodeCursor(boards.FeedCursor{Pinned: it.Pinned, Position: it.Position, PostID: it.PostID})
+		end := pc.add(encodeCursor(boards.FeedCursor{Pinned: it.Pinned, Position: it.Position, PostID: it.PostID}))
 		if posts[it.PostID] != nil {
 			conn.Edges = append(conn.Edges, &model.FeedEdge{Cursor: end, Node: it})
 		}
 	}
-	conn.PageInfo = pageInfo(more, end)
+	conn.PageInfo = pc.info(after, more)
 	return conn, nil
 }
 
@@ -214,14 +214,17 @@ func (r *Resolver) boardsByID(ctx context.Context, ids []uuid.UUID) ([]*boards.B
 	return out, nil
 }
 
-func (r *Resolver) searchConnection(res search.Result) *model.SearchConnection {
+func (r *Resolver) searchConnection(res search.Result, after *string) *model.SearchConnection {
 	conn := &model.SearchConnection{Total: res.Total, Edges: make([]*model.SearchEdge, len(res.Hits)),
 		TagFacets: []*model.TagFacet{}, BoardCounts: res.BoardFacets}
 	// Relevance has no keyset: every edge of a page carries the cursor of the next page.
 	for i := range res.Hits {
 		conn.Edges[i] = &model.SearchEdge{Cursor: res.Next, Node: &res.Hits[i]}
 	}
-	conn.PageInfo = pageInfo(res.Next != "", res.Next)
+	conn.PageInfo = &model.PageInfo{HasNextPage: res.Next != "", HasPreviousPage: after != nil && *after != ""}
+	if res.Next != "" && len(res.Hits) > 0 {
+		conn.PageInfo.StartCursor, conn.PageInfo.EndCursor = &res.Next, &res.Next
+	}
 	for tag, n := range res.TagFacets {
 		conn.TagFacets = append(conn.TagFacets, &model.TagFacet{Tag: tag, Count: n})
 	}
@@ -273,4 +276,13 @@ func channelsByID(ctx context.Context, ids []uuid.UUID) ([]*publish.Channel, err
 		}
 	}
 	return out, nil
+}
+
+// membership returns v, a user's roles, groups, department or region, to those who may read them.
+func membership[T any](ctx context.Context, u *auth.User, v T) (T, error) {
+	if err := auth.MayReadMembership(ctx, u); err != nil {
+		var zero T
+		return zero, err
+	}
+	return v, nil
 }

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -15,13 +16,13 @@ import (
 	"clearpost/internal/apperr"
 	"clearpost/internal/auth"
 	"clearpost/internal/httpserver"
+	"clearpost/internal/text"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/coder/websocket"
 	"github.com/google/uuid"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -38,6 +39,11 @@ type Options struct {
 	Authenticator httpserver.Authenticator
 	// TrustedOrigins may open websockets besides the API's own origin.
 	TrustedOrigins []string
+	// Introspection lets signed-in callers read the schema (__schema, __type); it is never open
+	// to anonymous callers.
+	Introspection bool
+	// MaxListItems bounds every list in an operation's arguments (0: DefaultMaxListItems).
+	MaxListItems int
 }
 
 // NewHandler returns the GraphQL endpoint: POST and GET (for persisted queries) transports,
@@ -56,10 +62,12 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 		InitFunc:       wsInit(o.Authenticator),
 	})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	// Sign-in is checked before anything else is, so an anonymous caller learns nothing but that.
+	srv.Use(signedIn{introspection: o.Introspection})
 	srv.Use(extension.FixedComplexityLimit(o.ComplexityLimit))
 	srv.Use(depthLimit{max: o.DepthLimit})
+	srv.Use(listLimit{max: cmp.Or(o.MaxListItems, DefaultMaxListItems)})
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return presentError(ctx, err, o.Log)
 	})
@@ -69,6 +77,17 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 	})
 	return withLoaders(srv, r)
 }
+
+// The fixed costs of the fields whose work does not depend on what they return: each search
+// ranks up to 500 matches, a feed page reads the caller's boards, a report aggregates, and a chain
+// verification recomputes every audit event. Under the default limit of 2,000 one request holds at
+// most 9 searches, 1 verification, or 18 reports.
+const (
+	SearchCost = 200
+	FeedCost   = 50
+	ReportCost = 100
+	VerifyCost = 1500
+)
 
 // complexity prices a list as its page size times what each item asks for, so that a client
 // cannot ask for a thousand posts with a thousand versions each under the limit.
@@ -87,17 +106,25 @@ func complexity() exec.ComplexityRoot {
 	c.Query.Workflows = func(child int, first *int, _ *string) int { return page(child, orDefault(first, 50), 200) }
 	c.Query.RoutingRules = func(child int, first *int, _ *string) int { return page(child, orDefault(first, 50), 200) }
 	c.Query.AuditLog = func(child int, first *int, _ *string, _ *model.AuditFilter) int {
-		return page(child, orDefault(first, 50), 500)
+		return ReportCost + page(child, orDefault(first, 50), 500)
 	}
 	c.Query.Feed = func(child int, first *int, _ *string, _ *uuid.UUID) int {
-		return page(child, orDefault(first, 20), 100)
+		return FeedCost + page(child, orDefault(first, 20), 100)
 	}
 	c.Query.Boards = func(child int, first *int, _ *string, _ *bool) int {
 		return page(child, orDefault(first, 50), 200)
 	}
 	c.Query.Search = func(child int, _ string, _ *uuid.UUID, _ []string, _ *string, first *int, _ *string) int {
-		return page(child, orDefault(first, 20), 100)
+		return SearchCost + page(child, orDefault(first, 20), 100)
 	}
+	// Reports read many rows whatever they return.
+	c.Query.Leaderboard = func(child int, _, _ *time.Time, first *int) int {
+		return ReportCost + page(child, orDefault(first, 20), 100)
+	}
+	c.Query.ShareArchive = func(child int, _ *uuid.UUID, _, _ *time.Time, first *int, _ *string) int {
+		return ReportCost + page(child, orDefault(first, 50), 200)
+	}
+	c.Query.VerifyAuditLog = func(child int) int { return VerifyCost + child }
 	c.Board.Items = func(child int, first *int, _ *string) int { return page(child, orDefault(first, 20), 100) }
 	// Lists without paging: priced at a typical length.
 	const typical = 5
@@ -114,15 +141,16 @@ func orDefault(first *int, n int) *int {
 	return first
 }
 
-// IDE serves the GraphQL IDE page for endpoint (development).
-func IDE(endpoint string) http.Handler {
-	return playground.Handler("Clearpost GraphQL", endpoint)
-}
-
 func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Error {
 	gerr := graphql.DefaultErrorPresenter(ctx, err)
 	var ae *apperr.Error
 	if errors.As(err, &ae) {
+		if ae.Field == "" && ae.Code == apperr.Invalid && len(gerr.Path) > 0 {
+			// An input's own check (a scalar's) knows the problem; the path names the field.
+			named := *ae
+			named.Field = inputField(gerr.Path)
+			ae = &named
+		}
 		gerr.Message = ae.Error()
 		gerr.Extensions = map[string]any{"code": string(ae.Code)}
 		if ae.Field != "" {
@@ -141,10 +169,43 @@ func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Er
 	if gerr.Extensions != nil && gerr.Extensions["code"] != nil {
 		return gerr
 	}
+	// A body that is not a GraphQL request in JSON is the client's mistake: say so briefly. The
+	// transport's message quotes the whole body, which is neither echoed nor logged.
+	if reason, ok := strings.CutPrefix(gerr.Message, "json request body could not be decoded: "); ok {
+		reason, _, _ = strings.Cut(reason, " body:")
+		if reason == "EOF" {
+			reason = "the body is empty"
+		}
+		httpserver.Logger(ctx, log).Debug("graphql: undecodable request body", slog.String("reason", text.Truncate(reason, 120)))
+		gerr.Message = "the request body must be a GraphQL request in JSON ({\"query\": ...}): " + text.Truncate(reason, 200)
+		gerr.Extensions = map[string]any{"code": CodeBadRequest}
+		return gerr
+	}
 	httpserver.Logger(ctx, log).Error("graphql", slog.Any("error", err), slog.String("path", gerr.Path.String()))
 	gerr.Message = "internal error"
 	gerr.Extensions = map[string]any{"code": string(apperr.Internal)}
 	return gerr
+}
+
+// inputField names an argument's field from an error path, less the operation's field:
+// [createPost content body] is "content.body".
+func inputField(path ast.Path) string {
+	if len(path) > 1 {
+		path = path[1:]
+	}
+	var b strings.Builder
+	for _, el := range path {
+		switch el := el.(type) {
+		case ast.PathName:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(string(el))
+		case ast.PathIndex:
+			fmt.Fprintf(&b, "[%d]", int(el))
+		}
+	}
+	return b.String()
 }
 
 // depthLimit refuses operations nested deeper than max.
@@ -178,6 +239,11 @@ func selectionDepth(set ast.SelectionSet, fragments ast.FragmentDefinitionList, 
 		var d int
 		switch s := sel.(type) {
 		case *ast.Field:
+			if strings.HasPrefix(s.Name, "__") {
+				// Introspection (__schema, __type) reads the schema, not data: its nesting is
+				// fixed by the schema and clients' standard query goes 15 levels deep.
+				continue
+			}
 			if len(s.SelectionSet) > 0 {
 				d = 1 + selectionDepth(s.SelectionSet, fragments, seen+1)
 			} else {
@@ -210,12 +276,16 @@ func originHosts(origins []string) []string {
 	return hosts
 }
 
+// CodeBadRequest is the extensions.code of a request that is not a GraphQL request at all.
+const CodeBadRequest = "BAD_REQUEST"
+
 // wsInit authenticates a websocket whose request carried no session: the connection_init payload
 // may carry a bearer token.
 func wsInit(a httpserver.Authenticator) transport.WebsocketInitFunc {
 	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		// The acknowledgement carries no payload: nothing the client sent (its token) is echoed.
 		if auth.PrincipalFrom(ctx) != nil {
-			return ctx, &payload, nil
+			return ctx, nil, nil
 		}
 		raw := payload.Authorization()
 		if raw == "" {
@@ -229,6 +299,6 @@ func wsInit(a httpserver.Authenticator) transport.WebsocketInitFunc {
 		if err != nil {
 			return ctx, nil, errors.New("the bearer token was refused")
 		}
-		return auth.WithPrincipal(ctx, p), &payload, nil
+		return auth.WithPrincipal(ctx, p), nil, nil
 	}
 }

@@ -53,12 +53,12 @@ func (r *queryResolver) Notifications(ctx context.Context, first *int, after *st
 		return nil, err
 	}
 	conn := &model.NotificationConnection{Edges: []*model.NotificationEdge{}}
-	end := ""
+	var pc pageCursors
 	for _, n := range rows {
-		end = encodeCursor(n.Cursor())
+		end := pc.add(encodeCursor(n.Cursor()))
 		conn.Edges = append(conn.Edges, &model.NotificationEdge{Cursor: end, Node: n})
 	}
-	conn.PageInfo = pageInfo(more, end)
+	conn.PageInfo = pc.info(after, more)
 	return conn, nil
 }
 

@@ -45,10 +45,24 @@ func page[T any](rows []T, limit int) ([]T, bool) {
 	return rows, false
 }
 
-func pageInfo(hasNext bool, end string) *model.PageInfo {
-	info := &model.PageInfo{HasNextPage: hasNext}
-	if end != "" {
-		info.EndCursor = &end
+// pageCursors collects the first and last cursor of a page for its PageInfo.
+type pageCursors struct{ start, end string }
+
+// add records cur as the page's latest cursor and returns it.
+func (c *pageCursors) add(cur string) string {
+	if c.start == "" {
+		c.start = cur
+	}
+	c.end = cur
+	return cur
+}
+
+// info is Relay's PageInfo for a forward page: there are earlier items when the page started
+// after a cursor.
+func (c *pageCursors) info(after *string, more bool) *model.PageInfo {
+	info := &model.PageInfo{HasNextPage: more, HasPreviousPage: after != nil && *after != ""}
+	if c.start != "" {
+		info.StartCursor, info.EndCursor = &c.start, &c.end
 	}
 	return info
 }

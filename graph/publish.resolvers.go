@@ -107,12 +107,12 @@ func (r *queryResolver) ReleaseQueue(ctx context.Context, first *int, after *str
 	}
 	rows, more := page(rows, limit)
 	conn := &model.ReleaseQueueConnection{Edges: []*model.ReleaseQueueEdge{}}
-	end := ""
+	var pc pageCursors
 	for _, w := range rows {
-		end = encodeCursor(publish.Waiting{PostID: w.PostID, Since: w.Since})
+		end := pc.add(encodeCursor(publish.Waiting{PostID: w.PostID, Since: w.Since}))
 		conn.Edges = append(conn.Edges, &model.ReleaseQueueEdge{Cursor: end, Node: w})
 	}
-	conn.PageInfo = pageInfo(more, end)
+	conn.PageInfo = pc.info(after, more)
 	return conn, nil
 }
 

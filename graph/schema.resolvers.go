@@ -119,18 +119,23 @@ func (r *queryResolver) Users(ctx context.Context, first *int, after *string, fi
 	}
 	users, more := page(users, limit)
 	conn := &model.UserConnection{Edges: make([]*model.UserEdge, len(users))}
-	end := ""
+	var pc pageCursors
 	for i, u := range users {
-		end = encodeCursor(auth.UserCursor{Email: strings.ToLower(u.Email), ID: u.ID})
+		end := pc.add(encodeCursor(auth.UserCursor{Email: strings.ToLower(u.Email), ID: u.ID}))
 		conn.Edges[i] = &model.UserEdge{Cursor: end, Node: u}
 	}
-	conn.PageInfo = pageInfo(more, end)
+	conn.PageInfo = pc.info(after, more)
 	return conn, nil
 }
 
 // Post is the resolver for the post field.
 func (r *queryResolver) Post(ctx context.Context, id uuid.UUID) (*content.Post, error) {
 	return r.content.Get(ctx, id)
+}
+
+// Node is the resolver for the node field.
+func (r *queryResolver) Node(ctx context.Context, id uuid.UUID) (model.Node, error) {
+	return r.node(ctx, id)
 }
 
 // Posts is the resolver for the posts field.
@@ -153,12 +158,12 @@ func (r *queryResolver) Posts(ctx context.Context, first *int, after *string, fi
 	}
 	posts, more := page(posts, limit)
 	conn := &model.PostConnection{Edges: make([]*model.PostEdge, len(posts))}
-	end := ""
+	var pc pageCursors
 	for i, p := range posts {
-		end = encodeCursor(content.PostCursor{UpdatedAt: p.UpdatedAt, ID: p.ID})
+		end := pc.add(encodeCursor(content.PostCursor{UpdatedAt: p.UpdatedAt, ID: p.ID}))
 		conn.Edges[i] = &model.PostEdge{Cursor: end, Node: p}
 	}
-	conn.PageInfo = pageInfo(more, end)
+	conn.PageInfo = pc.info(after, more)
 	return conn, nil
 }
 
@@ -178,12 +183,12 @@ func (r *queryResolver) ReviewQueue(ctx context.Context, first *int, after *stri
 	}
 	items, more := page(items, limit)
 	conn := &model.ReviewQueueConnection{Edges: make([]*model.ReviewQueueEdge, len(items))}
-	end := ""
+	var pc pageCursors
 	for i := range items {
-		end = encodeCursor(content.QueueCursor{StageStartedAt: items[i].StageStartedAt, PostID: items[i].Post.ID})
+		end := pc.add(encodeCursor(content.QueueCursor{StageStartedAt: items[i].StageStartedAt, PostID: items[i].Post.ID}))
 		conn.Edges[i] = &model.ReviewQueueEdge{Cursor: end, Node: &items[i]}
 	}
-	conn.PageInfo = pageInfo(more, end)
+	conn.PageInfo = pc.info(after, more)
 	return conn, nil
 }
 
@@ -249,12 +254,12 @@ func (r *queryResolver) AuditLog(ctx context.Context, first *int, after *string,
 	}
 	events, more := page(events, limit)
 	conn := &model.AuditEventConnection{Edges: make([]*model.AuditEventEdge, len(events))}
-	end := ""
+	var pc pageCursors
 	for i, e := range events {
-		end = encodeCursor(audit.EventCursor{ID: e.ID})
+		end := pc.add(encodeCursor(audit.EventCursor{ID: e.ID}))
 		conn.Edges[i] = &model.AuditEventEdge{Cursor: end, Node: e}
 	}
-	conn.PageInfo = pageInfo(more, end)
+	conn.PageInfo = pc.info(after, more)
 	return conn, nil
 }
 

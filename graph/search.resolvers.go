@@ -30,7 +30,7 @@ func (r *queryResolver) Search(ctx context.Context, text string, boardID *uuid.U
 	if err != nil {
 		return nil, err
 	}
-	return r.searchConnection(res), nil
+	return r.searchConnection(res, after), nil
 }
 
 // SearchToken is the resolver for the searchToken field.

@@ -63,12 +63,12 @@ func (r *queryResolver) WebhookSubscriptions(ctx context.Context, first *int, af
 	}
 	rows, more := page(rows, limit)
 	conn := &model.WebhookSubscriptionConnection{Edges: []*model.WebhookSubscriptionEdge{}}
-	end := ""
+	var pc pageCursors
 	for _, n := range rows {
-		end = encodeCursor(webhooks.SubscriptionCursor{CreatedAt: n.CreatedAt, ID: n.ID})
+		end := pc.add(encodeCursor(webhooks.SubscriptionCursor{CreatedAt: n.CreatedAt, ID: n.ID}))
 		conn.Edges = append(conn.Edges, &model.WebhookSubscriptionEdge{Cursor: end, Node: n})
 	}
-	conn.PageInfo = pageInfo(more, end)
+	conn.PageInfo = pc.info(after, more)
 	return conn, nil
 }
 
@@ -98,12 +98,12 @@ func (r *webhookSubscriptionResolver) Deliveries(ctx context.Context, obj *webho
 	}
 	rows, more := page(rows, limit)
 	conn := &model.WebhookDeliveryConnection{Edges: []*model.WebhookDeliveryEdge{}}
-	end := ""
+	var pc pageCursors
 	for _, n := range rows {
-		end = encodeCursor(webhooks.DeliveryCursor{CreatedAt: n.CreatedAt, ID: n.ID})
+		end := pc.add(encodeCursor(webhooks.DeliveryCursor{CreatedAt: n.CreatedAt, ID: n.ID}))
 		conn.Edges = append(conn.Edges, &model.WebhookDeliveryEdge{Cursor: end, Node: n})
 	}
-	conn.PageInfo = pageInfo(more, end)
+	conn.PageInfo = pc.info(after, more)
 	return conn, nil
 }
 

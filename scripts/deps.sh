@@ -70,3 +70,29 @@ if ! redis_up; then
   wait_for "Redis" redis_up
 fi
 say "PostgreSQL on $PGHOST:$PGPORT and Redis on 127.0.0.1:$REDIS_PORT are up"
+
+# Node.js >= 20.19 with npm (the web app's build and tests) and Chromium (its end-to-end tests).
+node_ok() {
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 &&
+    node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'
+}
+if ! node_ok; then
+  if [ -z "$apt_updated" ]; then
+    say "apt-get update"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    apt_updated=1
+  fi
+  candidate=$(apt-cache policy nodejs 2>/dev/null | awk '/Candidate:/ { print $2 }')
+  if [ -n "$candidate" ] && [ "$candidate" != "(none)" ] && dpkg --compare-versions "${candidate#*:}" ge 20.19; then
+    apt_install nodejs npm
+  fi
+  if ! node_ok; then
+    say "the web app needs Node.js 20.19 or newer (22 LTS is fine) with npm; found $(node --version 2>/dev/null || echo none)"
+    say "and this machine's package sources offer nodejs ${candidate:-none}: install a newer Node.js (with npm) from a package source you trust, then run this again"
+    exit 1
+  fi
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  apt_install chromium
+fi
+say "Node.js $(node --version) and $(/usr/bin/chromium --version 2>/dev/null | head -n 1) are ready"

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"clearpost/internal/app"
+	"clearpost/internal/auth"
 	"clearpost/internal/config"
 	"clearpost/internal/devoidc"
 	"clearpost/internal/secretbox"
@@ -23,10 +24,26 @@ const devClientID = "clearpost-dev"
 
 // dev runs API, worker and the development identity provider in one process, on loopback only,
 // with migrations applied and demo data seeded.
-func dev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+func dev(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
 	if err := requireLoopback(cfg.HTTPAddr); err != nil {
 		return err
 	}
+	// Bind first: the identity provider's issuer, its redirect URIs and every link the services
+	// build (tracked shares, notifications, e-mail) need the real port, also for port 0.
+	listener, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
+	}
+	defer func() {
+		if listener != nil {
+			_ = listener.Close()
+		}
+	}()
+	cfg.HTTPAddr = listener.Addr().String()
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://" + cfg.HTTPAddr
+	}
+	public := strings.TrimSuffix(cfg.PublicURL, "/")
 	issuer := "http://" + cfg.HTTPAddr + "/dev/oidc"
 	cfg.OIDCIssuer, cfg.OIDCClientID, cfg.Playground = issuer, devClientID, true
 	if cfg.GroupMap == nil {
@@ -53,28 +70,32 @@ func dev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		users = append(users, devoidc.User{Subject: p.Subject(), Email: p.Email, Name: p.Name, Groups: p.IdPGroups})
 	}
 	provider, err := devoidc.New(issuer, devClientID, users,
-		devoidc.WithRedirectURIs("http://"+cfg.HTTPAddr+"/auth/callback"),
-		devoidc.WithPostLogoutRedirectURIs("http://"+cfg.HTTPAddr+"/"), devoidc.WithLogger(log))
+		devoidc.WithRedirectURIs(public+"/auth/callback"),
+		devoidc.WithPostLogoutRedirectURIs(public+"/"), devoidc.WithLogger(log))
 	if err != nil {
 		return err
 	}
 	a, err := app.New(ctx, cfg, log, app.Options{
 		HTTP: true, Worker: true, Queue: true, Migrate: true,
-		Mount: map[string]http.Handler{"/dev/oidc/": provider.Handler()},
+		Mount:    map[string]http.Handler{"/dev/oidc/": provider.Handler()},
+		Listener: listener,
 	})
 	if err != nil {
 		return err
 	}
+	listener = nil // the app's now
 	if _, err := seed.Demo(ctx, a.Pool, "example", issuer, devClientID); err != nil {
-		a.Pool.Close()
+		_ = a.Shutdown(ctx)
 		return err
 	}
-	if err := a.Listen(); err != nil {
-		a.Pool.Close()
+	// The configuration is the truth: dev identity providers of earlier runs (another port) sign
+	// no one in any more.
+	if _, err := auth.DisableOthers(ctx, a.Pool, []string{issuer}); err != nil {
+		_ = a.Shutdown(ctx)
 		return err
 	}
-	base := "http://" + a.Addr()
-	fmt.Printf(`
+	base := a.PublicURL()
+	fmt.Fprintf(stdout, `
 Clearpost development server
   GraphQL      %[1]s/graphql    (IDE: %[1]s/graphql/ide)
   OIDC issuer  %[2]s

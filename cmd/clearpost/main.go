@@ -80,7 +80,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if len(rest) > 0 && rest[0] == "token" {
 			return devToken(ctx, cfg, rest[1:], stdout)
 		}
-		return dev(ctx, cfg, log)
+		return dev(ctx, cfg, log, stdout)
 	case "audit":
 		return auditCmd(ctx, cfg, rest, stdout)
 	case "scim":

@@ -64,6 +64,7 @@ type ResolverRoot interface {
 	SearchHit() SearchHitResolver
 	Share() ShareResolver
 	Subscription() SubscriptionResolver
+	User() UserResolver
 	WebhookAttempt() WebhookAttemptResolver
 	WebhookSubscription() WebhookSubscriptionResolver
 	WorkflowStage() WorkflowStageResolver
@@ -268,6 +269,7 @@ type ComplexityRoot struct {
 
 	MatchedRule struct {
 		Action func(childComplexity int) int
+		Error  func(childComplexity int) int
 		Name   func(childComplexity int) int
 		Note   func(childComplexity int) int
 		RuleID func(childComplexity int) int
@@ -356,8 +358,10 @@ type ComplexityRoot struct {
 	}
 
 	PageInfo struct {
-		EndCursor   func(childComplexity int) int
-		HasNextPage func(childComplexity int) int
+		EndCursor       func(childComplexity int) int
+		HasNextPage     func(childComplexity int) int
+		HasPreviousPage func(childComplexity int) int
+		StartCursor     func(childComplexity int) int
 	}
 
 	PlanStage struct {
@@ -456,6 +460,7 @@ type ComplexityRoot struct {
 		MaxContentAgeDays       func(childComplexity int) int
 		Me                      func(childComplexity int) int
 		MyShares                func(childComplexity int, first *int, after *string) int
+		Node                    func(childComplexity int, id uuid.UUID) int
 		NotificationPreferences func(childComplexity int) int
 		Notifications           func(childComplexity int, first *int, after *string, unreadOnly *bool) int
 		Post                    func(childComplexity int, id uuid.UUID) int
@@ -556,16 +561,20 @@ type ComplexityRoot struct {
 	}
 
 	RoutingRule struct {
-		Action      func(childComplexity int) int
-		CreatedAt   func(childComplexity int) int
-		Description func(childComplexity int) int
-		Enabled     func(childComplexity int) int
-		Expression  func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Priority    func(childComplexity int) int
-		Revision    func(childComplexity int) int
-		UpdatedAt   func(childComplexity int) int
+		Action       func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Description  func(childComplexity int) int
+		Enabled      func(childComplexity int) int
+		Expression   func(childComplexity int) int
+		Failing      func(childComplexity int) int
+		FailingSince func(childComplexity int) int
+		ID           func(childComplexity int) int
+		LastError    func(childComplexity int) int
+		LastErrorAt  func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Priority     func(childComplexity int) int
+		Revision     func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
 	}
 
 	RoutingRuleConnection struct {
@@ -907,6 +916,7 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*auth.User, error)
 	Users(ctx context.Context, first *int, after *string, filter *model.UserFilter) (*model.UserConnection, error)
 	Post(ctx context.Context, id uuid.UUID) (*content.Post, error)
+	Node(ctx context.Context, id uuid.UUID) (model.Node, error)
 	Posts(ctx context.Context, first *int, after *string, filter *model.PostFilter) (*model.PostConnection, error)
 	ReviewQueue(ctx context.Context, first *int, after *string) (*model.ReviewQueueConnection, error)
 	Workflows(ctx context.Context, first *int, after *string) (*model.WorkflowConnection, error)
@@ -963,6 +973,16 @@ type ShareResolver interface {
 }
 type SubscriptionResolver interface {
 	NotificationAdded(ctx context.Context) (<-chan *notify.Notification, error)
+}
+type UserResolver interface {
+	Roles(ctx context.Context, obj *auth.User) ([]auth.Role, error)
+	Groups(ctx context.Context, obj *auth.User) ([]string, error)
+	ClaimRoles(ctx context.Context, obj *auth.User) ([]auth.Role, error)
+	ClaimGroups(ctx context.Context, obj *auth.User) ([]string, error)
+	AssignedRoles(ctx context.Context, obj *auth.User) ([]auth.Role, error)
+	AssignedGroups(ctx context.Context, obj *auth.User) ([]string, error)
+	Department(ctx context.Context, obj *auth.User) (string, error)
+	Region(ctx context.Context, obj *auth.User) (string, error)
 }
 type WebhookAttemptResolver interface {
 	DurationMs(ctx context.Context, obj *webhooks.Attempt) (int, error)
@@ -1719,6 +1739,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MatchedRule.Action(childComplexity), true
+	case "MatchedRule.error":
+		if e.ComplexityRoot.MatchedRule.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchedRule.Error(childComplexity), true
 	case "MatchedRule.name":
 		if e.ComplexityRoot.MatchedRule.Name == nil {
 			break
@@ -2370,6 +2396,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+	case "PageInfo.hasPreviousPage":
+		if e.ComplexityRoot.PageInfo.HasPreviousPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasPreviousPage(childComplexity), true
+	case "PageInfo.startCursor":
+		if e.ComplexityRoot.PageInfo.StartCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
 	case "PlanStage.escalateTo":
 		if e.ComplexityRoot.PlanStage.EscalateTo == nil {
@@ -2846,6 +2884,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.MyShares(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.node":
+		if e.ComplexityRoot.Query.Node == nil {
+			break
+		}
+
+		args, err := ec.field_Query_node_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(uuid.UUID)), true
 	case "Query.notificationPreferences":
 		if e.ComplexityRoot.Query.NotificationPreferences == nil {
 			break
@@ -3337,12 +3386,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RoutingRule.Expression(childComplexity), true
+	case "RoutingRule.failing":
+		if e.ComplexityRoot.RoutingRule.Failing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingRule.Failing(childComplexity), true
+	case "RoutingRule.failingSince":
+		if e.ComplexityRoot.RoutingRule.FailingSince == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingRule.FailingSince(childComplexity), true
 	case "RoutingRule.id":
 		if e.ComplexityRoot.RoutingRule.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.RoutingRule.ID(childComplexity), true
+	case "RoutingRule.lastError":
+		if e.ComplexityRoot.RoutingRule.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingRule.LastError(childComplexity), true
+	case "RoutingRule.lastErrorAt":
+		if e.ComplexityRoot.RoutingRule.LastErrorAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutingRule.LastErrorAt(childComplexity), true
 	case "RoutingRule.name":
 		if e.ComplexityRoot.RoutingRule.Name == nil {
 			break
@@ -4310,7 +4383,7 @@ enum ShareStatus {
 }
 
 "An employee's share of an approved post, with its tracked link."
-type Share {
+type Share implements Node {
   id: ID!
   "The post shared, while it is approved (the share's text and version stay for the record)."
   post: Post
@@ -4478,7 +4551,7 @@ input AudienceInput {
 }
 
 "A curated collection of approved posts."
-type Board {
+type Board implements Node {
   id: ID!
   name: String!
   description: String!
@@ -4583,6 +4656,8 @@ extend type Mutation {
   POST_APPROVED
   "Publishing a post to a brand channel failed."
   PUBLISH_FAILED
+  "A routing rule fails at run time (admins; once per failure episode)."
+  ROUTING_RULE_FAILING
 }
 
 enum NotificationChannel {
@@ -4591,7 +4666,7 @@ enum NotificationChannel {
   SLACK
 }
 
-type Notification {
+type Notification implements Node {
   id: ID!
   kind: NotificationKind!
   title: String!
@@ -4666,7 +4741,7 @@ type Subscription {
   REJECTED
 }
 
-type Post {
+type Post implements Node {
   id: ID!
   state: PostState!
   title: String!
@@ -4801,7 +4876,7 @@ A brand channel: a LinkedIn organization page, an X account, a Facebook page, a 
 (incoming webhook) or a generic webhook. Credentials are encrypted at rest and never returned:
 credentialKeys only names the ones that are set.
 """
-type Channel {
+type Channel implements Node {
   id: ID!
   platform: Platform!
   name: String!
@@ -5071,7 +5146,7 @@ input WorkflowStageInput {
   escalateTo: String
 }
 
-type Workflow {
+type Workflow implements Node {
   id: ID!
   name: String!
   description: String!
@@ -5133,7 +5208,7 @@ input RuleActionInput {
 A routing rule: when the CEL expression is true, the action applies. The expression sees ` + "`" + `post` + "`" + `
 (body, link, channels, tags, category, region, hasMedia) and ` + "`" + `labels` + "`" + ` (classifier label names).
 """
-type RoutingRule {
+type RoutingRule implements Node {
   id: ID!
   name: String!
   description: String!
@@ -5145,6 +5220,19 @@ type RoutingRule {
   revision: Int!
   createdAt: Time!
   updatedAt: Time!
+  """
+  Whether the rule fails at run time (its expression errs on some post). A failing rule does not
+  block submissions: it applies as if it matched, so those posts get more review, not less, and
+  admins are notified once per failure episode. Cleared when it evaluates cleanly again or is
+  edited.
+  """
+  failing: Boolean!
+  "When the current failure episode started; null when the rule is not failing."
+  failingSince: Time
+  "The latest run-time error; empty when the rule is not failing."
+  lastError: String!
+  "When lastError happened; null when the rule is not failing."
+  lastErrorAt: Time
 }
 
 input RoutingRuleInput {
@@ -5178,8 +5266,13 @@ type MatchedRule {
   ruleId: ID!
   name: String!
   action: RuleAction!
-  "What the rule did when its effect was not plain (a quorum kept or raised, a group also in another stage, no effect)."
+  "What the rule did when its effect was not plain (a quorum kept or raised, a group also in another stage, no effect, a failure)."
   note: String!
+  """
+  Why the rule could not be evaluated or applied for this post; empty when it matched cleanly.
+  A failed rule applies as if it matched (fails closed).
+  """
+  error: String!
 }
 
 type PlanStage {
@@ -5193,7 +5286,7 @@ type RoutingPlan {
   workflowId: ID
   workflowName: String!
   stages: [PlanStage!]!
-  "The rules that matched, in the order they applied."
+  "The rules that matched or failed (error set; they apply too), in the order they applied."
   rules: [MatchedRule!]!
   labels: [Label!]!
 }
@@ -5213,7 +5306,15 @@ input ClassifierSettingsInput {
 	{Name: "../schema/schema.graphqls", Input: `"""
 Clearpost's GraphQL API. Every operation needs a signed-in caller (a Bearer OIDC token); every
 object belongs to the caller's organization. Errors carry extensions.code: UNAUTHENTICATED,
-FORBIDDEN, NOT_FOUND, BAD_USER_INPUT (with extensions.field), CONFLICT or INTERNAL.
+FORBIDDEN, NOT_FOUND, BAD_USER_INPUT (with extensions.field), CONFLICT or INTERNAL; a body that is
+not a GraphQL request gets BAD_REQUEST, and a caller over its rate limit gets HTTP 429 with
+Retry-After.
+
+Limits: every list in an operation's arguments holds at most 100 items; String inputs take strings
+only (never a number or a boolean) and no NUL character; an operation's complexity (a list costs
+its page size times what each item asks for; search 200, feed 50, reports 100 and verifyAuditLog
+1500 on top) is at most 2,000 and its nesting at most 12 levels by default (introspection does not
+count).
 """
 schema {
   query: Query
@@ -5225,9 +5326,20 @@ scalar Time
 "Arbitrary JSON (audit event details)."
 scalar JSON
 
+"Relay's PageInfo. Lists page forward (first/after): hasPreviousPage is true when after was given."
 type PageInfo {
   hasNextPage: Boolean!
+  hasPreviousPage: Boolean!
+  startCursor: String
   endCursor: String
+}
+
+"""
+An object that can be fetched again by its id alone (Relay's object identification). Ids are
+UUIDs, unique across every type.
+"""
+interface Node {
+  id: ID!
 }
 
 type Query {
@@ -5236,6 +5348,8 @@ type Query {
   "Users of the organization (admins, marketers and reviewers), ordered by e-mail."
   users(first: Int = 50, after: String, filter: UserFilter): UserConnection!
   post(id: ID!): Post!
+  "Any object by its id, with the same access checks as its own query; null when there is none."
+  node(id: ID!): Node
   "Posts the caller may see, most recently changed first."
   posts(first: Int = 20, after: String, filter: PostFilter): PostConnection!
   "Posts whose current stage awaits the caller's decision, longest waiting first."
@@ -5401,7 +5515,7 @@ extend type Mutation {
 An outgoing webhook: the organization's endpoint that receives post lifecycle events, each a
 signed POST (X-Clearpost-Signature: sha256=HMAC of "timestamp.body"), retried with backoff.
 """
-type WebhookSubscription {
+type WebhookSubscription implements Node {
   id: ID!
   url: String!
   "post.submitted, post.decided, post.approved, post.scheduled, post.published, post.publish_failed, share.created"
@@ -5905,6 +6019,8 @@ func (ec *executionContext) childFields_MatchedRule(ctx context.Context, field g
 		return ec.fieldContext_MatchedRule_action(ctx, field)
 	case "note":
 		return ec.fieldContext_MatchedRule_note(ctx, field)
+	case "error":
+		return ec.fieldContext_MatchedRule_error(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MatchedRule", field.Name)
 }
@@ -5977,6 +6093,10 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	switch field.Name {
 	case "hasNextPage":
 		return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+	case "hasPreviousPage":
+		return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+	case "startCursor":
+		return ec.fieldContext_PageInfo_startCursor(ctx, field)
 	case "endCursor":
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
@@ -6327,6 +6447,14 @@ func (ec *executionContext) childFields_RoutingRule(ctx context.Context, field g
 		return ec.fieldContext_RoutingRule_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_RoutingRule_updatedAt(ctx, field)
+	case "failing":
+		return ec.fieldContext_RoutingRule_failing(ctx, field)
+	case "failingSince":
+		return ec.fieldContext_RoutingRule_failingSince(ctx, field)
+	case "lastError":
+		return ec.fieldContext_RoutingRule_lastError(ctx, field)
+	case "lastErrorAt":
+		return ec.fieldContext_RoutingRule_lastErrorAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RoutingRule", field.Name)
 }
@@ -7980,6 +8108,20 @@ func (ec *executionContext) field_Query_myShares_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (uuid.UUID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋgoogleᚋuuidᚐUUID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -11395,6 +11537,29 @@ func (ec *executionContext) fieldContext_MatchedRule_note(_ context.Context, fie
 	return graphql.NewScalarFieldContext("MatchedRule", field, false, false, "String")
 }
 
+func (ec *executionContext) _MatchedRule_error(ctx context.Context, field graphql.CollectedField, obj *approval.MatchedRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchedRule_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchedRule_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchedRule", field, false, false, "String")
+}
+
 func (ec *executionContext) _Media_url(ctx context.Context, field graphql.CollectedField, obj *content.Media) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13892,6 +14057,52 @@ func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context,
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasPreviousPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_startCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15613,6 +15824,50 @@ func (ec *executionContext) fieldContext_Query_post(ctx context.Context, field g
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_post_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Node(ctx, fc.Args["id"].(uuid.UUID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2clearpostᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18163,6 +18418,98 @@ func (ec *executionContext) fieldContext_RoutingRule_updatedAt(_ context.Context
 	return graphql.NewScalarFieldContext("RoutingRule", field, false, false, "Time")
 }
 
+func (ec *executionContext) _RoutingRule_failing(ctx context.Context, field graphql.CollectedField, obj *approval.Rule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingRule_failing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failing(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingRule_failing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingRule", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _RoutingRule_failingSince(ctx context.Context, field graphql.CollectedField, obj *approval.Rule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingRule_failingSince(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FailingSince, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingRule_failingSince(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingRule", field, false, false, "Time")
+}
+
+func (ec *executionContext) _RoutingRule_lastError(ctx context.Context, field graphql.CollectedField, obj *approval.Rule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingRule_lastError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingRule_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _RoutingRule_lastErrorAt(ctx context.Context, field graphql.CollectedField, obj *approval.Rule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoutingRule_lastErrorAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastErrorAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RoutingRule_lastErrorAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoutingRule", field, false, false, "Time")
+}
+
 func (ec *executionContext) _RoutingRuleConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RoutingRuleConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19659,7 +20006,7 @@ func (ec *executionContext) _User_roles(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_User_roles(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Roles(), nil
+			return ec.Resolvers.User().Roles(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []auth.Role) graphql.Marshaler {
@@ -19670,7 +20017,7 @@ func (ec *executionContext) _User_roles(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_User_roles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, true, false, "Role")
+	return graphql.NewScalarFieldContext("User", field, true, true, "Role")
 }
 
 func (ec *executionContext) _User_groups(ctx context.Context, field graphql.CollectedField, obj *auth.User) (ret graphql.Marshaler) {
@@ -19682,7 +20029,7 @@ func (ec *executionContext) _User_groups(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_User_groups(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Groups(), nil
+			return ec.Resolvers.User().Groups(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -19693,7 +20040,7 @@ func (ec *executionContext) _User_groups(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_User_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, true, false, "String")
+	return graphql.NewScalarFieldContext("User", field, true, true, "String")
 }
 
 func (ec *executionContext) _User_claimRoles(ctx context.Context, field graphql.CollectedField, obj *auth.User) (ret graphql.Marshaler) {
@@ -19705,7 +20052,7 @@ func (ec *executionContext) _User_claimRoles(ctx context.Context, field graphql.
 			return ec.fieldContext_User_claimRoles(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ClaimRoles, nil
+			return ec.Resolvers.User().ClaimRoles(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []auth.Role) graphql.Marshaler {
@@ -19716,7 +20063,7 @@ func (ec *executionContext) _User_claimRoles(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_User_claimRoles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "Role")
+	return graphql.NewScalarFieldContext("User", field, true, true, "Role")
 }
 
 func (ec *executionContext) _User_claimGroups(ctx context.Context, field graphql.CollectedField, obj *auth.User) (ret graphql.Marshaler) {
@@ -19728,7 +20075,7 @@ func (ec *executionContext) _User_claimGroups(ctx context.Context, field graphql
 			return ec.fieldContext_User_claimGroups(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ClaimGroups, nil
+			return ec.Resolvers.User().ClaimGroups(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -19739,7 +20086,7 @@ func (ec *executionContext) _User_claimGroups(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_User_claimGroups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "String")
+	return graphql.NewScalarFieldContext("User", field, true, true, "String")
 }
 
 func (ec *executionContext) _User_assignedRoles(ctx context.Context, field graphql.CollectedField, obj *auth.User) (ret graphql.Marshaler) {
@@ -19751,7 +20098,7 @@ func (ec *executionContext) _User_assignedRoles(ctx context.Context, field graph
 			return ec.fieldContext_User_assignedRoles(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.AssignedRoles, nil
+			return ec.Resolvers.User().AssignedRoles(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []auth.Role) graphql.Marshaler {
@@ -19762,7 +20109,7 @@ func (ec *executionContext) _User_assignedRoles(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_User_assignedRoles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "Role")
+	return graphql.NewScalarFieldContext("User", field, true, true, "Role")
 }
 
 func (ec *executionContext) _User_assignedGroups(ctx context.Context, field graphql.CollectedField, obj *auth.User) (ret graphql.Marshaler) {
@@ -19774,7 +20121,7 @@ func (ec *executionContext) _User_assignedGroups(ctx context.Context, field grap
 			return ec.fieldContext_User_assignedGroups(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.AssignedGroups, nil
+			return ec.Resolvers.User().AssignedGroups(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -19785,7 +20132,7 @@ func (ec *executionContext) _User_assignedGroups(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_User_assignedGroups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "String")
+	return graphql.NewScalarFieldContext("User", field, true, true, "String")
 }
 
 func (ec *executionContext) _User_department(ctx context.Context, field graphql.CollectedField, obj *auth.User) (ret graphql.Marshaler) {
@@ -19797,7 +20144,7 @@ func (ec *executionContext) _User_department(ctx context.Context, field graphql.
 			return ec.fieldContext_User_department(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Department, nil
+			return ec.Resolvers.User().Department(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -19808,7 +20155,7 @@ func (ec *executionContext) _User_department(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_User_department(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "String")
+	return graphql.NewScalarFieldContext("User", field, true, true, "String")
 }
 
 func (ec *executionContext) _User_region(ctx context.Context, field graphql.CollectedField, obj *auth.User) (ret graphql.Marshaler) {
@@ -19820,7 +20167,7 @@ func (ec *executionContext) _User_region(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_User_region(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Region, nil
+			return ec.Resolvers.User().Region(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -19831,7 +20178,7 @@ func (ec *executionContext) _User_region(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_User_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "String")
+	return graphql.NewScalarFieldContext("User", field, true, true, "String")
 }
 
 func (ec *executionContext) _User_active(ctx context.Context, field graphql.CollectedField, obj *auth.User) (ret graphql.Marshaler) {
@@ -24059,6 +24406,75 @@ func UnmarshalWorkflowStageInput(ctx context.Context, raw any) (model.WorkflowSt
 
 // region    ************************** interface.gotpl ***************************
 
+func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj model.Node) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case approval.Workflow:
+		return ec._Workflow(ctx, sel, &obj)
+	case *approval.Workflow:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Workflow(ctx, sel, obj)
+	case webhooks.Subscription:
+		return ec._WebhookSubscription(ctx, sel, &obj)
+	case *webhooks.Subscription:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._WebhookSubscription(ctx, sel, obj)
+	case advocacy.Share:
+		return ec._Share(ctx, sel, &obj)
+	case *advocacy.Share:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Share(ctx, sel, obj)
+	case approval.Rule:
+		return ec._RoutingRule(ctx, sel, &obj)
+	case *approval.Rule:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._RoutingRule(ctx, sel, obj)
+	case content.Post:
+		return ec._Post(ctx, sel, &obj)
+	case *content.Post:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Post(ctx, sel, obj)
+	case notify.Notification:
+		return ec._Notification(ctx, sel, &obj)
+	case *notify.Notification:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Notification(ctx, sel, obj)
+	case publish.Channel:
+		return ec._Channel(ctx, sel, &obj)
+	case *publish.Channel:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Channel(ctx, sel, obj)
+	case boards.Board:
+		return ec._Board(ctx, sel, &obj)
+	case *boards.Board:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Board(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of Node must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
@@ -24449,7 +24865,7 @@ func (ec *executionContext) _AuditVerification(ctx context.Context, sel ast.Sele
 	return out
 }
 
-var boardImplementors = []string{"Board"}
+var boardImplementors = []string{"Board", "Node"}
 
 func (ec *executionContext) _Board(ctx context.Context, sel ast.SelectionSet, obj *boards.Board) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, boardImplementors)
@@ -24713,7 +25129,7 @@ func (ec *executionContext) _BoardItem(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
-var channelImplementors = []string{"Channel"}
+var channelImplementors = []string{"Channel", "Node"}
 
 func (ec *executionContext) _Channel(ctx context.Context, sel ast.SelectionSet, obj *publish.Channel) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, channelImplementors)
@@ -25411,6 +25827,11 @@ func (ec *executionContext) _MatchedRule(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "error":
+			out.Values[i] = ec._MatchedRule_error(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -25836,7 +26257,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	return out
 }
 
-var notificationImplementors = []string{"Notification"}
+var notificationImplementors = []string{"Notification", "Node"}
 
 func (ec *executionContext) _Notification(ctx context.Context, sel ast.SelectionSet, obj *notify.Notification) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, notificationImplementors)
@@ -26034,6 +26455,16 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "hasPreviousPage":
+			out.Values[i] = ec._PageInfo_hasPreviousPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startCursor":
+			out.Values[i] = ec._PageInfo_startCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -26105,7 +26536,7 @@ func (ec *executionContext) _PlanStage(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
-var postImplementors = []string{"Post"}
+var postImplementors = []string{"Post", "Node"}
 
 func (ec *executionContext) _Post(ctx context.Context, sel ast.SelectionSet, obj *content.Post) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, postImplementors)
@@ -26633,6 +27064,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_post(ctx, field)
+				})
+		case "node":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_node(ctx, field)
 				})
 		case "posts":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -27365,7 +27802,7 @@ func (ec *executionContext) _RoutingPlan(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
-var routingRuleImplementors = []string{"RoutingRule"}
+var routingRuleImplementors = []string{"RoutingRule", "Node"}
 
 func (ec *executionContext) _RoutingRule(ctx context.Context, sel ast.SelectionSet, obj *approval.Rule) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, routingRuleImplementors)
@@ -27424,6 +27861,26 @@ func (ec *executionContext) _RoutingRule(ctx context.Context, sel ast.SelectionS
 		case "updatedAt":
 			out.Values[i] = ec._RoutingRule_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failing":
+			out.Values[i] = ec._RoutingRule_failing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failingSince":
+			out.Values[i] = ec._RoutingRule_failingSince(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastError":
+			out.Values[i] = ec._RoutingRule_lastError(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastErrorAt":
+			out.Values[i] = ec._RoutingRule_lastErrorAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -27773,7 +28230,7 @@ func (ec *executionContext) _SearchToken(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
-var shareImplementors = []string{"Share"}
+var shareImplementors = []string{"Share", "Node"}
 
 func (ec *executionContext) _Share(ctx context.Context, sel ast.SelectionSet, obj *advocacy.Share) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, shareImplementors)
@@ -28118,67 +28575,75 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		case "id":
 			out.Values[i] = ec._User_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "email":
 			out.Values[i] = ec._User_email(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._User_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "roles":
-			out.Values[i] = ec._User_roles(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_roles(ctx, field, obj)
+				})
 		case "groups":
-			out.Values[i] = ec._User_groups(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_groups(ctx, field, obj)
+				})
 		case "claimRoles":
-			out.Values[i] = ec._User_claimRoles(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_claimRoles(ctx, field, obj)
+				})
 		case "claimGroups":
-			out.Values[i] = ec._User_claimGroups(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_claimGroups(ctx, field, obj)
+				})
 		case "assignedRoles":
-			out.Values[i] = ec._User_assignedRoles(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_assignedRoles(ctx, field, obj)
+				})
 		case "assignedGroups":
-			out.Values[i] = ec._User_assignedGroups(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_assignedGroups(ctx, field, obj)
+				})
 		case "department":
-			out.Values[i] = ec._User_department(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_department(ctx, field, obj)
+				})
 		case "region":
-			out.Values[i] = ec._User_region(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_region(ctx, field, obj)
+				})
 		case "active":
 			out.Values[i] = ec._User_active(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._User_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -28529,7 +28994,7 @@ func (ec *executionContext) _WebhookDeliveryEdge(ctx context.Context, sel ast.Se
 	return out
 }
 
-var webhookSubscriptionImplementors = []string{"WebhookSubscription"}
+var webhookSubscriptionImplementors = []string{"WebhookSubscription", "Node"}
 
 func (ec *executionContext) _WebhookSubscription(ctx context.Context, sel ast.SelectionSet, obj *webhooks.Subscription) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookSubscriptionImplementors)
@@ -28717,7 +29182,7 @@ func (ec *executionContext) _WebhookSubscriptionWithSecret(ctx context.Context, 
 	return out
 }
 
-var workflowImplementors = []string{"Workflow"}
+var workflowImplementors = []string{"Workflow", "Node"}
 
 func (ec *executionContext) _Workflow(ctx context.Context, sel ast.SelectionSet, obj *approval.Workflow) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, workflowImplementors)
@@ -29605,14 +30070,14 @@ func (ec *executionContext) unmarshalNDecisionInput2clearpostᚋgraphᚋmodelᚐ
 }
 
 func (ec *executionContext) unmarshalNDecisionKind2clearpostᚋinternalᚋcontentᚐDecisionKind(ctx context.Context, v any) (content.DecisionKind, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalNDecisionKind2clearpostᚋinternalᚋcontentᚐDecisionKind[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNDecisionKind2clearpostᚋinternalᚋcontentᚐDecisionKind(ctx context.Context, sel ast.SelectionSet, v content.DecisionKind) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNDecisionKind2clearpostᚋinternalᚋcontentᚐDecisionKind[v])
+	res := model.MarshalString(marshalNDecisionKind2clearpostᚋinternalᚋcontentᚐDecisionKind[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "DecisionKind!")
 	}
@@ -29971,14 +30436,14 @@ func (ec *executionContext) marshalNNotification2ᚖclearpostᚋinternalᚋnotif
 }
 
 func (ec *executionContext) unmarshalNNotificationChannel2clearpostᚋinternalᚋnotifyᚐChannel(ctx context.Context, v any) (notify.Channel, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := notify.Channel(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNNotificationChannel2clearpostᚋinternalᚋnotifyᚐChannel(ctx context.Context, sel ast.SelectionSet, v notify.Channel) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(string(v))
+	res := model.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "NotificationChannel!")
 	}
@@ -30048,14 +30513,14 @@ func (ec *executionContext) marshalNNotificationEdge2ᚖclearpostᚋgraphᚋmode
 }
 
 func (ec *executionContext) unmarshalNNotificationKind2clearpostᚋinternalᚋnotifyᚐKind(ctx context.Context, v any) (notify.Kind, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := notify.Kind(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNNotificationKind2clearpostᚋinternalᚋnotifyᚐKind(ctx context.Context, sel ast.SelectionSet, v notify.Kind) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(string(v))
+	res := model.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "NotificationKind!")
 	}
@@ -30163,14 +30628,14 @@ func (ec *executionContext) marshalNPostEdge2ᚖclearpostᚋgraphᚋmodelᚐPost
 }
 
 func (ec *executionContext) unmarshalNPostState2clearpostᚋinternalᚋcontentᚐState(ctx context.Context, v any) (content.State, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalNPostState2clearpostᚋinternalᚋcontentᚐState[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNPostState2clearpostᚋinternalᚋcontentᚐState(ctx context.Context, sel ast.SelectionSet, v content.State) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNPostState2clearpostᚋinternalᚋcontentᚐState[v])
+	res := model.MarshalString(marshalNPostState2clearpostᚋinternalᚋcontentᚐState[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "PostState!")
 	}
@@ -30251,14 +30716,14 @@ func (ec *executionContext) marshalNPublishJob2ᚖclearpostᚋinternalᚋpublish
 }
 
 func (ec *executionContext) unmarshalNPublishStatus2clearpostᚋinternalᚋpublishᚐJobStatus(ctx context.Context, v any) (publish.JobStatus, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalNPublishStatus2clearpostᚋinternalᚋpublishᚐJobStatus[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNPublishStatus2clearpostᚋinternalᚋpublishᚐJobStatus(ctx context.Context, sel ast.SelectionSet, v publish.JobStatus) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNPublishStatus2clearpostᚋinternalᚋpublishᚐJobStatus[v])
+	res := model.MarshalString(marshalNPublishStatus2clearpostᚋinternalᚋpublishᚐJobStatus[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "PublishStatus!")
 	}
@@ -30302,14 +30767,14 @@ func (ec *executionContext) unmarshalNQuorumInput2clearpostᚋinternalᚋapprova
 }
 
 func (ec *executionContext) unmarshalNQuorumKind2clearpostᚋinternalᚋapprovalᚐQuorumKind(ctx context.Context, v any) (approval.QuorumKind, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalNQuorumKind2clearpostᚋinternalᚋapprovalᚐQuorumKind[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNQuorumKind2clearpostᚋinternalᚋapprovalᚐQuorumKind(ctx context.Context, sel ast.SelectionSet, v approval.QuorumKind) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNQuorumKind2clearpostᚋinternalᚋapprovalᚐQuorumKind[v])
+	res := model.MarshalString(marshalNQuorumKind2clearpostᚋinternalᚋapprovalᚐQuorumKind[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "QuorumKind!")
 	}
@@ -30458,14 +30923,14 @@ func (ec *executionContext) marshalNReviewStage2ᚖclearpostᚋgraphᚋmodelᚐR
 }
 
 func (ec *executionContext) unmarshalNReviewStatus2clearpostᚋinternalᚋcontentᚐReviewStatus(ctx context.Context, v any) (content.ReviewStatus, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalNReviewStatus2clearpostᚋinternalᚋcontentᚐReviewStatus[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNReviewStatus2clearpostᚋinternalᚋcontentᚐReviewStatus(ctx context.Context, sel ast.SelectionSet, v content.ReviewStatus) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNReviewStatus2clearpostᚋinternalᚋcontentᚐReviewStatus[v])
+	res := model.MarshalString(marshalNReviewStatus2clearpostᚋinternalᚋcontentᚐReviewStatus[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ReviewStatus!")
 	}
@@ -30492,14 +30957,14 @@ var (
 )
 
 func (ec *executionContext) unmarshalNRole2clearpostᚋinternalᚋauthᚐRole(ctx context.Context, v any) (auth.Role, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalNRole2clearpostᚋinternalᚋauthᚐRole[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNRole2clearpostᚋinternalᚋauthᚐRole(ctx context.Context, sel ast.SelectionSet, v auth.Role) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNRole2clearpostᚋinternalᚋauthᚐRole[v])
+	res := model.MarshalString(marshalNRole2clearpostᚋinternalᚋauthᚐRole[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Role!")
 	}
@@ -30618,14 +31083,14 @@ func (ec *executionContext) unmarshalNRuleActionInput2ᚖclearpostᚋgraphᚋmod
 }
 
 func (ec *executionContext) unmarshalNRuleActionKind2clearpostᚋinternalᚋapprovalᚐActionKind(ctx context.Context, v any) (approval.ActionKind, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalNRuleActionKind2clearpostᚋinternalᚋapprovalᚐActionKind[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNRuleActionKind2clearpostᚋinternalᚋapprovalᚐActionKind(ctx context.Context, sel ast.SelectionSet, v approval.ActionKind) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNRuleActionKind2clearpostᚋinternalᚋapprovalᚐActionKind[v])
+	res := model.MarshalString(marshalNRuleActionKind2clearpostᚋinternalᚋapprovalᚐActionKind[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "RuleActionKind!")
 	}
@@ -30749,14 +31214,14 @@ func (ec *executionContext) marshalNShareNetwork2clearpostᚋgraphᚋmodelᚐSha
 }
 
 func (ec *executionContext) unmarshalNShareStatus2clearpostᚋinternalᚋadvocacyᚐStatus(ctx context.Context, v any) (advocacy.Status, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := advocacy.Status(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNShareStatus2clearpostᚋinternalᚋadvocacyᚐStatus(ctx context.Context, sel ast.SelectionSet, v advocacy.Status) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(string(v))
+	res := model.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ShareStatus!")
 	}
@@ -30777,13 +31242,13 @@ func (ec *executionContext) unmarshalNSignOnPolicyInput2clearpostᚋinternalᚋa
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
+	res, err := model.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(v)
+	res := model.MarshalString(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
@@ -31011,14 +31476,14 @@ func (ec *executionContext) marshalNWebhookDeliveryEdge2ᚖclearpostᚋgraphᚋm
 }
 
 func (ec *executionContext) unmarshalNWebhookDeliveryStatus2clearpostᚋinternalᚋwebhooksᚐDeliveryStatus(ctx context.Context, v any) (webhooks.DeliveryStatus, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalNWebhookDeliveryStatus2clearpostᚋinternalᚋwebhooksᚐDeliveryStatus[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNWebhookDeliveryStatus2clearpostᚋinternalᚋwebhooksᚐDeliveryStatus(ctx context.Context, sel ast.SelectionSet, v webhooks.DeliveryStatus) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNWebhookDeliveryStatus2clearpostᚋinternalᚋwebhooksᚐDeliveryStatus[v])
+	res := model.MarshalString(marshalNWebhookDeliveryStatus2clearpostᚋinternalᚋwebhooksᚐDeliveryStatus[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "WebhookDeliveryStatus!")
 	}
@@ -31545,6 +32010,13 @@ func (ec *executionContext) unmarshalOMediaInput2ᚕclearpostᚋinternalᚋconte
 	return res, nil
 }
 
+func (ec *executionContext) marshalONode2clearpostᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Node(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOPost2ᚖclearpostᚋinternalᚋcontentᚐPost(ctx context.Context, sel ast.SelectionSet, v *content.Post) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -31622,7 +32094,7 @@ func (ec *executionContext) unmarshalORole2ᚖclearpostᚋinternalᚋauthᚐRole
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := unmarshalORole2ᚖclearpostᚋinternalᚋauthᚐRole[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -31633,7 +32105,7 @@ func (ec *executionContext) marshalORole2ᚖclearpostᚋinternalᚋauthᚐRole(c
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalORole2ᚖclearpostᚋinternalᚋauthᚐRole[*v])
+	res := model.MarshalString(marshalORole2ᚖclearpostᚋinternalᚋauthᚐRole[*v])
 	return res
 }
 
@@ -31653,14 +32125,14 @@ var (
 )
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
+	res, err := model.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(v)
+	res := model.MarshalString(v)
 	return res
 }
 
@@ -31703,7 +32175,7 @@ func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v an
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalString(v)
+	res, err := model.UnmarshalString(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -31713,7 +32185,7 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(*v)
+	res := model.MarshalString(*v)
 	return res
 }
 

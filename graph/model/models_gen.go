@@ -141,9 +141,12 @@ type NotificationEdge struct {
 	Node   *notify.Notification `json:"node"`
 }
 
+// Relay's PageInfo. Lists page forward (first/after): hasPreviousPage is true when after was given.
 type PageInfo struct {
-	HasNextPage bool    `json:"hasNextPage"`
-	EndCursor   *string `json:"endCursor,omitempty"`
+	HasNextPage     bool    `json:"hasNextPage"`
+	HasPreviousPage bool    `json:"hasPreviousPage"`
+	StartCursor     *string `json:"startCursor,omitempty"`
+	EndCursor       *string `json:"endCursor,omitempty"`
 }
 
 type PostConnection struct {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"clearpost/internal/apperr"
 
@@ -69,3 +70,41 @@ func MarshalJSON(raw json.RawMessage) graphql.Marshaler {
 func UnmarshalJSON(v any) (json.RawMessage, error) {
 	return json.Marshal(v)
 }
+
+// MarshalString writes a String.
+func MarshalString(s string) graphql.Marshaler { return graphql.MarshalString(s) }
+
+// UnmarshalString reads a String input strictly, as the GraphQL specification asks: any value
+// that is not a string (a number, a boolean) is a request error, not coerced. Text containing the
+// NUL character is refused too: PostgreSQL cannot store it, and no user means to type it.
+func UnmarshalString(v any) (string, error) {
+	s, ok := v.(string)
+	if !ok {
+		return "", apperr.Invalidf("", "must be a string, not %s", jsonKind(v))
+	}
+	if strings.IndexByte(s, 0) >= 0 {
+		return "", apperr.Invalidf("", "must not contain the NUL character")
+	}
+	return s, nil
+}
+
+// jsonKind names the JSON kind of a decoded value for an error message.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case json.Number, int, int64, float64:
+		return "a number"
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// Node is any object with a globally unique id (Relay's object identification). The executor
+// tells the concrete type by a type switch over the schema's implementors.
+type Node interface{}

@@ -2,9 +2,9 @@ package advocacy_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -60,7 +60,10 @@ func BenchmarkRedirect(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			req, _ := http.NewRequest(http.MethodGet, link, nil)
-			req.Header.Set("User-Agent", browserUA+" visitor/"+strconv.FormatInt(visitors.Add(1), 10))
+			// A visitor is an address: each request comes from another one.
+			v := visitors.Add(1)
+			req.Header.Set("User-Agent", browserUA)
+			req.Header.Set(clientAddrHeader, fmt.Sprintf("10.%d.%d.%d:40000", byte(v>>16), byte(v>>8), byte(v)))
 			resp, err := client.Do(req)
 			if err != nil {
 				b.Error(err)

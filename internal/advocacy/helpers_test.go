@@ -284,7 +284,14 @@ func newLinkServer(tb testing.TB, pool *pgxpool.Pool) *linkServer {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /s/{code}", rd)
-	hs := httptest.NewServer(mux)
+	// As a trusted proxy would, a test names the client's address in a header: visitors are told
+	// apart by address.
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if addr := r.Header.Get(clientAddrHeader); addr != "" {
+			r.RemoteAddr = addr
+		}
+		mux.ServeHTTP(w, r)
+	}))
 	tb.Cleanup(hs.Close)
 	return &linkServer{
 		url: hs.URL, redirect: rd, redis: r, inspector: inspector,
@@ -294,6 +301,9 @@ func newLinkServer(tb testing.TB, pool *pgxpool.Pool) *linkServer {
 		},
 	}
 }
+
+// clientAddrHeader names, in a request to a linkServer, the client address the redirect handler sees.
+const clientAddrHeader = "X-Test-Client-Addr"
 
 // clickTasks returns the share:click tasks waiting in Redis.
 func (ls *linkServer) clickTasks(tb testing.TB) []*asynq.TaskInfo {

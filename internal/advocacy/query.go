@@ -72,6 +72,9 @@ func (s *Service) MyShares(ctx context.Context, after *ShareCursor, limit int) (
 
 // Counts returns, for each of postIDs, its shares that went out (OPENED or PUBLISHED) and the
 // counted clicks on all its shares (dataloader batch). Posts of other organizations count nothing.
+// A share counts once however often the employee shared the post to its network: repeats made
+// before shares were unique (duplicate_of set) do not count, and their clicks count on the share
+// they repeat.
 func (s *Service) Counts(ctx context.Context, postIDs []uuid.UUID) (map[uuid.UUID]Counts, error) {
 	p, err := auth.Require(ctx)
 	if err != nil {
@@ -81,7 +84,7 @@ func (s *Service) Counts(ctx context.Context, postIDs []uuid.UUID) (map[uuid.UUI
 	for _, id := range postIDs {
 		out[id] = Counts{}
 	}
-	rows, err := s.pool.Query(ctx, `SELECT post_id, count(*) FILTER (WHERE status = ANY($3)), coalesce(sum(clicks), 0)::bigint
+	rows, err := s.pool.Query(ctx, `SELECT post_id, count(*) FILTER (WHERE status = ANY($3) AND duplicate_of IS NULL), coalesce(sum(clicks), 0)::bigint
 		FROM shares WHERE org_id = $1 AND post_id = ANY($2) GROUP BY post_id`, p.OrgID, postIDs, wentOut)
 	if err != nil {
 		return nil, fmt.Errorf("share counts: %w", err)
@@ -106,6 +109,8 @@ const (
 // Leaderboard ranks the active employees of the caller's organization by points over [from, to):
 // PointsPerShare for each share that went out (OPENED or PUBLISHED) in the period and
 // PointsPerClick for each counted click in it; ties by name. Employees without points are left out.
+// One share per post, network and employee scores (see liveShare); repeats from before that
+// (duplicate_of set) do not.
 func (s *Service) Leaderboard(ctx context.Context, from, to time.Time, limit int) ([]LeaderboardEntry, error) {
 	p, err := auth.Require(ctx)
 	if err != nil {
@@ -116,7 +121,7 @@ func (s *Service) Leaderboard(ctx context.Context, from, to time.Time, limit int
 	}
 	rows, err := s.pool.Query(ctx, `WITH sh AS (
 			SELECT user_id, count(*) AS n FROM shares
-			WHERE org_id = $1 AND shared_at >= $2 AND shared_at < $3 AND status = ANY($4)
+			WHERE org_id = $1 AND shared_at >= $2 AND shared_at < $3 AND status = ANY($4) AND duplicate_of IS NULL
 			GROUP BY user_id),
 		cl AS (
 			SELECT user_id, count(*) AS n FROM share_clicks

@@ -38,26 +38,28 @@ func TestLeaderboard(t *testing.T) {
 	alice := mustUser(t, b.pool, b.org, "alice@acme.test", "Alice", auth.RoleEmployee)
 	bob := mustUser(t, b.pool, b.org, "bob@acme.test", "Bob", auth.RoleEmployee)
 	carol := mustUser(t, b.pool, b.org, "carol@acme.test", "Carol", auth.RoleEmployee)
-	share := func(p *auth.Principal) uuid.UUID {
+	other := b.approvedPost(t, sharedContent(false))
+	share := func(p *auth.Principal, post uuid.UUID, network string) uuid.UUID {
 		t.Helper()
-		sh, err := b.svc.Share(as(p), advocacy.ShareInput{PostID: post, Network: "linkedin"})
+		sh, err := b.svc.Share(as(p), advocacy.ShareInput{PostID: post, Network: network})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return sh.ID
 	}
 	now := time.Now()
-	// Bob: 2 shares and 3 clicks = 23. Alice: the same = 23 (before Bob by name). Carol: 1 share
-	// and 15 clicks = 25.
-	bob1, _ := share(bob), share(bob)
+	// Bob: 2 shares (one post to two networks) and 3 clicks = 23; sharing the post to a network
+	// again scores nothing. Alice: the same = 23 (before Bob by name). Carol: 1 share and 15
+	// clicks = 25.
+	bob1, _, _ := share(bob, post, "linkedin"), share(bob, post, "x"), share(bob, post, "linkedin")
 	b.click(t, bob1, 3, now)
-	alice1, _ := share(alice), share(alice)
+	alice1, _, _ := share(alice, post, "linkedin"), share(alice, post, "x"), share(alice, post, "x")
 	b.click(t, alice1, 3, now)
-	carol1 := share(carol)
+	carol1 := share(carol, post, "linkedin")
 	b.click(t, carol1, 15, now)
 	// Out of the period: a share of Carol's 40 days ago and clicks on it then; clicks of last month
 	// on Alice's share.
-	old := share(carol)
+	old := share(carol, other, "linkedin")
 	if _, err := b.pool.Exec(context.Background(), `UPDATE shares SET shared_at = now() - interval '40 days' WHERE id = $1`, old); err != nil {
 		t.Fatal(err)
 	}
@@ -107,8 +109,10 @@ func TestArchiveAdminsOnly(t *testing.T) {
 	post := b.approvedPost(t, sharedContent(true))
 	other := mustUser(t, b.pool, b.org, "other@acme.test", "Otto", auth.RoleEmployee)
 	var ids []uuid.UUID
+	// One share per post, network and employee: the employee's second share goes to facebook.
 	for i, p := range []*auth.Principal{b.employee, other, b.employee} {
-		sh, err := b.svc.Share(as(p), advocacy.ShareInput{PostID: post, Network: "linkedin", Text: fmt.Sprintf("text %d", i)})
+		network := []string{"linkedin", "linkedin", "facebook"}[i]
+		sh, err := b.svc.Share(as(p), advocacy.ShareInput{PostID: post, Network: network, Text: fmt.Sprintf("text %d", i)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -135,7 +139,7 @@ func TestArchiveAdminsOnly(t *testing.T) {
 	}
 	first := all[0]
 	if first.ID != ids[2] || first.Text != "text 2" || first.ContentHash != sharedContent(true).Hash() || first.PostID != post ||
-		first.VersionID == uuid.Nil || first.SharedAt == nil || first.Network != advocacy.LinkedIn {
+		first.VersionID == uuid.Nil || first.SharedAt == nil || first.Network != advocacy.Facebook {
 		t.Fatalf("archived share %+v", first)
 	}
 	// Keyset pages, and the filters.

@@ -11,9 +11,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
+	"clearpost/internal/audit"
 	"clearpost/internal/jobs"
 
 	"github.com/google/uuid"
@@ -33,13 +35,12 @@ const (
 	missingTTL         = time.Minute
 	lookupTimeout      = 2 * time.Second
 	enqueueTimeout     = 500 * time.Millisecond
-	maxUserAgent       = 256
 )
 
 // RedirectOptions configure a Redirector.
 type RedirectOptions struct {
-	// VisitorKey keys the visitor hash (HMAC-SHA256 over the client address and user agent); at
-	// least 16 bytes, the same in every serve process, secret. Required.
+	// VisitorKey keys the visitor hash (HMAC-SHA256 over the share, the client address and the
+	// day); at least 16 bytes, the same in every serve process, secret. Required.
 	VisitorKey []byte
 	// Window: repeat clicks of one visitor on one share within a window count once.
 	// Default DefaultClickWindow.
@@ -57,6 +58,8 @@ type Enqueuer interface {
 // target is where a code leads. Codes and their shares' destinations never change, so a target is
 // cached for good.
 type target struct {
+	// shareID is the share its clicks count on: the code's share, or the share it repeats when it
+	// is a repeat made before shares were unique (duplicate_of).
 	shareID  uuid.UUID
 	location string // the destination with the UTM parameters merged in
 }
@@ -184,11 +187,11 @@ func (rd *Redirector) lookup(ctx context.Context, code string) (target, bool, er
 	ctx, cancel := context.WithTimeout(ctx, lookupTimeout)
 	defer cancel()
 	var (
-		id                             uuid.UUID
+		id, counted                    uuid.UUID
 		destination, network, campaign string
 	)
-	err := rd.pool.QueryRow(ctx, `SELECT id, destination, network, campaign FROM shares
-		WHERE code = $1 AND destination <> ''`, code).Scan(&id, &destination, &network, &campaign)
+	err := rd.pool.QueryRow(ctx, `SELECT id, coalesce(duplicate_of, id), destination, network, campaign FROM shares
+		WHERE code = $1 AND destination <> ''`, code).Scan(&id, &counted, &destination, &network, &campaign)
 	if errors.Is(err, pgx.ErrNoRows) {
 		rd.missing.Add(code, struct{}{})
 		return target{}, false, nil
@@ -203,7 +206,7 @@ func (rd *Redirector) lookup(ctx context.Context, code string) (target, bool, er
 		rd.missing.Add(code, struct{}{})
 		return target{}, false, nil
 	}
-	t := target{shareID: id, location: loc}
+	t := target{shareID: counted, location: loc}
 	rd.cache.Add(code, t)
 	return t, true, nil
 }
@@ -211,7 +214,7 @@ func (rd *Redirector) lookup(ctx context.Context, code string) (target, bool, er
 // clickPayload is a share:click task's payload: no address, no user agent.
 type clickPayload struct {
 	ShareID uuid.UUID `json:"share_id"`
-	Visitor string    `json:"visitor"` // hex of 16 bytes of HMAC-SHA256(key, share, address, user agent)
+	Visitor string    `json:"visitor"` // hex of 16 bytes of HMAC-SHA256(key, share, address, day)
 	At      time.Time `json:"at"`
 	Window  time.Time `json:"window"` // start of the counting window At falls in
 }
@@ -220,7 +223,8 @@ type clickPayload struct {
 // visitor is redirected all the same.
 func (rd *Redirector) count(r *http.Request, share uuid.UUID) {
 	now := rd.now().UTC()
-	p := clickPayload{ShareID: share, Visitor: rd.visitor(share, r), At: now, Window: now.Truncate(rd.window)}
+	window := now.Truncate(rd.window)
+	p := clickPayload{ShareID: share, Visitor: rd.visitor(share, r, window), At: now, Window: window}
 	b, err := json.Marshal(p)
 	if err != nil {
 		rd.log.ErrorContext(r.Context(), "encode click", slog.Any("error", err))
@@ -239,26 +243,49 @@ func (rd *Redirector) count(r *http.Request, share uuid.UUID) {
 	}
 }
 
-// visitor is the keyed hash identifying a visitor of one share: the client address and the start
-// of the user agent, with the share so that one visitor cannot be followed across shares. The key
-// makes it irreversible to anyone without it (addresses are few enough to try them all).
-func (rd *Redirector) visitor(share uuid.UUID, r *http.Request) string {
-	ip := r.RemoteAddr
-	if host, _, err := net.SplitHostPort(ip); err == nil {
-		ip = host
-	}
-	ua := r.UserAgent()
-	if len(ua) > maxUserAgent {
-		ua = ua[:maxUserAgent]
-	}
+// visitor is the keyed hash identifying a visitor of one share: the client address (an IPv6
+// address by its /64, the network one household or device holds), the share, and the UTC day of
+// the click's window. The user agent is left out: it is only for telling bots (IsBot), since
+// anyone can change it at will, and a visitor who could count again by changing it could inflate
+// the leaderboard. The share and the day keep one visitor from being followed across shares or
+// days; the key makes the hash irreversible to anyone without it (addresses are few enough to
+// try them all). Neither the address nor the user agent is stored.
+func (rd *Redirector) visitor(share uuid.UUID, r *http.Request, window time.Time) string {
 	m := hmac.New(sha256.New, rd.key)
 	m.Write(share[:])
 	m.Write([]byte{0})
-	m.Write([]byte(ip))
+	m.Write([]byte(visitorAddress(clientAddress(r))))
 	m.Write([]byte{0})
-	m.Write([]byte(ua))
+	m.Write([]byte(window.UTC().Format(time.DateOnly)))
 	var sum [sha256.Size]byte
 	return hex.EncodeToString(m.Sum(sum[:0])[:16])
+}
+
+// clientAddress is the visitor's address: as the HTTP middleware resolved it (behind a trusted
+// proxy, from X-Forwarded-For), else the connection's.
+func clientAddress(r *http.Request) string {
+	if ip := audit.RequestFrom(r.Context()).IP; ip != "" {
+		return ip
+	}
+	return r.RemoteAddr
+}
+
+// visitorAddress is the part of a client address that identifies a visitor: an IPv4 address
+// whole, an IPv6 address by its /64 prefix (a device picks addresses within it at will).
+func visitorAddress(remote string) string {
+	host := remote
+	if h, _, err := net.SplitHostPort(remote); err == nil {
+		host = h
+	}
+	addr, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
+	}
+	addr = addr.Unmap().WithZone("")
+	if addr.Is6() {
+		return netip.PrefixFrom(addr, 64).Masked().String()
+	}
+	return addr.String()
 }
 
 // previewAgents are user-agent fragments (lower case) of link-preview fetchers (Slackbot,

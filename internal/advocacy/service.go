@@ -170,6 +170,15 @@ func (s *Service) Share(ctx context.Context, in ShareInput) (*Share, error) {
 	if err := checkText(network, text, destination != ""); err != nil {
 		return nil, err
 	}
+	// One share per post, network and employee: sharing again returns the share already made,
+	// unchanged (see liveShare).
+	existing, found, err := liveShare(ctx, s.pool, p, in.PostID, network)
+	if err != nil {
+		return nil, fmt.Errorf("share post %s: %w", in.PostID, err)
+	}
+	if found {
+		return s.withSubject(ctx, existing)
+	}
 	if in.ScheduleAt != nil {
 		var connected bool
 		err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM connected_accounts
@@ -208,7 +217,9 @@ func (s *Service) Share(ctx context.Context, in ShareInput) (*Share, error) {
 		campaign = post.content.Tags[0]
 	}
 	var sh *Share
+	var reused bool
 	for attempt := 0; ; attempt++ {
+		reused = false
 		code := newCode()
 		if destination == "" {
 			code = ""
@@ -223,13 +234,26 @@ func (s *Service) Share(ctx context.Context, in ShareInput) (*Share, error) {
 			if cur.state != content.StateApproved || cur.hash != post.hash {
 				return apperr.Conflictf("the post changed while you were sharing it: reload it and share again")
 			}
+			// A concurrent share of the same post to the same network by the same employee makes
+			// this insert wait for it and then do nothing: both callers get the share it made.
 			sh, err = scanShare(tx.QueryRow(ctx, `INSERT INTO shares (org_id, user_id, post_id, version_id, content_hash,
 					network, text, edited, status, code, destination, campaign, schedule_at, approval_post_id, shared_at)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, nullif($10, ''), $11, $12, $13, $14,
 					CASE WHEN $9 = 'OPENED' THEN now() END)
+				ON CONFLICT `+oneLiveShare+` DO NOTHING
 				RETURNING `+shareColumns,
 				p.OrgID, p.UserID, in.PostID, post.versionID, post.hash, network, text, edited, status, code,
 				destination, campaign, in.ScheduleAt, approvalPost))
+			if errors.Is(err, pgx.ErrNoRows) {
+				var found bool
+				sh, found, err = liveShare(ctx, tx, p, in.PostID, network)
+				if err == nil && !found {
+					// The other share left the live statuses already (canceled at once): try again.
+					err = errShareGone
+				}
+				reused = true
+				return err
+			}
 			if err != nil {
 				return err
 			}
@@ -260,12 +284,49 @@ func (s *Service) Share(ctx context.Context, in ShareInput) (*Share, error) {
 		if errors.As(err, &pgErr) && pgErr.ConstraintName == "shares_code_key" && attempt < 3 {
 			continue // a code collision: about one in 10^17
 		}
+		if errors.Is(err, errShareGone) && attempt < 3 {
+			continue
+		}
 		break
 	}
 	if err != nil {
-		return nil, fmt.Errorf("share post %s: %w", in.PostID, err)
+		return nil, fmt.Errorf("share post %s: %w", in.PostID, postgres.MapError(err))
+	}
+	if reused {
+		return s.withSubject(ctx, sh)
 	}
 	return s.decorate(sh, post.subject()), nil
+}
+
+// oneLiveShare is the conflict target of the unique index shares_one_per_network: one live share
+// per employee, post and network.
+const oneLiveShare = `(user_id, post_id, network)
+	WHERE duplicate_of IS NULL AND status IN ('OPENED', 'PENDING_APPROVAL', 'SCHEDULED', 'PUBLISHED')`
+
+var errShareGone = errors.New("the concurrent share left the live statuses")
+
+// liveShare returns p's live share (OPENED, PENDING_APPROVAL, SCHEDULED or PUBLISHED) of a post to
+// a network, and whether there is one. There is at most one (the unique index
+// shares_one_per_network): sharing a post to a network again returns it, so a share scores once on
+// the leaderboard and keeps its tracked link.
+//
+// A share made again is returned unchanged, whatever text or schedule the second request asked
+// for (once validated as a first share would be: a locked text still refuses another). An OPENED
+// or PUBLISHED share is the record of what went out, which the archive keeps; rewriting its text
+// would falsify it, and an edit needing approval would take a share that went out back into
+// review. To share another text, an employee cancels a share still waiting (SCHEDULED,
+// PENDING_APPROVAL) and shares again; a share that went out stays what it was.
+func liveShare(ctx context.Context, db postgres.DB, p *auth.Principal, post uuid.UUID, network Network) (*Share, bool, error) {
+	sh, err := scanShare(db.QueryRow(ctx, `SELECT `+shareColumns+` FROM shares
+		WHERE org_id = $1 AND user_id = $2 AND post_id = $3 AND network = $4 AND duplicate_of IS NULL
+		  AND status IN ('OPENED', 'PENDING_APPROVAL', 'SCHEDULED', 'PUBLISHED')`, p.OrgID, p.UserID, post, network))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("live share of post %s to %s: %w", post, network, err)
+	}
+	return sh, true, nil
 }
 
 // visiblePost reads a post p may share: APPROVED, and on a board of their audience unless they are

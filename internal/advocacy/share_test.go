@@ -125,7 +125,7 @@ func TestShareEditNeedsApproval(t *testing.T) {
 	ctx := as(b.employee)
 
 	// The suggested text goes out at once: only edits wait.
-	if sh, err := b.svc.Share(ctx, advocacy.ShareInput{PostID: post, Network: "linkedin"}); err != nil || sh.Status != advocacy.StatusOpened {
+	if sh, err := b.svc.Share(ctx, advocacy.ShareInput{PostID: post, Network: "facebook"}); err != nil || sh.Status != advocacy.StatusOpened {
 		t.Fatalf("unedited share: %+v, %v", sh, err)
 	}
 
@@ -142,6 +142,15 @@ func TestShareEditNeedsApproval(t *testing.T) {
 	}
 	if sh.ApprovalPostID == nil || *sh.ApprovalPostID != calls[0].Post {
 		t.Fatalf("approval post %v, want %s", sh.ApprovalPostID, calls[0].Post)
+	}
+	// Sharing to linkedin again, with yet another text, returns the share in review unchanged and
+	// submits nothing more for approval.
+	again, err := b.svc.Share(ctx, advocacy.ShareInput{PostID: post, Network: "linkedin", Text: "Second thoughts"})
+	if err != nil || again.ID != sh.ID || again.Text != sh.Text || again.Status != advocacy.StatusPendingApproval {
+		t.Fatalf("a repeat of a share in review: %+v, %v", again, err)
+	}
+	if n := len(b.approver.Calls()); n != 1 {
+		t.Fatalf("a repeat submitted its text for approval: %d calls", n)
 	}
 
 	handler := advocacy.NewApprovalHandler(b.pool, nil)
@@ -191,7 +200,7 @@ func TestShareEditApprovedScheduledOrRejected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rejected, err := b.svc.Share(ctx, advocacy.ShareInput{PostID: post, Network: "x", Text: "Risky take"})
+	rejected, err := b.svc.Share(ctx, advocacy.ShareInput{PostID: post, Network: "facebook", Text: "Risky take"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"clearpost/graph"
+	"clearpost/graph/ide"
 	"clearpost/internal/advocacy"
 	"clearpost/internal/approval"
 	"clearpost/internal/audit"
@@ -54,6 +55,9 @@ type Options struct {
 	Mount map[string]http.Handler
 	// HTTPClient is used to reach identity providers (nil: a default client).
 	HTTPClient *http.Client
+	// Listener, when set, is the API's listener, already bound: `clearpost dev` binds first so
+	// that its identity provider and its links know the port.
+	Listener net.Listener
 }
 
 // App is one Clearpost process.
@@ -92,6 +96,18 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		return nil, err
 	}
 	a := &App{Config: cfg, Log: log, Pool: pool, opts: opts}
+	// Links in shares, notifications and e-mail are built with the public URL, so it is settled
+	// before any service is: configured, or the address this process binds now.
+	if err := a.settlePublicURL(); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	built := false
+	defer func() {
+		if !built && a.listener != nil {
+			_ = a.listener.Close()
+		}
+	}()
 	if err := a.checkSchema(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -120,7 +136,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Advocacy = advocacy.NewService(pool, a.Secrets, a.Content, a.PublicURL())
 	if a.Notify, err = notify.NewService(pool, a.Secrets, notify.Options{
 		Mail:      notify.MailOptions{URL: cfg.SMTPURL, From: cfg.SMTPFrom, TLSPolicy: notify.TLSPolicy(cfg.SMTPTLS)},
-		PublicURL: a.PublicURL(), HTTPClient: opts.HTTPClient,
+		PublicURL: a.PublicURL(), HTTPClient: opts.HTTPClient, AllowPrivateTargets: cfg.AllowPrivateTargets,
 	}, log); err != nil {
 		pool.Close()
 		return nil, err
@@ -130,6 +146,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if cfg.AuditSigningKey != nil {
 		a.Sealer = audit.NewSealer(pool, cfg.AuditSigningKey, log)
 	}
+	built = true
 	return a, nil
 }
 
@@ -165,12 +182,37 @@ func OpenIndex(ctx context.Context, cfg config.Config, pool *pgxpool.Pool) (sear
 	return x, nil
 }
 
-// PublicURL is how browsers reach this process: CLEARPOST_PUBLIC_URL, else its own address.
+// PublicURL is how browsers reach this process: CLEARPOST_PUBLIC_URL, else (development and
+// tests) the address New bound. It is an absolute URL from New on.
 func (a *App) PublicURL() string {
+	return strings.TrimSuffix(a.Config.PublicURL, "/")
+}
+
+// settlePublicURL makes Config.PublicURL absolute: without CLEARPOST_PUBLIC_URL, an API process
+// binds its address now and is reached there; a process without the API has nothing to derive it
+// from and refuses (serve and worker require the variable; see config.RequireServe).
+func (a *App) settlePublicURL() error {
 	if a.Config.PublicURL != "" {
-		return strings.TrimSuffix(a.Config.PublicURL, "/")
+		u, err := url.Parse(a.Config.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("CLEARPOST_PUBLIC_URL: %q is not an http(s):// URL", a.Config.PublicURL)
+		}
+		return nil
 	}
-	return "http://" + a.Addr()
+	if !a.opts.HTTP {
+		return errors.New("CLEARPOST_PUBLIC_URL: required (links in shares, notifications and e-mail are built with it)")
+	}
+	if err := a.Listen(); err != nil {
+		return err
+	}
+	host, port, _ := net.SplitHostPort(a.Addr())
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		_ = a.listener.Close()
+		a.listener = nil
+		return fmt.Errorf("CLEARPOST_PUBLIC_URL: required when listening on every interface (%s)", a.Config.HTTPAddr)
+	}
+	a.Config.PublicURL = "http://" + net.JoinHostPort(host, port)
+	return nil
 }
 
 // Handler returns the HTTP routes with their middleware.
@@ -198,6 +240,7 @@ func (a *App) Handler() (http.Handler, error) {
 	}
 	signOn, err := auth.NewSignOn(authn, sessions, auth.SignOnOptions{
 		PublicURL: a.PublicURL(), Secrets: secrets, Scopes: a.Config.OIDCScopes, TrustedOrigins: a.Config.CORSOrigins,
+		StateKeys: a.Secrets,
 	}, a.Log)
 	if err != nil {
 		return nil, err
@@ -214,11 +257,12 @@ func (a *App) Handler() (http.Handler, error) {
 		Advocacy: a.Advocacy, Notify: a.Notify, Hub: a.Hub,
 	}), graph.Options{
 		Log: a.Log, ComplexityLimit: a.Config.QueryComplexity, DepthLimit: a.Config.QueryDepth,
-		Authenticator: authn, TrustedOrigins: a.Config.CORSOrigins,
+		Authenticator: authn, TrustedOrigins: a.Config.CORSOrigins, Introspection: a.Config.Introspection,
 	})
 	// Bearer tokens and session cookies both authenticate /graphql; cookie requests are checked
 	// against cross-site forgery. CORS answers only the configured origins.
-	api := httpserver.Bearer(signOn.Cookie(gql), authn, a.Log)
+	limited := httpserver.RateLimitCallers(gql, int(a.Config.RateLimitUser), int(a.Config.RateLimitAddress))
+	api := httpserver.Bearer(signOn.Cookie(limited), authn, a.Log)
 	if len(a.Config.CORSOrigins) > 0 { // an empty list would mean "any origin" to the cors package
 		api = cors.New(cors.Options{
 			AllowedOrigins: a.Config.CORSOrigins, AllowCredentials: true,
@@ -231,16 +275,21 @@ func (a *App) Handler() (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", httpserver.LimitBody(api, a.Config.MaxBodyBytes))
 	if a.Config.Playground {
-		mux.Handle("GET /graphql/ide", graph.IDE("/graphql"))
+		mux.Handle("GET /graphql/ide", ide.Handler("/graphql/ide", "/graphql"))
+		mux.Handle("GET /graphql/ide/", ide.Handler("/graphql/ide", "/graphql"))
 	}
-	signOn.Routes(mux)
+	// Sign-in, SCIM and tracked links answer anyone: each address gets its share.
+	signOnMux := http.NewServeMux()
+	signOn.Routes(signOnMux)
+	mux.Handle("/auth/", httpserver.RateLimit(signOnMux, int(a.Config.RateLimitAddress), httpserver.ByAddress))
 	// SCIM provisioning: its own bearer tokens, per organization; no cookies, so no CSRF check.
 	var scimOpts []scim.Option
 	if a.Config.PublicURL != "" {
 		scimOpts = append(scimOpts, scim.WithBaseURL(strings.TrimSuffix(a.Config.PublicURL, "/")+scim.Prefix))
 	}
-	mux.Handle(scim.Prefix+"/", scim.New(a.Pool, mapping, a.Log, scimOpts...).Handler())
+	mux.Handle(scim.Prefix+"/", httpserver.RateLimit(scim.New(a.Pool, mapping, a.Log, scimOpts...).Handler(), int(a.Config.RateLimitAddress), httpserver.ByAddress))
 	mux.Handle("GET /{$}", signOn.Cookie(http.HandlerFunc(home)))
+	mux.Handle("/", http.HandlerFunc(home)) // the web app: assets and its routes (history fallback)
 	redisOpt, err := jobs.ParseRedisURL(a.Config.RedisURL)
 	if err != nil {
 		return nil, fmt.Errorf("CLEARPOST_REDIS_URL: %w", err)
@@ -252,7 +301,7 @@ func (a *App) Handler() (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tracked links (CLEARPOST_CLICK_KEY): %w", err)
 	}
-	mux.Handle("GET /s/{code}", redirector)
+	mux.Handle("GET /s/{code}", httpserver.RateLimit(redirector, int(a.Config.RateLimitLinks), httpserver.ByAddress))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -277,9 +326,14 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// Listen binds the HTTP address (port 0 picks a free port; see Addr).
+// Listen binds the HTTP address (port 0 picks a free port; see Addr). It is done once: by New
+// when the public URL comes from the address, or with Options.Listener.
 func (a *App) Listen() error {
-	if !a.opts.HTTP {
+	if !a.opts.HTTP || a.listener != nil {
+		return nil
+	}
+	if a.opts.Listener != nil {
+		a.listener = a.opts.Listener
 		return nil
 	}
 	l, err := net.Listen("tcp", a.Config.HTTPAddr)

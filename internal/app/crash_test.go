@@ -58,6 +58,7 @@ func startWorkerProcess(t *testing.T, cfg config.Config, f *fakes) *workerProces
 	cmd.Env = append(os.Environ(),
 		"CLEARPOST_DATABASE_URL="+cfg.DatabaseURL,
 		"CLEARPOST_REDIS_URL="+cfg.RedisURL,
+		"CLEARPOST_PUBLIC_URL="+cfg.PublicURL,
 		"CLEARPOST_OIDC_ISSUER=https://idp.invalid",
 		"CLEARPOST_OIDC_CLIENT_ID=clearpost",
 		"CLEARPOST_AUDIT_SIGNING_KEY="+base64.StdEncoding.EncodeToString(cfg.AuditSigningKey.Seed()),

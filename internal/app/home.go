@@ -1,28 +1,33 @@
 package app
 
 import (
+	"bytes"
 	"html/template"
 	"net/http"
 
+	"clearpost/frontend"
 	"clearpost/internal/auth"
 )
 
-var homePage = template.Must(template.New("home").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Clearpost</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem}
-a,button{color:#0969da}button{font:inherit;background:none;border:0;padding:0;cursor:pointer;text-decoration:underline}</style>
-</head><body>
-<h1>Clearpost</h1>
+// sessionNote is what the web app's page says to a browser without JavaScript: who is signed in,
+// and the way in or out.
+var sessionNote = template.Must(template.New("session").Parse(`<p>Clearpost needs JavaScript.</p>
 {{if .}}<p>Signed in as <strong>{{.Name}}</strong> ({{.Email}}) · roles {{range $i, $r := .Roles}}{{if $i}}, {{end}}{{$r}}{{end}}{{if .Groups}} · reviewer groups {{range $i, $g := .Groups}}{{if $i}}, {{end}}{{$g}}{{end}}{{end}}</p>
-<p><a href="/graphql/ide">GraphQL IDE</a> (this browser's session authenticates it)</p>
 <form method="post" action="/auth/logout"><button type="submit">Sign out</button></form>
-{{else}}<p><a href="/auth/login">Sign in with your company account</a></p>{{end}}
-</body></html>`))
+{{else}}<p><a href="/auth/login">Sign in with your company account</a></p>{{end}}`))
 
-// home is the landing page until the web app arrives: who is signed in, and the way in or out.
+// webApp serves the web app embedded from frontend/dist/app (or, when the binary was built without
+// it, a page saying how to build it); see package frontend.
+var webApp = frontend.Handler(frontend.Build(), frontend.Options{
+	Noscript: func(r *http.Request) template.HTML {
+		var b bytes.Buffer
+		_ = sessionNote.Execute(&b, auth.PrincipalFrom(r.Context()))
+		return template.HTML(b.String()) // #nosec G203: html/template escaped every value
+	},
+})
+
+// home serves the web app: at GET / with the session loaded (the page's noscript note names the
+// user), at every other path not routed elsewhere as assets and the app's history fallback.
 func home(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	_ = homePage.Execute(w, auth.PrincipalFrom(r.Context()))
+	webApp.ServeHTTP(w, r)
 }

@@ -37,10 +37,10 @@ func (f *fakes) configure(c *config.Config) {
 }
 
 // setupPublishing starts the service with its queue, pointed at fake platforms.
-func setupPublishing(t *testing.T) (*pipeline, *fakes) {
+func setupPublishing(t *testing.T, configure ...func(*config.Config)) (*pipeline, *fakes) {
 	t.Helper()
 	f := newFakes(t)
-	env := apptest.StartWithQueue(t, f.configure)
+	env := apptest.StartWithQueue(t, append([]func(*config.Config){f.configure}, configure...)...)
 	org := env.Org(t, "example")
 	p := &pipeline{Env: env, org: org, tok: map[string]string{}}
 	for _, who := range []string{"admin", "marketer", "legal", "compliance", "brand", "employee", "sam"} {

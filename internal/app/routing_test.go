@@ -61,7 +61,7 @@ func TestInvalidCELIsRefusedWithPosition(t *testing.T) {
 	t.Parallel()
 	p := setup(t)
 	before := snapshot(t, p)
-	r := p.Do(t, p.tok["marketer"], `mutation { createRoutingRule(input: {name: "typo", expression: "\"x\" in post.tgs",
+	r := p.Do(t, p.tok["admin"], `mutation { createRoutingRule(input: {name: "typo", expression: "\"x\" in post.tgs",
 		action: {kind: ADD_GROUP, group: "legal", quorum: {kind: ANY}}}) { id } }`, nil)
 	wantCode(t, r, "BAD_USER_INPUT")
 	e := r.Errors[0]
@@ -73,20 +73,20 @@ func TestInvalidCELIsRefusedWithPosition(t *testing.T) {
 	}
 	// The corrected rule is saved, audited, and routes.
 	var out struct{ CreateRoutingRule struct{ ID string } }
-	p.Must(t, p.tok["marketer"], `mutation { createRoutingRule(input: {name: "X posts to compliance", priority: 5,
+	p.Must(t, p.tok["admin"], `mutation { createRoutingRule(input: {name: "X posts to compliance", priority: 5,
 		expression: "\"x\" in post.channels", action: {kind: ADD_STAGE, group: "compliance", quorum: {kind: ANY}, position: 1}}) { id } }`, nil, &out)
 	pp := p.create(t, "Short and sweet.", "x")
 	if got := stageNames(p.submit(t, pp.ID)); strings.Join(got, ",") != "compliance,brand" {
 		t.Fatalf("stages = %v", got)
 	}
-	p.Must(t, p.tok["marketer"], `mutation($id: ID!) { updateRoutingRule(id: $id, expectedRevision: 1, input: {name: "X posts to compliance", enabled: false,
+	p.Must(t, p.tok["admin"], `mutation($id: ID!) { updateRoutingRule(id: $id, expectedRevision: 1, input: {name: "X posts to compliance", enabled: false,
 		expression: "\"x\" in post.channels", action: {kind: ADD_STAGE, group: "compliance", quorum: {kind: ANY}, position: 1}}) { revision } }`,
 		map[string]any{"id": out.CreateRoutingRule.ID}, nil)
 	// A stale revision is refused.
-	r = p.Do(t, p.tok["marketer"], `mutation($id: ID!) { updateRoutingRule(id: $id, expectedRevision: 1, input: {name: "n",
+	r = p.Do(t, p.tok["admin"], `mutation($id: ID!) { updateRoutingRule(id: $id, expectedRevision: 1, input: {name: "n",
 		expression: "true", action: {kind: ADD_GROUP, group: "legal", quorum: {kind: ANY}}}) { revision } }`, map[string]any{"id": out.CreateRoutingRule.ID})
 	wantCode(t, r, "CONFLICT")
-	p.Must(t, p.tok["marketer"], `mutation($id: ID!) { deleteRoutingRule(id: $id) { id } }`, map[string]any{"id": out.CreateRoutingRule.ID}, nil)
+	p.Must(t, p.tok["admin"], `mutation($id: ID!) { deleteRoutingRule(id: $id) { id } }`, map[string]any{"id": out.CreateRoutingRule.ID}, nil)
 	var rules struct {
 		RoutingRules struct {
 			Edges []struct{ Node struct{ Name string } }

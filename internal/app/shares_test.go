@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"clearpost/internal/config"
+
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
 )
@@ -17,7 +19,8 @@ import (
 // excluded), unknown codes get a 404, and the leaderboard counts it.
 func TestShareTrackedLinkRedirectsAndCountsClicks(t *testing.T) {
 	t.Parallel()
-	p, _ := setupPublishing(t)
+	// Behind a proxy, as in production: X-Forwarded-For gives each visitor's address.
+	p, _ := setupPublishing(t, func(c *config.Config) { c.TrustProxyHeader = true })
 	board := p.board(t, "Company news", map[string]any{"everyone": true})
 	pp := p.create(t, "Our new product is live")
 	p.Must(t, p.tok["marketer"], `mutation($id: ID!) { updatePost(id: $id, content: {body: "Our new product is live", link: "https://example.com/launch?ref=blog#top", tags: ["spring-launch"], shareText: "Proud of the team", shareTextEditable: false}) { id } }`,
@@ -65,9 +68,10 @@ func TestShareTrackedLinkRedirectsAndCountsClicks(t *testing.T) {
 		q.Get("utm_source") != "linkedin" || q.Get("utm_medium") != "employee_advocacy" || q.Get("utm_campaign") != "spring-launch" || q.Get("utm_content") != s.ID {
 		t.Errorf("redirect to %s", loc)
 	}
-	click(code, browser, "203.0.113.7")                                           // the same visitor again: counted once
-	click(code, strings.Replace(browser, "Linux", "Windows", 1), "198.51.100.23") // another visitor (the proxy header is not trusted here: the address is loopback)
-	click(code, "LinkedInBot/1.0 (compatible; Mozilla/5.0)", "192.0.2.1")         // a link preview
+	click(code, browser, "203.0.113.7")                                         // the same visitor again: counted once
+	click(code, strings.Replace(browser, "Linux", "Windows", 1), "203.0.113.7") // the same address in another browser: counted once
+	click(code, browser, "198.51.100.23")                                       // another visitor
+	click(code, "LinkedInBot/1.0 (compatible; Mozilla/5.0)", "192.0.2.1")       // a link preview
 	if r := click("/s/nope0000", browser, "203.0.113.7"); r.StatusCode != http.StatusNotFound || r.Header.Get("Location") != "" {
 		t.Errorf("unknown code: %d to %q", r.StatusCode, r.Header.Get("Location"))
 	}

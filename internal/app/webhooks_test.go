@@ -73,6 +73,8 @@ func TestOutgoingWebhooksDeliverSignedLifecycleEvents(t *testing.T) {
 	if bad != 0 {
 		t.Errorf("%d deliveries with a bad signature", bad)
 	}
+	// The receiver sees a delivery before its task logs the attempt: wait for the tasks to finish.
+	p.waitTasksDone(t, 10*time.Second)
 	var log struct {
 		WebhookSubscription struct {
 			Secret     *string

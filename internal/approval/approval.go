@@ -91,6 +91,21 @@ type Rule struct {
 	Revision    int
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// FailingSince is when the rule started to fail at run time (nil: it does not), LastError
+	// and LastErrorAt its latest failure. A failing rule fails closed (see Resolve); the mark is
+	// cleared when the rule evaluates cleanly again or is edited.
+	FailingSince *time.Time
+	LastError    string
+	LastErrorAt  *time.Time
+}
+
+// Failing reports whether r is marked as failing at run time.
+func (r *Rule) Failing() bool { return r.FailingSince != nil }
+
+// RuleRef names a revision of a rule.
+type RuleRef struct {
+	RuleID   uuid.UUID `json:"rule_id"`
+	Revision int       `json:"revision"`
 }
 
 // Facts are what routing sees of a post version: the CEL variable `post`.
@@ -131,6 +146,11 @@ type MatchedRule struct {
 	// off in another stage, a quorum kept or raised, a workflow choice overridden by an earlier
 	// rule. Empty otherwise.
 	Note string `json:"note,omitempty"`
+	// Revision is the revision of the rule that was evaluated.
+	Revision int `json:"revision,omitempty"`
+	// Error is why the rule could not be evaluated or applied; empty when it matched cleanly. A
+	// failed rule applies as if it matched (fails closed: see Resolve).
+	Error string `json:"error,omitempty"`
 }
 
 // PlanStage is a stage of a resolved plan.
@@ -148,4 +168,18 @@ type Plan struct {
 	Stages       []PlanStage   `json:"stages"`
 	Rules        []MatchedRule `json:"rules"`
 	Labels       []Label       `json:"labels"`
+	// Recovered lists the rules marked failing that evaluated cleanly for this post: their mark
+	// is cleared when the submission is processed.
+	Recovered []RuleRef `json:"recovered,omitempty"`
+}
+
+// FailedRules returns the rules of p that failed.
+func (p Plan) FailedRules() []MatchedRule {
+	var out []MatchedRule
+	for _, r := range p.Rules {
+		if r.Error != "" {
+			out = append(out, r)
+		}
+	}
+	return out
 }

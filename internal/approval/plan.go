@@ -11,8 +11,8 @@ import (
 )
 
 // RuleError is a routing rule that could not be applied: its expression no longer compiles, fails
-// at run time (e.g. it exceeds the cost limit), or its action cannot be carried out. Resolve
-// returns it rather than guess a route without the rule.
+// at run time (e.g. it exceeds the cost limit), or its action cannot be carried out. Resolve does
+// not fail on it: it records it on the plan (MatchedRule.Error) and fails closed.
 type RuleError struct {
 	RuleID uuid.UUID
 	Name   string
@@ -22,6 +22,12 @@ type RuleError struct {
 func (e *RuleError) Error() string { return fmt.Sprintf("routing rule %q: %v", e.Name, e.Err) }
 
 func (e *RuleError) Unwrap() error { return e.Err }
+
+// outcome is an enabled rule that shaped the plan: it matched, or it failed (err).
+type outcome struct {
+	rule Rule
+	err  error
+}
 
 // Resolve routes a post: it evaluates the enabled rules in order (ascending Priority, then Name)
 // over facts and the names of labels, and builds the plan:
@@ -37,9 +43,19 @@ func (e *RuleError) Unwrap() error { return e.Err }
 //     each is a separate sign-off, and the rule's note says so. An action's SLA applies to a
 //     stage the action creates.
 //
-// Every matching rule is recorded in Plan.Rules, in order, and labels in Plan.Labels. A rule that
-// cannot be evaluated, or a USE_WORKFLOW rule naming a workflow not in workflows, fails Resolve
-// with a *RuleError: a post is never routed around a broken rule.
+// A rule that cannot be evaluated (its expression errs at run time or no longer compiles) fails
+// closed: it is treated as matching, so the post gets more review, never less, and it never
+// blocks the submission. Its ADD_STAGE or ADD_GROUP action applies as usual. A failing
+// USE_WORKFLOW rule cannot replace the base (that could lighten the review: the rule may not
+// have matched); instead the stages of its workflow are added after the plan's, leaving out
+// groups that already sign off with a quorum at least as strict, so the post passes both the
+// review it would have had without the rule and the one the rule asks for. A matching
+// USE_WORKFLOW rule naming no known workflow, or a rule with an unknown action, has nothing to
+// apply; it too is recorded as failed.
+//
+// Every matching or failed rule is recorded in Plan.Rules, in order, a failed one with its Error;
+// labels are in Plan.Labels. Rules marked failing (Rule.FailingSince) that evaluated cleanly are
+// listed in Plan.Recovered. Resolve's error is always nil; it is kept for callers.
 func Resolve(base *Workflow, workflows map[uuid.UUID]*Workflow, rules []Rule, facts Facts, labels []Label) (Plan, error) {
 	names := LabelNames(labels)
 	ordered := make([]Rule, 0, len(rules))
@@ -52,38 +68,38 @@ func Resolve(base *Workflow, workflows map[uuid.UUID]*Workflow, rules []Rule, fa
 		return cmp.Or(cmp.Compare(a.Priority, b.Priority), strings.Compare(a.Name, b.Name),
 			strings.Compare(a.ID.String(), b.ID.String()))
 	})
-	var matched []Rule
+	var applied []outcome
+	var recovered []RuleRef
 	for _, r := range ordered {
-		prg, err := Compile(r.Expression)
+		ok, err := evalRule(r, facts, names)
 		if err != nil {
-			return Plan{}, &RuleError{RuleID: r.ID, Name: r.Name, Err: fmt.Errorf("expression does not compile: %w", err)}
-		}
-		ok, err := prg.Eval(facts, names)
-		if err != nil {
-			return Plan{}, &RuleError{RuleID: r.ID, Name: r.Name, Err: err}
-		}
-		if ok {
-			matched = append(matched, r)
-		}
-	}
-
-	chooser := -1 // index in matched of the rule that picked the workflow
-	for i, r := range matched {
-		if r.Action.Kind != ActionUseWorkflow {
+			applied = append(applied, outcome{rule: r, err: err})
 			continue
 		}
-		if r.Action.WorkflowID == nil {
-			return Plan{}, &RuleError{RuleID: r.ID, Name: r.Name, Err: errors.New("USE_WORKFLOW names no workflow")}
+		if r.FailingSince != nil {
+			recovered = append(recovered, RuleRef{RuleID: r.ID, Revision: r.Revision})
 		}
-		w := workflows[*r.Action.WorkflowID]
-		if w == nil {
-			return Plan{}, &RuleError{RuleID: r.ID, Name: r.Name, Err: fmt.Errorf("workflow %s not found", *r.Action.WorkflowID)}
+		if ok {
+			applied = append(applied, outcome{rule: r})
 		}
-		base, chooser = w, i
-		break
 	}
 
-	plan := Plan{Stages: []PlanStage{}, Rules: make([]MatchedRule, 0, len(matched)), Labels: slices.Clone(labels)}
+	chooser := -1 // index in applied of the rule that picked the workflow
+	for i, o := range applied {
+		if o.err != nil || o.rule.Action.Kind != ActionUseWorkflow {
+			continue
+		}
+		switch w := workflowOf(o.rule.Action, workflows); {
+		case o.rule.Action.WorkflowID == nil:
+			applied[i].err = errors.New("USE_WORKFLOW names no workflow")
+		case w == nil:
+			applied[i].err = fmt.Errorf("workflow %s not found", *o.rule.Action.WorkflowID)
+		case chooser < 0:
+			base, chooser = w, i
+		}
+	}
+
+	plan := Plan{Stages: []PlanStage{}, Rules: make([]MatchedRule, 0, len(applied)), Labels: slices.Clone(labels), Recovered: recovered}
 	if plan.Labels == nil {
 		plan.Labels = []Label{}
 	}
@@ -94,23 +110,102 @@ func Resolve(base *Workflow, workflows map[uuid.UUID]*Workflow, rules []Rule, fa
 			plan.Stages = append(plan.Stages, PlanStage{Name: s.Name, Groups: slices.Clone(s.Groups), SLA: s.SLA, EscalateTo: s.EscalateTo})
 		}
 	}
-	for i, r := range matched {
-		m := MatchedRule{RuleID: r.ID, Name: r.Name, Action: r.Action}
+	for i, o := range applied {
+		r := o.rule
+		m := MatchedRule{RuleID: r.ID, Name: r.Name, Action: r.Action, Revision: r.Revision}
+		var note string
 		switch r.Action.Kind {
 		case ActionUseWorkflow:
-			if i != chooser {
-				m.Note = fmt.Sprintf("no effect: rule %q, which applies first, chose workflow %q", matched[chooser].Name, base.Name)
+			switch {
+			case o.err != nil:
+				if w := workflowOf(r.Action, workflows); w != nil {
+					note = plan.addWorkflow(w)
+				} else {
+					note = "nothing applied: its workflow is unknown"
+				}
+			case i != chooser:
+				note = fmt.Sprintf("no effect: rule %q, which applies first, chose workflow %q", applied[chooser].rule.Name, base.Name)
 			}
 		case ActionAddStage:
-			m.Note = plan.addStage(r.Action)
+			note = plan.addStage(r.Action)
 		case ActionAddGroup:
-			m.Note = plan.addGroup(r.Action)
+			note = plan.addGroup(r.Action)
 		default:
-			return Plan{}, &RuleError{RuleID: r.ID, Name: r.Name, Err: fmt.Errorf("unknown action %q", r.Action.Kind)}
+			if o.err == nil {
+				o.err = fmt.Errorf("unknown action %q", r.Action.Kind)
+			}
+			note = "nothing applied: the action is unknown"
+		}
+		if o.err != nil {
+			m.Error = truncate(o.err.Error(), maxRuleErrorLength)
+			m.Note = "the rule failed, so it applies as if it matched (fails closed)"
+			if note != "" {
+				m.Note += ": " + note
+			}
+		} else {
+			m.Note = note
 		}
 		plan.Rules = append(plan.Rules, m)
 	}
 	return plan, nil
+}
+
+// maxRuleErrorLength bounds the error text a plan keeps of a failed rule.
+const maxRuleErrorLength = 500
+
+// evalRule evaluates r's expression.
+func evalRule(r Rule, facts Facts, labels []string) (bool, error) {
+	prg, err := Compile(r.Expression)
+	if err != nil {
+		return false, fmt.Errorf("expression does not compile: %w", err)
+	}
+	return prg.Eval(facts, labels)
+}
+
+// workflowOf returns the workflow a USE_WORKFLOW action names, or nil.
+func workflowOf(a Action, workflows map[uuid.UUID]*Workflow) *Workflow {
+	if a.WorkflowID == nil {
+		return nil
+	}
+	return workflows[*a.WorkflowID]
+}
+
+// addWorkflow appends the stages of w (of a failed USE_WORKFLOW rule) after the plan's, without
+// the groups that already sign off in the plan with a quorum at least as strict, and returns the
+// rule's note.
+func (p *Plan) addWorkflow(w *Workflow) string {
+	var added []string
+	for _, s := range w.Stages {
+		var groups []GroupRequirement
+		for _, g := range s.Groups {
+			q := normalQuorum(g.Quorum)
+			if !p.signsOffAtLeast(g.Group, q) {
+				groups = append(groups, GroupRequirement{Group: g.Group, Quorum: q})
+			}
+		}
+		if len(groups) == 0 {
+			continue
+		}
+		p.Stages = append(p.Stages, PlanStage{Name: s.Name, Groups: groups, SLA: s.SLA, EscalateTo: s.EscalateTo})
+		added = append(added, fmt.Sprintf("%q", s.Name))
+	}
+	if len(added) == 0 {
+		return fmt.Sprintf("every group of workflow %q already signs off", w.Name)
+	}
+	return fmt.Sprintf("the stages %s of workflow %q were added after the plan's", strings.Join(added, ", "), w.Name)
+}
+
+// signsOffAtLeast reports whether group signs off in some stage of p with a quorum at least as
+// strict as q.
+func (p *Plan) signsOffAtLeast(group string, q Quorum) bool {
+	for _, s := range p.Stages {
+		for _, g := range s.Groups {
+			if g.Group == group && strictness(g.Quorum) >= strictness(q) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // addStage applies an ADD_STAGE action and returns its note.
@@ -226,6 +321,9 @@ func (p Plan) Explain() string {
 		}
 		if r.Note != "" {
 			fmt.Fprintf(&b, " (%s)", r.Note)
+		}
+		if r.Error != "" {
+			fmt.Fprintf(&b, " [failed: %s]", r.Error)
 		}
 		b.WriteString("\n")
 	}

@@ -1,7 +1,6 @@
 package approval
 
 import (
-	"errors"
 	"reflect"
 	"slices"
 	"strings"
@@ -256,32 +255,45 @@ func TestResolveUseWorkflow(t *testing.T) {
 	}
 }
 
-func TestResolveErrors(t *testing.T) {
+// A rule that cannot be evaluated or applied never fails Resolve: it fails closed (its stage or
+// group is added) and is recorded on the plan with its error.
+func TestResolveFailsClosed(t *testing.T) {
 	t.Parallel()
 	missing := uuid.New()
+	legal := Action{Kind: ActionAddStage, Group: "legal", StageName: "Legal"}
 	tests := []struct {
-		name string
-		rule Rule
-		want string
+		name   string
+		rule   Rule
+		want   string // in the recorded error
+		stages string // the plan's shape
 	}{
-		{"unknown workflow", rule("Use missing", "true", 0, Action{Kind: ActionUseWorkflow, WorkflowID: &missing}), "workflow " + missing.String() + " not found"},
-		{"no workflow id", rule("Use nothing", "true", 0, Action{Kind: ActionUseWorkflow}), "names no workflow"},
-		{"expression does not compile", rule("Broken", "post.bdy == ''", 0, Action{Kind: ActionAddStage, Group: "legal"}), "undefined field 'bdy'"},
-		{"runtime error", rule("Index", "post.tags[3] == 'x'", 0, Action{Kind: ActionAddStage, Group: "legal"}), "index out of bounds"},
-		{"cost limit", rule("Hog", `post.body.split("").all(a, post.body.split("").all(b, a != b || true))`, 0, Action{Kind: ActionAddStage, Group: "legal"}), "too expensive"},
-		{"unknown action", rule("Notify", "true", 0, Action{Kind: "NOTIFY"}), `unknown action "NOTIFY"`},
+		{"unknown workflow", rule("Use missing", "true", 0, Action{Kind: ActionUseWorkflow, WorkflowID: &missing}), "workflow " + missing.String() + " not found", "Brand[brand:ANY]"},
+		{"no workflow id", rule("Use nothing", "true", 0, Action{Kind: ActionUseWorkflow}), "names no workflow", "Brand[brand:ANY]"},
+		{"expression does not compile", rule("Broken", "post.bdy == ''", 0, legal), "undefined field 'bdy'", "Brand[brand:ANY]; Legal[legal:ANY]"},
+		{"runtime error", rule("Index", "post.tags[3] == 'x'", 0, legal), "index out of bounds", "Brand[brand:ANY]; Legal[legal:ANY]"},
+		{"cost limit", rule("Hog", `post.body.split("").all(a, post.body.split("").all(b, a != b || true))`, 0, legal), "too expensive", "Brand[brand:ANY]; Legal[legal:ANY]"},
+		{"unknown action", rule("Notify", "true", 0, Action{Kind: "NOTIFY"}), `unknown action "NOTIFY"`, "Brand[brand:ANY]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ok := rule("Fine", "true", -1, Action{Kind: ActionAddStage, Group: "brand"})
-			_, err := Resolve(standard(), map[uuid.UUID]*Workflow{}, []Rule{ok, tt.rule}, Facts{Body: strings.Repeat("xy", 5000)}, nil)
-			var re *RuleError
-			if !errors.As(err, &re) {
-				t.Fatalf("Resolve = %v, want a *RuleError", err)
+			ok := rule("Fine", "true", -1, Action{Kind: ActionAddStage, Group: "brand", StageName: "Brand"})
+			plan, err := Resolve(nil, map[uuid.UUID]*Workflow{}, []Rule{ok, tt.rule}, Facts{Body: strings.Repeat("xy", 5000)}, nil)
+			if err != nil {
+				t.Fatalf("Resolve = %v, want a plan", err)
 			}
-			if re.RuleID != tt.rule.ID || re.Name != tt.rule.Name || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), `"`+tt.rule.Name+`"`) {
-				t.Errorf("error = %v (rule %s), want rule %q and %q", err, re.RuleID, tt.rule.Name, tt.want)
+			if len(plan.Rules) != 2 || plan.Rules[0].Error != "" || plan.Rules[1].RuleID != tt.rule.ID ||
+				!strings.Contains(plan.Rules[1].Error, tt.want) || !strings.Contains(plan.Rules[1].Note, "fails closed") {
+				t.Fatalf("rules = %+v, want %q failed with %q", plan.Rules, tt.rule.Name, tt.want)
+			}
+			if got := strings.Join(shape(plan), "; "); got != tt.stages {
+				t.Errorf("stages = %s, want %s", got, tt.stages)
+			}
+			if failed := plan.FailedRules(); len(failed) != 1 || failed[0].Name != tt.rule.Name {
+				t.Errorf("FailedRules = %+v", failed)
+			}
+			if !strings.Contains(plan.Explain(), "[failed: ") {
+				t.Errorf("Explain() does not show the failure: %s", plan.Explain())
 			}
 		})
 	}
@@ -289,8 +301,41 @@ func TestResolveErrors(t *testing.T) {
 	// A disabled rule is not evaluated, broken or not.
 	broken := rule("Broken", "post.bdy", 0, Action{Kind: ActionAddStage, Group: "legal"})
 	broken.Enabled = false
-	if _, err := Resolve(nil, nil, []Rule{broken}, Facts{}, nil); err != nil {
-		t.Errorf("disabled broken rule: %v", err)
+	if plan, err := Resolve(nil, nil, []Rule{broken}, Facts{}, nil); err != nil || len(plan.Rules) != 0 {
+		t.Errorf("disabled broken rule: %+v, %v", plan.Rules, err)
+	}
+}
+
+// A failing USE_WORKFLOW rule cannot tell whether its workflow applies: the post keeps the base
+// review and gets the workflow's stages too, without groups that already sign off as strictly.
+func TestResolveFailingWorkflowRuleAddsItsStages(t *testing.T) {
+	t.Parallel()
+	regulated := &Workflow{ID: uuid.New(), Name: "Regulated", Stages: []Stage{
+		{Name: "Legal", Groups: []GroupRequirement{{Group: "legal", Quorum: Quorum{Kind: QuorumAny}}}},
+		{Name: "Compliance", Groups: []GroupRequirement{{Group: "compliance", Quorum: Quorum{Kind: QuorumAll}}, {Group: "brand", Quorum: Quorum{Kind: QuorumAny}}}},
+	}}
+	workflows := map[uuid.UUID]*Workflow{regulated.ID: regulated}
+	use := rule("Regulated posts", "post.tags[0] == 'regulated'", 0, Action{Kind: ActionUseWorkflow, WorkflowID: &regulated.ID})
+	plan, err := Resolve(standard(), workflows, []Rule{use}, Facts{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.WorkflowName != standard().Name {
+		t.Errorf("workflow = %q, want the base kept", plan.WorkflowName)
+	}
+	if got, want := strings.Join(shape(plan), "; "), "Brand review[brand:ANY]; Legal[legal:ANY]; Compliance[compliance:ALL]"; got != want {
+		t.Errorf("stages = %s, want %s", got, want)
+	}
+	if len(plan.Rules) != 1 || !strings.Contains(plan.Rules[0].Error, "index out of bounds") || !strings.Contains(plan.Rules[0].Note, `workflow "Regulated"`) {
+		t.Errorf("rules = %+v", plan.Rules)
+	}
+	// The same rule evaluating cleanly picks the workflow, and a rule that was marked failing is
+	// listed as recovered.
+	now := time.Now()
+	use.FailingSince = &now
+	plan, err = Resolve(standard(), workflows, []Rule{use}, Facts{Tags: []string{"regulated"}}, nil)
+	if err != nil || plan.WorkflowName != "Regulated" || len(plan.Recovered) != 1 || plan.Recovered[0].RuleID != use.ID {
+		t.Errorf("clean evaluation: %+v %v", plan, err)
 	}
 }
 

@@ -24,10 +24,12 @@ type Service struct {
 // NewService returns the service on pool.
 func NewService(pool *pgxpool.Pool) *Service { return &Service{pool: pool} }
 
-// Who may read and change routing.
+// Who may read and change routing. Workflows, routing rules and classifier settings decide who
+// reviews a post, so only admins change them: the marketers who author posts must not be able
+// to route their own posts around a review. Every change is audited with its actor.
 var (
 	readers = []auth.Role{auth.RoleAdmin, auth.RoleMarketer, auth.RoleReviewer}
-	editors = auth.Editors
+	editors = []auth.Role{auth.RoleAdmin}
 )
 
 // WorkflowInput is a workflow as a client writes it.
@@ -223,7 +225,9 @@ func (s *Service) UpdateRule(ctx context.Context, id uuid.UUID, in RuleInput, ex
 			return apperr.Conflictf("routing rule changed since you read it (revision %d, you edited %d)", before.Revision, expectedRevision)
 		}
 		r, err = scanRule(tx.QueryRow(ctx, `UPDATE routing_rules SET name = $3, description = $4, expression = $5, action = $6,
-			priority = $7, enabled = $8, revision = revision + 1, updated_at = now()
+			priority = $7, enabled = $8, revision = revision + 1, updated_at = now(),
+			failing_since = NULL, last_error = '', last_error_at = NULL,
+			recovered_at = CASE WHEN failing_since IS NULL THEN recovered_at ELSE now() END
 			WHERE org_id = $1 AND id = $2 RETURNING `+ruleColumns,
 			p.OrgID, id, in.Name, in.Description, in.Expression, action, in.Priority, in.Enabled))
 		if err != nil {
@@ -271,7 +275,7 @@ func (s *Service) ClassifierSettings(ctx context.Context) (ClassifierSettings, e
 
 // SetClassifierSettings replaces the organization's competitor list and disclosure rules.
 func (s *Service) SetClassifierSettings(ctx context.Context, in ClassifierSettings) (ClassifierSettings, error) {
-	p, err := auth.Require(ctx, auth.RoleAdmin)
+	p, err := auth.Require(ctx, editors...)
 	if err != nil {
 		return in, err
 	}
@@ -317,7 +321,11 @@ func workflowDetails(w *Workflow) map[string]any {
 }
 
 func ruleDetails(r *Rule) map[string]any {
-	return map[string]any{"name": r.Name, "expression": r.Expression, "action": r.Action, "priority": r.Priority, "enabled": r.Enabled, "revision": r.Revision}
+	d := map[string]any{"name": r.Name, "expression": r.Expression, "action": r.Action, "priority": r.Priority, "enabled": r.Enabled, "revision": r.Revision}
+	if r.FailingSince != nil {
+		d["failing_since"], d["last_error"] = r.FailingSince, r.LastError
+	}
+	return d
 }
 
 // GroupsOf returns the distinct groups a plan names.

@@ -84,12 +84,14 @@ func GetWorkflow(ctx context.Context, db postgres.DB, org, id uuid.UUID) (*Workf
 	return w, err
 }
 
-const ruleColumns = `id, org_id, name, description, expression, action, priority, enabled, revision, created_at, updated_at`
+const ruleColumns = `id, org_id, name, description, expression, action, priority, enabled, revision, created_at, updated_at,
+	failing_since, last_error, last_error_at`
 
 func scanRule(row pgx.Row) (*Rule, error) {
 	var r Rule
 	var action []byte
-	if err := row.Scan(&r.ID, &r.OrgID, &r.Name, &r.Description, &r.Expression, &action, &r.Priority, &r.Enabled, &r.Revision, &r.CreatedAt, &r.UpdatedAt); err != nil {
+	if err := row.Scan(&r.ID, &r.OrgID, &r.Name, &r.Description, &r.Expression, &action, &r.Priority, &r.Enabled, &r.Revision,
+		&r.CreatedAt, &r.UpdatedAt, &r.FailingSince, &r.LastError, &r.LastErrorAt); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal(action, &r.Action); err != nil {
@@ -162,4 +164,39 @@ func LoadRouting(ctx context.Context, db postgres.DB, org uuid.UUID) (*Routing, 
 		r.Rules = append(r.Rules, *rule)
 	}
 	return r, nil
+}
+
+// MarkRuleFailing records that revision rev of rule id of org failed at time at with errText. It
+// reports whether that starts a failure episode (the rule was not marked failing): the caller
+// tells the admins once per episode. Nothing is marked when the rule has since been edited or
+// deleted, or when it evaluated cleanly after at (an older failure processed late).
+func MarkRuleFailing(ctx context.Context, db postgres.DB, org, id uuid.UUID, rev int, errText string, at time.Time) (started bool, since time.Time, err error) {
+	err = db.QueryRow(ctx, `WITH old AS (
+			SELECT id, failing_since FROM routing_rules
+			WHERE org_id = $1 AND id = $2 AND revision = $3 AND (recovered_at IS NULL OR recovered_at < $5)
+			FOR UPDATE)
+		UPDATE routing_rules r SET
+			failing_since = coalesce(r.failing_since, $5),
+			last_error = CASE WHEN r.last_error_at IS NULL OR r.last_error_at <= $5 THEN $4 ELSE r.last_error END,
+			last_error_at = greatest(r.last_error_at, $5)
+		FROM old WHERE r.id = old.id
+		RETURNING old.failing_since IS NULL, r.failing_since`, org, id, rev, errText, at).Scan(&started, &since)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, time.Time{}, nil
+	}
+	if err != nil {
+		return false, time.Time{}, fmt.Errorf("mark routing rule %s failing: %w", id, err)
+	}
+	return started, since, nil
+}
+
+// ClearRuleFailing ends the failure episode of revision rev of rule id of org, which evaluated
+// cleanly at time at, unless it failed again after at. It reports whether the rule was failing.
+func ClearRuleFailing(ctx context.Context, db postgres.DB, org, id uuid.UUID, rev int, at time.Time) (bool, error) {
+	tag, err := db.Exec(ctx, `UPDATE routing_rules SET failing_since = NULL, last_error = '', last_error_at = NULL, recovered_at = $4
+		WHERE org_id = $1 AND id = $2 AND revision = $3 AND failing_since IS NOT NULL AND last_error_at <= $4`, org, id, rev, at)
+	if err != nil {
+		return false, fmt.Errorf("clear routing rule %s failing: %w", id, err)
+	}
+	return tag.RowsAffected() > 0, nil
 }

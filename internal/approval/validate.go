@@ -64,17 +64,21 @@ func ValidateWorkflow(name string, stages []Stage) error {
 }
 
 // ValidateRule reports every problem with a routing rule at once: its name, its expression (which
-// must compile: the message carries the line and column of the first error) and its action.
+// must compile: the message carries the line and column of the first error; and must evaluate
+// without error on a set of varied sample posts: the message names the sample and the error)
+// and its action.
 // Whether a USE_WORKFLOW action names a workflow of the organization is for the caller to check.
 func ValidateRule(name, expression string, action Action) error {
 	var p apperr.Problems
 	checkText(&p, "name", name, maxNameLength, true)
-	if _, err := Compile(expression); err != nil {
+	if prg, err := Compile(expression); err != nil {
 		var e *ExprError
 		if !errors.As(err, &e) {
 			return fmt.Errorf("compile routing expression: %w", err)
 		}
 		p.Add("expression", "%s", e.Error())
+	} else if err := trySamples(prg); err != nil {
+		p.Add("expression", "%s", truncate(err.Error(), 500))
 	}
 	switch action.Kind {
 	case ActionAddGroup, ActionAddStage:

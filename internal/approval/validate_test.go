@@ -186,3 +186,36 @@ func TestClassifierSettingsValidate(t *testing.T) {
 		})
 	}
 }
+
+// A rule that compiles but fails at run time on ordinary posts is refused when saved, naming the
+// expression field, the sample it failed on and the error; one that copes with every sample is
+// accepted.
+func TestValidateRuleTriesSamplePosts(t *testing.T) {
+	t.Parallel()
+	add := Action{Kind: ActionAddGroup, Group: "legal", Quorum: Quorum{Kind: QuorumAny}}
+	for expr, want := range map[string]string{
+		`post.tags[5] == "x"`:            "index out of bounds",
+		`post.channels[0] == "linkedin"`: "index out of bounds",
+		`post.body.split(" ")[3] == "x"`: "index out of bounds",
+		`labels[0] == "pricing"`:         "index out of bounds",
+		`int(post.region) > 2`:           "",
+		`post.body.split("").all(a, post.body.split("").all(b, a != b || true))`: "too expensive",
+	} {
+		err := ValidateRule("r", expr, add)
+		var e *apperr.Error
+		if !errors.As(err, &e) || e.Code != apperr.Invalid || e.Field != "expression" || !strings.Contains(err.Error(), "fails on a sample post (") ||
+			!strings.Contains(err.Error(), want) {
+			t.Errorf("ValidateRule(%s) = %v, want Invalid on expression naming a sample and %q", expr, err, want)
+		}
+	}
+	for _, expr := range []string{
+		`size(post.tags) > 5 && post.tags[5] == "x"`,
+		`post.tags.exists(t, t == "regulated") || "pricing" in labels`,
+		`post.body.lowerAscii().contains("guarantee")`,
+		`post.region in ["eu", "emea"] && post.category != ""`,
+	} {
+		if err := ValidateRule("r", expr, add); err != nil {
+			t.Errorf("ValidateRule(%s) = %v, want accepted", expr, err)
+		}
+	}
+}

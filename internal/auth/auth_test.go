@@ -37,7 +37,7 @@ func setup(t *testing.T) bundle {
 	}
 	authn := auth.NewAuthenticator(pool, auth.Mapping{
 		GroupsClaim:     "groups",
-		GroupMap:        map[string]string{"okta-legal": "group:legal", "social-admins": "role:ADMIN"},
+		GroupMap:        map[string][]string{"okta-legal": {"group:legal"}, "social-admins": {"role:ADMIN"}},
 		BootstrapAdmins: []string{"boss@example.com"},
 	}, slog.New(slog.DiscardHandler), nil)
 	return bundle{pool: pool, provider: provider, authn: authn}
@@ -141,7 +141,7 @@ func TestDeactivatedUsersAreRefused(t *testing.T) {
 }
 
 func TestMappingIgnoresUnknownGroups(t *testing.T) {
-	m := auth.Mapping{GroupsClaim: "groups", GroupMap: map[string]string{"a": "role:MARKETER", "b": "group:brand", "c": "role:KING"}}
+	m := auth.Mapping{GroupsClaim: "groups", GroupMap: map[string][]string{"a": {"role:MARKETER"}, "b": {"group:brand"}, "c": {"role:KING"}}}
 	roles, groups := m.Mapped(map[string]any{"groups": []any{"a", "b", "c", "zzz", 7}})
 	if !slices.Equal(roles, []auth.Role{auth.RoleMarketer}) || !slices.Equal(groups, []string{"brand"}) {
 		t.Fatalf("roles %v groups %v", roles, groups)
@@ -167,5 +167,29 @@ func TestUnverifiedEmailGrantsNothing(t *testing.T) {
 	}
 	if p.Has(auth.RoleAdmin) {
 		t.Fatal("an unverified e-mail on the bootstrap list was made ADMIN")
+	}
+}
+
+// One identity-provider group grants a role and a reviewer group at once.
+func TestOneIdPGroupGrantsRoleAndGroup(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	provider := devoidctest.Start(t, clientID, []devoidc.User{
+		{Subject: "u-lawyer", Email: "lawyer@example.com", Name: "Lawyer", Groups: []string{"okta-legal"}},
+	})
+	if _, err := auth.RegisterProvider(context.Background(), pool, "acme", "Acme", provider.Issuer(), clientID); err != nil {
+		t.Fatal(err)
+	}
+	authn := auth.NewAuthenticator(pool, auth.Mapping{
+		GroupsClaim: "groups",
+		GroupMap:    map[string][]string{"okta-legal": {"role:REVIEWER", "group:legal"}},
+	}, slog.New(slog.DiscardHandler), nil)
+	tok, _ := provider.Token("lawyer@example.com")
+	p, err := authn.Authenticate(context.Background(), tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Has(auth.RoleReviewer) || !p.InGroup("legal") {
+		t.Fatalf("okta-legal: roles %v groups %v", p.Roles, p.Groups)
 	}
 }

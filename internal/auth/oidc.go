@@ -27,8 +27,9 @@ import (
 type Mapping struct {
 	// GroupsClaim names the claim listing the user's IdP groups ("groups").
 	GroupsClaim string
-	// GroupMap maps an IdP group to "role:ROLE" or "group:name". Unmapped IdP groups are ignored.
-	GroupMap map[string]string
+	// GroupMap maps an IdP group to one or more "role:ROLE" and "group:name" targets. Unmapped IdP
+	// groups are ignored.
+	GroupMap map[string][]string
 	// BootstrapAdmins are e-mail addresses that are always ADMIN.
 	BootstrapAdmins []string
 }
@@ -156,8 +157,13 @@ func (a *Authenticator) verifierFor(ctx context.Context, issuer string) (*issuer
 	}
 	var orgID uuid.UUID
 	var clientID, audience string
-	err := a.pool.QueryRow(ctx, `SELECT org_id, client_id, audience FROM identity_providers WHERE issuer = $1`, issuer).Scan(&orgID, &clientID, &audience)
+	err := a.pool.QueryRow(ctx, `SELECT org_id, client_id, audience FROM identity_providers
+		WHERE issuer = $1 AND disabled_at IS NULL`, issuer).Scan(&orgID, &clientID, &audience)
 	if errors.Is(err, pgx.ErrNoRows) {
+		// Unknown, or no longer configured (disabled at start): its tokens are refused.
+		a.mu.Lock()
+		delete(a.verifiers, issuer)
+		a.mu.Unlock()
 		return nil, apperr.Unauthenticatedf("token issuer is not a registered identity provider")
 	}
 	if err != nil {
@@ -214,14 +220,12 @@ func (m Mapping) Mapped(claims map[string]any) ([]Role, []string) {
 	var roles []Role
 	var groups []string
 	for _, g := range stringList(claims[m.GroupsClaim]) {
-		to, ok := m.GroupMap[g]
-		if !ok {
-			continue
-		}
-		if r, ok := strings.CutPrefix(to, "role:"); ok && Role(r).Valid() {
-			roles = append(roles, Role(r))
-		} else if g, ok := strings.CutPrefix(to, "group:"); ok && ValidGroupName(g) {
-			groups = append(groups, g)
+		for _, to := range m.GroupMap[g] {
+			if r, ok := strings.CutPrefix(to, "role:"); ok && Role(r).Valid() {
+				roles = append(roles, Role(r))
+			} else if g, ok := strings.CutPrefix(to, "group:"); ok && ValidGroupName(g) {
+				groups = append(groups, g)
+			}
 		}
 	}
 	return union(roles, nil), union(groups, nil)
@@ -338,6 +342,15 @@ func (a *Authenticator) provision(ctx context.Context, org uuid.UUID, issuer, su
 			}
 			if tag.RowsAffected() == 1 {
 				claimRoles, claimGroups = a.scimClaims(ctx, tx, org, issuer, subject, claims, claimRoles, claimGroups)
+			} else {
+				// The organization moved to another identity provider (the old one is no longer
+				// configured, so disabled): its people keep their accounts, adopted by e-mail.
+				if _, err := tx.Exec(ctx, `UPDATE users SET issuer = $2, subject = $4, updated_at = now()
+					WHERE org_id = $1 AND lower(email) = $3 AND issuer IN (
+						SELECT ip.issuer FROM identity_providers ip WHERE ip.org_id = $1 AND ip.disabled_at IS NOT NULL)`,
+					org, issuer, email, subject); err != nil {
+					return err
+				}
 			}
 		}
 		var inserted bool
@@ -412,8 +425,8 @@ func RegisterProvider(ctx context.Context, db postgres.DB, slug, orgName, issuer
 	return Register(ctx, db, Provider{OrgSlug: slug, OrgName: orgName, Issuer: issuer, ClientID: clientID})
 }
 
-// Register makes sure p's organization exists and that p's issuer signs users into it. An
-// issuer already registered to another organization is refused.
+// Register makes sure p's organization exists and that p's issuer signs users into it, enabled
+// again if it was disabled. An issuer already registered to another organization is refused.
 func Register(ctx context.Context, db postgres.DB, p Provider) (uuid.UUID, error) {
 	var org uuid.UUID
 	err := db.QueryRow(ctx, `INSERT INTO organizations (slug, name) VALUES ($1, $2)
@@ -423,7 +436,7 @@ func Register(ctx context.Context, db postgres.DB, p Provider) (uuid.UUID, error
 	}
 	var owner uuid.UUID
 	err = db.QueryRow(ctx, `INSERT INTO identity_providers (org_id, issuer, client_id, audience) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (issuer) DO UPDATE SET client_id = EXCLUDED.client_id, audience = EXCLUDED.audience
+		ON CONFLICT (issuer) DO UPDATE SET client_id = EXCLUDED.client_id, audience = EXCLUDED.audience, disabled_at = NULL
 		WHERE identity_providers.org_id = EXCLUDED.org_id
 		RETURNING org_id`, org, p.Issuer, p.ClientID, p.Audience).Scan(&owner)
 	if errors.Is(err, pgx.ErrNoRows) {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"clearpost/internal/apperr"
+	"clearpost/internal/secretbox"
 
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
@@ -68,11 +69,6 @@ const (
 	keyAuthTime = "auth_time"
 	keyIDToken  = "id_token"
 	keyIssuer   = "iss"
-	// the sign-in in progress
-	keyState    = "oidc_state"
-	keyNonce    = "oidc_nonce"
-	keyVerifier = "oidc_verifier"
-	keyReturnTo = "return_to"
 )
 
 // SignOn is browser sign-in: the authorization code flow with PKCE, state and nonce, at
@@ -83,6 +79,7 @@ type SignOn struct {
 	secrets   map[string]string // client secrets by issuer; none for public clients
 	scopes    []string
 	publicURL string
+	states    *secretbox.Keyring // seals the login state cookie
 	csrf      *http.CrossOriginProtection
 	log       *slog.Logger
 }
@@ -98,10 +95,17 @@ type SignOnOptions struct {
 	// TrustedOrigins are other origins (the CORS allow-list) whose cookie-authenticated requests
 	// are not cross-site forgeries.
 	TrustedOrigins []string
+	// StateKeys seal (encrypt and authenticate) the sign-in in progress, which the browser keeps
+	// in a short-lived cookie until the provider answers. Every process of a deployment has the
+	// same keys (CLEARPOST_SECRET_KEYS), so the callback may reach another one than the login.
+	StateKeys *secretbox.Keyring
 }
 
 // NewSignOn returns browser sign-in at every registered identity provider.
 func NewSignOn(authn *Authenticator, sessions *scs.SessionManager, o SignOnOptions, log *slog.Logger) (*SignOn, error) {
+	if o.StateKeys == nil {
+		return nil, errors.New("browser sign-in needs keys to seal its login state (CLEARPOST_SECRET_KEYS)")
+	}
 	csrf := http.NewCrossOriginProtection()
 	for _, origin := range o.TrustedOrigins {
 		if err := csrf.AddTrustedOrigin(origin); err != nil {
@@ -113,24 +117,26 @@ func NewSignOn(authn *Authenticator, sessions *scs.SessionManager, o SignOnOptio
 		scopes = []string{oidc.ScopeOpenID, "profile", "email"}
 	}
 	return &SignOn{authn: authn, sessions: sessions, secrets: o.Secrets, scopes: scopes,
-		publicURL: strings.TrimSuffix(o.PublicURL, "/"), csrf: csrf, log: log}, nil
+		publicURL: strings.TrimSuffix(o.PublicURL, "/"), states: o.StateKeys, csrf: csrf, log: log}, nil
 }
 
 // Routes mounts the sign-in endpoints on mux, inside the session middleware.
 func (s *SignOn) Routes(mux *http.ServeMux) {
-	mux.Handle("GET /auth/login", s.sessions.LoadAndSave(http.HandlerFunc(s.login)))
+	// No session middleware: a sign-in in progress lives in the browser's login state cookie, so
+	// that no session row exists before the identity provider has answered.
+	mux.Handle("GET /auth/login", http.HandlerFunc(s.login))
 	mux.Handle("GET /auth/callback", s.sessions.LoadAndSave(http.HandlerFunc(s.callback)))
 	mux.Handle("POST /auth/logout", s.sessions.LoadAndSave(s.csrf.Handler(http.HandlerFunc(s.logout))))
 	mux.Handle("GET /auth/logout", s.sessions.LoadAndSave(http.HandlerFunc(s.logoutPage)))
 }
 
-// party finds the registered identity provider by issuer, or by organization slug, or (neither
-// given) the first registered.
+// party finds the enabled (configured) identity provider by issuer, or by organization slug, or
+// (neither given) the first registered.
 func (s *SignOn) party(ctx context.Context, issuer, org string) (RelyingParty, error) {
 	var rp RelyingParty
 	err := s.authn.pool.QueryRow(ctx, `SELECT ip.issuer, ip.client_id FROM identity_providers ip
 		JOIN organizations o ON o.id = ip.org_id
-		WHERE ($1 = '' OR ip.issuer = $1) AND ($2 = '' OR o.slug = $2)
+		WHERE ip.disabled_at IS NULL AND ($1 = '' OR ip.issuer = $1) AND ($2 = '' OR o.slug = $2)
 		ORDER BY ip.created_at, ip.issuer LIMIT 1`, issuer, org).Scan(&rp.Issuer, &rp.ClientID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return rp, refuse(http.StatusBadRequest, "unknown identity provider")
@@ -189,19 +195,74 @@ func (s *SignOn) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusServiceUnavailable, "the identity provider cannot be reached", err)
 		return
 	}
-	state, nonce, verifier := randomString(), randomString(), oauth2.GenerateVerifier()
-	s.sessions.Put(ctx, keyState, state)
-	s.sessions.Put(ctx, keyNonce, nonce)
-	s.sessions.Put(ctx, keyVerifier, verifier)
-	s.sessions.Put(ctx, keyIssuer, rp.Issuer)
-	s.sessions.Put(ctx, keyReturnTo, safeReturn(r.URL.Query().Get("return_to")))
-	opts := []oauth2.AuthCodeOption{oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)}
+	st := loginState{
+		State: randomString(), Nonce: randomString(), Verifier: oauth2.GenerateVerifier(),
+		Issuer: rp.Issuer, ReturnTo: safeReturn(r.URL.Query().Get("return_to")),
+		Expires: time.Now().Add(loginStateTTL).Unix(),
+	}
+	s.setLoginState(w, st)
+	opts := []oauth2.AuthCodeOption{oidc.Nonce(st.Nonce), oauth2.S256ChallengeOption(st.Verifier)}
 	if r.URL.Query().Get("step_up") != "" {
 		// A fresh authentication at the provider, whatever session it has: for approvals under
 		// an organization's step-up policy.
 		opts = append(opts, oauth2.SetAuthURLParam("prompt", "login"), oauth2.SetAuthURLParam("max_age", "0"))
 	}
-	http.Redirect(w, r, s.oauthConfig(rp, v).AuthCodeURL(state, opts...), http.StatusFound)
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, s.oauthConfig(rp, v).AuthCodeURL(st.State, opts...), http.StatusFound)
+}
+
+// loginState is a sign-in in progress: what the callback checks the provider's answer against.
+// The browser keeps it, sealed (AES-256-GCM under the deployment's keys: neither readable nor
+// forgeable), in a cookie that lives for loginStateTTL; nothing is stored server-side.
+type loginState struct {
+	State    string `json:"s"`
+	Nonce    string `json:"n"`
+	Verifier string `json:"v"` // PKCE
+	Issuer   string `json:"i"`
+	ReturnTo string `json:"r"`
+	Expires  int64  `json:"e"` // Unix seconds
+}
+
+const (
+	loginStateCookie = "clearpost_login"
+	loginStateTTL    = 10 * time.Minute
+)
+
+// loginStateAAD binds the sealed state to its use: no other ciphertext of the keyring opens as one.
+var loginStateAAD = []byte("clearpost auth login state v1")
+
+func (s *SignOn) setLoginState(w http.ResponseWriter, st loginState) {
+	b, _ := json.Marshal(st)
+	http.SetCookie(w, &http.Cookie{
+		Name: loginStateCookie, Value: base64.RawURLEncoding.EncodeToString(s.states.Seal(b, loginStateAAD)),
+		Path: "/", MaxAge: int(loginStateTTL / time.Second), HttpOnly: true, Secure: s.sessions.Cookie.Secure,
+		// Lax: the cookie comes back on the provider's top-level redirect to the callback.
+		SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// takeLoginState reads and clears the browser's sign-in in progress; ok is false when there is
+// none, or it was tampered with, sealed with unknown keys, or has expired.
+func (s *SignOn) takeLoginState(w http.ResponseWriter, r *http.Request) (loginState, bool) {
+	var st loginState
+	c, err := r.Cookie(loginStateCookie)
+	if err != nil {
+		return st, false
+	}
+	http.SetCookie(w, &http.Cookie{Name: loginStateCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		Secure: s.sessions.Cookie.Secure, SameSite: http.SameSiteLaxMode})
+	sealed, err := base64.RawURLEncoding.DecodeString(c.Value)
+	if err != nil {
+		return st, false
+	}
+	b, err := s.states.Open(sealed, loginStateAAD)
+	if err != nil || json.Unmarshal(b, &st) != nil {
+		return st, false
+	}
+	if st.State == "" || st.Verifier == "" || st.Issuer == "" || time.Now().Unix() > st.Expires {
+		return st, false
+	}
+	return st, true
 }
 
 // errSignIn is a refused sign-in: its message is shown to the person.
@@ -220,18 +281,18 @@ func refuse(status int, format string, a ...any) error {
 // nonce, subject, issued-at, at_hash, and the userinfo subject.
 func (s *SignOn) callback(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	p, rawIDToken, err := s.finish(ctx, r)
+	st, ok := s.takeLoginState(w, r)
+	p, rawIDToken, err := s.finish(ctx, r, st, ok)
 	if err != nil {
-		// Nothing of the attempt survives: no user (provision runs last), no new session. A
-		// person already signed in stays signed in (a forged callback must not sign them out).
-		if s.sessions.GetString(ctx, keyUserID) == "" {
-			_ = s.sessions.Destroy(ctx)
-		}
+		// Nothing of the attempt survives: no user (provision runs last), no session, and the
+		// login state is cleared. A person already signed in stays signed in (a forged callback
+		// must not sign them out).
 		s.refused(w, r, err)
 		return
 	}
-	returnTo := safeReturn(s.sessions.PopString(ctx, keyReturnTo))
-	issuer := s.sessions.GetString(ctx, keyIssuer)
+	returnTo := safeReturn(st.ReturnTo)
+	issuer := st.Issuer
+	// The session begins only now, after the provider has answered and its token is verified.
 	// A fresh token: a session id fixed before sign-in is useless after it.
 	if err := s.sessions.RenewToken(ctx); err != nil {
 		s.fail(w, r, http.StatusInternalServerError, "sign-in failed", err)
@@ -247,25 +308,23 @@ func (s *SignOn) callback(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, returnTo, http.StatusFound)
 }
 
-func (s *SignOn) finish(ctx context.Context, r *http.Request) (*Principal, string, error) {
+func (s *SignOn) finish(ctx context.Context, r *http.Request, st loginState, inProgress bool) (*Principal, string, error) {
 	q := r.URL.Query()
 	if e := q.Get("error"); e != "" {
 		return nil, "", refuse(http.StatusUnauthorized, "the identity provider refused the sign-in: %s", e)
 	}
-	want := s.sessions.PopString(ctx, keyState)
-	nonce := s.sessions.PopString(ctx, keyNonce)
-	verifier := s.sessions.PopString(ctx, keyVerifier)
-	if want == "" || verifier == "" {
+	if !inProgress {
 		return nil, "", refuse(http.StatusBadRequest, "no sign-in in progress in this browser (expired, or started elsewhere): start again")
 	}
-	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(want)) != 1 {
+	nonce, verifier := st.Nonce, st.Verifier
+	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(st.State)) != 1 {
 		return nil, "", refuse(http.StatusBadRequest, "state mismatch: start the sign-in again")
 	}
 	code := q.Get("code")
 	if code == "" {
 		return nil, "", refuse(http.StatusBadRequest, "the identity provider sent no code")
 	}
-	rp, err := s.party(ctx, s.sessions.GetString(ctx, keyIssuer), "")
+	rp, err := s.party(ctx, st.Issuer, "")
 	if err != nil {
 		return nil, "", err
 	}
@@ -432,7 +491,9 @@ func (a *Authenticator) sessionPrincipal(ctx context.Context, orgID, userID stri
 	}
 	b := &pgx.Batch{}
 	b.Queue(policyQuery, org)
-	b.Queue(`SELECT `+userColumns+`, sessions_revoked_at FROM users WHERE org_id = $1 AND id = $2`, org, id)
+	b.Queue(`SELECT `+userColumns+`, sessions_revoked_at,
+			EXISTS (SELECT 1 FROM identity_providers ip WHERE ip.issuer = users.issuer AND ip.disabled_at IS NULL)
+		FROM users WHERE org_id = $1 AND id = $2`, org, id)
 	br := a.pool.SendBatch(ctx, b)
 	defer br.Close()
 	pol, err := scanPolicy(br.QueryRow())
@@ -440,7 +501,8 @@ func (a *Authenticator) sessionPrincipal(ctx context.Context, orgID, userID stri
 		return nil, err
 	}
 	var revoked *time.Time
-	u, err := scanUserWith(br.QueryRow(), &revoked)
+	var providerEnabled bool
+	u, err := scanUserWith(br.QueryRow(), &revoked, &providerEnabled)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, apperr.Unauthenticatedf("session user no longer exists: sign in again")
 	}
@@ -449,6 +511,9 @@ func (a *Authenticator) sessionPrincipal(ctx context.Context, orgID, userID stri
 	}
 	if !u.Active {
 		return nil, apperr.Unauthenticatedf("this account is deactivated")
+	}
+	if !providerEnabled {
+		return nil, apperr.Unauthenticatedf("this session's identity provider is no longer configured: sign in again")
 	}
 	if !pol.allows(u.Email) {
 		return nil, apperr.Unauthenticatedf("e-mail domain of %s may no longer sign in to this organization", u.Email)

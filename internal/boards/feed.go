@@ -33,7 +33,8 @@ func OnVisibleBoard(ctx context.Context, db postgres.DB, p *auth.Principal, post
 	return ok, nil
 }
 
-// FeedCursor is the keyset position in the feed: pinned first, then by position (newest first).
+// FeedCursor is the keyset position in the feed (feedOrder): pinned first, then by position
+// (newest first), then by post id.
 type FeedCursor struct {
 	Pinned   bool      `json:"p"`
 	Position float64   `json:"o"`
@@ -77,7 +78,7 @@ func (s *Service) Feed(ctx context.Context, board *uuid.UUID, after *FeedCursor,
 				AND ($6 OR $7 = ANY(b.curators) OR `+fmt.Sprintf(audienceSQL, "$8", "$9", "$10")+`)))
 		  AND (bi.expires_at IS NULL OR bi.expires_at > now())
 		  AND (bi.pinned, bi.position, bi.post_id) < ($2, $3, $4)
-		ORDER BY bi.pinned DESC, bi.position DESC, bi.post_id DESC
+		ORDER BY `+feedOrder+`
 		LIMIT $11`, p.OrgID, cur.Pinned, cur.Position, cur.PostID, one,
 		p.Has(editors...), p.UserID, p.Groups, p.Department, p.Region, limit*2+1)
 	if err != nil {

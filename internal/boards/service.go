@@ -431,24 +431,66 @@ func (s *Service) Pin(ctx context.Context, boardID, postID uuid.UUID, pinned boo
 		`UPDATE board_items SET pinned = $3 WHERE board_id = $1 AND post_id = $2 RETURNING `+itemColumns, pinned)
 }
 
-// Move places an item right after another on its board (after = nil: on top).
+// Move places an item right below another in the board's displayed order (after = nil: on top of
+// its kind). The displayed order is feedOrder: pinned items first, then by position.
+//
+//   - Moving after an item of the same kind (both pinned, or both not) puts the item right below it.
+//   - Moving an unpinned item after a pinned one puts it first among the unpinned items, which is
+//     right below the pinned ones: pinned items stay first.
+//   - A pinned item cannot go below an unpinned one (afterPostId is refused): unpin it first.
+//   - after = nil puts a pinned item first among the pinned, an unpinned item first among the
+//     unpinned.
+//
+// after must be another item of the board (afterPostId, BAD_USER_INPUT); postID not on the board is
+// NOT_FOUND. A refused move changes nothing.
 func (s *Service) Move(ctx context.Context, boardID, postID uuid.UUID, after *uuid.UUID) (*Item, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if after != nil && *after == postID {
 		return nil, apperr.Invalidf("afterPostId", "cannot place an item after itself")
 	}
-	// The new position lies between the neighbour and the item after it (or above the top).
-	return s.changeItem(ctx, boardID, postID, "board.post_moved", map[string]any{"after_post_id": after},
-		`WITH anchor AS (
-			SELECT position FROM board_items WHERE board_id = $1 AND post_id = $3),
-		next AS (
-			SELECT max(position) AS position FROM board_items
-			WHERE board_id = $1 AND post_id <> $2 AND position < (SELECT position FROM anchor))
-		UPDATE board_items SET position = CASE
-				WHEN $3::uuid IS NULL THEN greatest(extract(epoch FROM now()), (SELECT coalesce(max(position), 0) + 1 FROM board_items WHERE board_id = $1))
-				ELSE ((SELECT position FROM anchor) + coalesce((SELECT position FROM next), (SELECT position FROM anchor) - 2)) / 2
-			END
-		WHERE board_id = $1 AND post_id = $2 AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM anchor))
-		RETURNING `+itemColumns, after)
+	var it *Item
+	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
+		// The board's row lock serializes the moves on one board: each reads the order it changes.
+		b, err := s.board(ctx, tx, p, boardID, true)
+		if err != nil {
+			return err
+		}
+		if !canCurate(p, b) {
+			return apperr.Forbiddenf("only marketers, admins and the board's curators arrange it")
+		}
+		order, err := boardOrder(ctx, tx, boardID)
+		if err != nil {
+			return err
+		}
+		moves, err := placeAfter(order, postID, after)
+		if err != nil {
+			return err
+		}
+		ids := make([]uuid.UUID, len(moves))
+		positions := make([]float64, len(moves))
+		for i, m := range moves {
+			ids[i], positions[i] = m.postID, m.position
+		}
+		if _, err := tx.Exec(ctx, `UPDATE board_items bi SET position = u.position
+			FROM unnest($2::uuid[], $3::float8[]) AS u (post_id, position)
+			WHERE bi.board_id = $1 AND bi.post_id = u.post_id`, boardID, ids, positions); err != nil {
+			return err
+		}
+		it, err = scanItem(tx.QueryRow(ctx, `SELECT `+itemColumns+` FROM board_items WHERE board_id = $1 AND post_id = $2`, boardID, postID))
+		if err != nil {
+			return err
+		}
+		return record(ctx, tx, p, "board.post_moved", "board", boardID.String(), map[string]any{
+			"post_id": postID, "after_post_id": after, "positions_changed": len(moves),
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("move post %s on board %s: %w", postID, boardID, err)
+	}
+	return it, nil
 }
 
 func (s *Service) changeItem(ctx context.Context, boardID, postID uuid.UUID, action string, details map[string]any, sql string, arg any) (*Item, error) {

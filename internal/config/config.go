@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -55,9 +56,10 @@ type Config struct {
 	OrgSlug     string   // CLEARPOST_ORG_SLUG
 	OrgName     string   // CLEARPOST_ORG_NAME
 	// GroupsClaim is the token claim holding the user's IdP groups; GroupMap maps an IdP group to
-	// Clearpost roles and reviewer groups ("social-admins=role:ADMIN,okta-legal=group:legal").
-	GroupsClaim string            // CLEARPOST_OIDC_GROUPS_CLAIM
-	GroupMap    map[string]string // CLEARPOST_OIDC_GROUP_MAP
+	// one or more Clearpost roles and reviewer groups
+	// ("social-admins=role:ADMIN,okta-legal=role:REVIEWER+group:legal").
+	GroupsClaim string              // CLEARPOST_OIDC_GROUPS_CLAIM
+	GroupMap    map[string][]string // CLEARPOST_OIDC_GROUP_MAP
 	// BootstrapAdmins are e-mail addresses made ADMIN when they first sign in.
 	BootstrapAdmins []string // CLEARPOST_BOOTSTRAP_ADMINS
 
@@ -70,6 +72,7 @@ type Config struct {
 	QueryComplexity  int   // CLEARPOST_QUERY_COMPLEXITY: largest query complexity accepted
 	QueryDepth       int   // CLEARPOST_QUERY_DEPTH: deepest query nesting accepted
 	Playground       bool  // CLEARPOST_GRAPHQL_IDE: serve the GraphQL IDE page at /graphql (GET)
+	Introspection    bool  // CLEARPOST_GRAPHQL_INTROSPECTION: signed-in callers may read the schema
 	TrustProxyHeader bool  // CLEARPOST_TRUST_PROXY: take the client IP from X-Forwarded-For
 
 	// SecretKeys seals channel credentials, connected-account tokens and webhook secrets
@@ -80,6 +83,11 @@ type Config struct {
 
 	WorkerConcurrency int64         // CLEARPOST_WORKER_CONCURRENCY: tasks a worker runs at once
 	RetryBase         time.Duration // CLEARPOST_RETRY_BASE: delay before a failed task's first retry
+
+	// Rate limits per process, requests per minute; 0 turns one off.
+	RateLimitUser    int64 // CLEARPOST_RATE_LIMIT_USER: GraphQL requests of one signed-in user
+	RateLimitAddress int64 // CLEARPOST_RATE_LIMIT_ADDRESS: sign-in, SCIM and anonymous GraphQL requests from one address
+	RateLimitLinks   int64 // CLEARPOST_RATE_LIMIT_LINKS: tracked-link visits from one address
 
 	// Platform API base URLs (a proxy or a sandbox); empty: the platforms' own.
 	LinkedInAPIURL string // CLEARPOST_LINKEDIN_API_URL
@@ -114,7 +122,11 @@ func Defaults() Config {
 		MaxBodyBytes:       1 << 20,
 		QueryComplexity:    2000,
 		QueryDepth:         12,
+		Introspection:      true,
 		WorkerConcurrency:  20,
+		RateLimitUser:      1200,
+		RateLimitAddress:   300,
+		RateLimitLinks:     600,
 		RetryBase:          10 * time.Second,
 		SMTPFrom:           "Clearpost <clearpost@localhost>",
 	}
@@ -262,6 +274,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	integer("CLEARPOST_QUERY_DEPTH", &qd)
 	c.QueryDepth = int(min(qd, 100))
 	boolean("CLEARPOST_GRAPHQL_IDE", &c.Playground)
+	boolean("CLEARPOST_GRAPHQL_INTROSPECTION", &c.Introspection)
 	boolean("CLEARPOST_TRUST_PROXY", &c.TrustProxyHeader)
 	for name, dst := range map[string]*string{"CLEARPOST_SECRET_KEYS": &c.SecretKeys, "CLEARPOST_CLICK_KEY": &c.ClickKey, "CLEARPOST_SMTP_URL": &c.SMTPURL} {
 		v, err := secret(getenv, name)
@@ -271,6 +284,17 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		*dst = v
 	}
 	integer("CLEARPOST_WORKER_CONCURRENCY", &c.WorkerConcurrency)
+	for name, dst := range map[string]*int64{"CLEARPOST_RATE_LIMIT_USER": &c.RateLimitUser,
+		"CLEARPOST_RATE_LIMIT_ADDRESS": &c.RateLimitAddress, "CLEARPOST_RATE_LIMIT_LINKS": &c.RateLimitLinks} {
+		if v := getenv(name); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 {
+				errs = append(errs, fmt.Errorf("%s: %q is not a number of requests per minute (0 for no limit)", name, v))
+				continue
+			}
+			*dst = n
+		}
+	}
 	duration("CLEARPOST_RETRY_BASE", &c.RetryBase)
 	str("CLEARPOST_LINKEDIN_API_URL", &c.LinkedInAPIURL)
 	str("CLEARPOST_X_API_URL", &c.XAPIURL)
@@ -342,6 +366,11 @@ func (c Config) validate() []error {
 // RequireServe checks what serve and worker need beyond the defaults.
 func (c Config) RequireServe() error {
 	var errs []error
+	if c.PublicURL == "" {
+		// Tracked share links, notification links and e-mail carry it: without it they would
+		// point nowhere a browser can reach.
+		errs = append(errs, errors.New("CLEARPOST_PUBLIC_URL: required (how browsers reach this service, such as https://clearpost.example.com; links in shares, notifications and e-mail use it)"))
+	}
 	if c.OIDCIssuer == "" {
 		errs = append(errs, errors.New("CLEARPOST_OIDC_ISSUER: required (the identity provider's issuer URL)"))
 	}
@@ -357,22 +386,62 @@ func (c Config) RequireServe() error {
 	return errors.Join(errs...)
 }
 
-// ParseGroupMap parses "idp-group=role:ADMIN,idp-group2=group:legal".
-func ParseGroupMap(s string) (map[string]string, error) {
-	m := map[string]string{}
-	for _, pair := range strings.Split(s, ",") {
-		pair = strings.TrimSpace(pair)
-		if pair == "" {
+// ParseGroupMap parses CLEARPOST_OIDC_GROUP_MAP: comma-separated entries idp-group=TARGET, where
+// TARGET is role:ROLE or group:name, several joined with "+"
+// ("okta-legal=role:REVIEWER+group:legal"). A group may also repeat
+// ("okta-legal=role:REVIEWER,okta-legal=group:legal"); its targets add up.
+func ParseGroupMap(s string) (map[string][]string, error) {
+	m := map[string][]string{}
+	var errs []error
+	for _, entry := range strings.Split(s, ",") {
+		entry = strings.TrimSpace(entry)
+		if entry == "" {
 			continue
 		}
-		from, to, ok := strings.Cut(pair, "=")
-		from, to = strings.TrimSpace(from), strings.TrimSpace(to)
-		if !ok || from == "" || !(strings.HasPrefix(to, "role:") || strings.HasPrefix(to, "group:")) {
-			return nil, fmt.Errorf("%q: want idp-group=role:ROLE or idp-group=group:name", pair)
+		from, to, ok := strings.Cut(entry, "=")
+		from = strings.TrimSpace(from)
+		if !ok || from == "" {
+			errs = append(errs, fmt.Errorf("%q: want idp-group=role:ROLE or idp-group=group:name (several joined with +)", entry))
+			continue
 		}
-		m[from] = to
+		for _, target := range strings.Split(to, "+") {
+			target = strings.TrimSpace(target)
+			if err := checkGroupTarget(target); err != nil {
+				errs = append(errs, fmt.Errorf("%q: %w", entry, err))
+				continue
+			}
+			if !slices.Contains(m[from], target) {
+				m[from] = append(m[from], target)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	return m, nil
+}
+
+// roles are Clearpost's roles (as auth.Roles); groupName is auth.ValidGroupName's pattern. Both are
+// repeated here so that configuration stays a leaf package.
+var (
+	roles     = []string{"ADMIN", "MARKETER", "REVIEWER", "EMPLOYEE"}
+	groupName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
+)
+
+func checkGroupTarget(t string) error {
+	if r, ok := strings.CutPrefix(t, "role:"); ok {
+		if !slices.Contains(roles, r) {
+			return fmt.Errorf("%q is not a role (ADMIN, MARKETER, REVIEWER, EMPLOYEE)", r)
+		}
+		return nil
+	}
+	if g, ok := strings.CutPrefix(t, "group:"); ok {
+		if !groupName.MatchString(g) {
+			return fmt.Errorf("%q is not a reviewer group name (lower-case letters, digits, - and _)", g)
+		}
+		return nil
+	}
+	return fmt.Errorf("%q: want role:ROLE or group:name", t)
 }
 
 // Provider is an identity provider and the organization it signs users into.

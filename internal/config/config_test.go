@@ -1,7 +1,11 @@
 package config
 
 import (
+	"bytes"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -62,8 +66,117 @@ func TestSecretFromFile(t *testing.T) {
 
 func TestGroupMap(t *testing.T) {
 	m, err := ParseGroupMap("social-admins=role:ADMIN, okta-legal = group:legal")
-	if err != nil || m["social-admins"] != "role:ADMIN" || m["okta-legal"] != "group:legal" {
+	if err != nil || !slices.Equal(m["social-admins"], []string{"role:ADMIN"}) || !slices.Equal(m["okta-legal"], []string{"group:legal"}) {
 		t.Fatalf("map = %v, %v", m, err)
+	}
+}
+
+// One identity-provider group maps to a role and a reviewer group at once, written with "+" or
+// with the group repeated; a bad entry is named with the variable.
+func TestGroupMapOneGroupToSeveral(t *testing.T) {
+	want := []string{"role:REVIEWER", "group:legal"}
+	for _, spec := range []string{
+		"okta-legal=role:REVIEWER+group:legal",
+		"okta-legal=role:REVIEWER,okta-legal=group:legal",
+		"okta-legal = role:REVIEWER + group:legal, okta-legal=group:legal",
+	} {
+		c, err := FromEnv(env(map[string]string{"CLEARPOST_OIDC_GROUP_MAP": spec + ",social-admins=role:ADMIN"}))
+		if err != nil || !slices.Equal(c.GroupMap["okta-legal"], want) || !slices.Equal(c.GroupMap["social-admins"], []string{"role:ADMIN"}) {
+			t.Errorf("%q: map = %v, %v", spec, c.GroupMap, err)
+		}
+	}
+	for spec, bad := range map[string]string{
+		"okta-legal=role:REVIEWER+group:Legal Team": `"okta-legal=role:REVIEWER+group:Legal Team"`,
+		"okta-legal=role:KING":                      `"KING" is not a role`,
+		"okta-legal=role:REVIEWER+":                 `"okta-legal=role:REVIEWER+"`,
+		"=role:ADMIN":                               `"=role:ADMIN"`,
+		"admins=boss":                               `"admins=boss"`,
+	} {
+		_, err := FromEnv(env(map[string]string{"CLEARPOST_OIDC_GROUP_MAP": spec}))
+		if err == nil || !strings.Contains(err.Error(), "CLEARPOST_OIDC_GROUP_MAP") || !strings.Contains(err.Error(), bad) {
+			t.Errorf("%q: err = %v, want it to name CLEARPOST_OIDC_GROUP_MAP and %s", spec, err, bad)
+		}
+	}
+}
+
+// serve and worker build links (tracked shares, notifications, e-mail) and refuse to start without
+// the URL browsers reach them at.
+func TestServeRequiresPublicURL(t *testing.T) {
+	complete := map[string]string{
+		"CLEARPOST_OIDC_ISSUER": "https://idp.example.com", "CLEARPOST_OIDC_CLIENT_ID": "clearpost",
+		"CLEARPOST_AUDIT_SIGNING_KEY": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+		"CLEARPOST_SECRET_KEYS":       "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+		"CLEARPOST_CLICK_KEY":         "0123456789abcdef0123",
+	}
+	c, err := FromEnv(env(complete))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.RequireServe(); err == nil || !strings.Contains(err.Error(), "CLEARPOST_PUBLIC_URL: required") {
+		t.Fatalf("serve without a public URL: %v", err)
+	}
+	complete["CLEARPOST_PUBLIC_URL"] = "https://clearpost.example.com"
+	if c, err = FromEnv(env(complete)); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.RequireServe(); err != nil {
+		t.Fatalf("complete configuration: %v", err)
+	}
+	complete["CLEARPOST_PUBLIC_URL"] = "clearpost.example.com"
+	if _, err := FromEnv(env(complete)); err == nil || !strings.Contains(err.Error(), "CLEARPOST_PUBLIC_URL") {
+		t.Fatalf("public URL without a scheme: %v", err)
+	}
+}
+
+// deploy/dex/clearpost.env loads in a shell (set -a; . file) and is, by itself, a configuration
+// serve accepts.
+func TestDexEnvFileLoadsAndServes(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	path, err := filepath.Abs("../../deploy/dex/clearpost.env")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// env -i: only what the file sets (and what bash itself sets) reaches the configuration.
+	cmd := exec.Command("env", "-i", bash, "--noprofile", "--norc", "-e", "-c", `set -a; . "$0"; env -0`, path)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil || stderr.Len() > 0 {
+		t.Fatalf("sourcing %s: %v\n%s", path, err, stderr.String())
+	}
+	vars := map[string]string{}
+	for _, kv := range strings.Split(string(out), "\x00") {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			vars[k] = v
+		}
+	}
+	if got := vars["CLEARPOST_OIDC_SCOPES"]; got != "openid profile email groups" {
+		t.Errorf("CLEARPOST_OIDC_SCOPES = %q", got)
+	}
+	for _, name := range []string{"CLEARPOST_OIDC_ISSUER", "CLEARPOST_OIDC_CLIENT_ID", "CLEARPOST_OIDC_CLIENT_SECRET", "CLEARPOST_PUBLIC_URL",
+		"CLEARPOST_AUDIT_SIGNING_KEY", "CLEARPOST_SECRET_KEYS", "CLEARPOST_CLICK_KEY", "CLEARPOST_ORG_NAME", "CLEARPOST_DEX_CLIENT_SECRET"} {
+		if vars[name] == "" {
+			t.Errorf("%s is not set by the file", name)
+		}
+	}
+	if vars["CLEARPOST_ORG_NAME"] != "Example Corp" {
+		t.Errorf("CLEARPOST_ORG_NAME = %q", vars["CLEARPOST_ORG_NAME"])
+	}
+	if vars["CLEARPOST_OIDC_CLIENT_SECRET"] != vars["CLEARPOST_DEX_CLIENT_SECRET"] {
+		t.Error("Clearpost's client secret is not the one Dex is given")
+	}
+	c, err := FromEnv(func(k string) string { return vars[k] })
+	if err != nil {
+		t.Fatalf("configuration from %s: %v", path, err)
+	}
+	if err := c.RequireServe(); err != nil {
+		t.Fatalf("serve with %s: %v", path, err)
+	}
+	if !slices.Contains(c.OIDCScopes, "groups") || !slices.Equal(c.GroupMap["legal"], []string{"role:REVIEWER", "group:legal"}) {
+		t.Fatalf("scopes %v, group map %v", c.OIDCScopes, c.GroupMap)
 	}
 }
 

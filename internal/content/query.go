@@ -169,7 +169,9 @@ type QueueCursor struct {
 // ReviewQueue returns the posts whose current stage awaits a decision from the caller: a group of
 // theirs has not reached its quorum, they have not decided at this stage, and they are not an author.
 func (s *Service) ReviewQueue(ctx context.Context, after *QueueCursor, limit int) ([]QueueItem, error) {
-	p, err := auth.Require(ctx)
+	// A queue is a reviewer's; admins and marketers see an empty one unless they review too.
+	// Employees have none.
+	p, err := auth.Require(ctx, auth.RoleReviewer, auth.RoleAdmin, auth.RoleMarketer)
 	if err != nil {
 		return nil, err
 	}

@@ -141,6 +141,22 @@ func (b *bundle) unrelayed(t testing.TB) int {
 	return n
 }
 
+// waitRelayed waits until every row is marked relayed. The relay marks a batch only after
+// enqueueing its tasks, so a worker may have run them all before the batch commits.
+func (b *bundle) waitRelayed(t testing.TB) {
+	t.Helper()
+	var left int
+	defer func() {
+		if left != 0 {
+			t.Logf("%d rows left unrelayed when last looked", left)
+		}
+	}()
+	waitFor(t, 10*time.Second, "every outbox row to be marked relayed", func() bool {
+		left = b.unrelayed(t)
+		return left == 0
+	})
+}
+
 // waitQuiet waits until no task is pending, running, scheduled or waiting for a retry, and
 // returns how many completed and how many were archived.
 func (b *bundle) waitQuiet(t testing.TB) (completed, archived int) {

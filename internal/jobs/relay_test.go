@@ -62,9 +62,7 @@ func TestRelayDeliversPromptlyOnNotify(t *testing.T) {
 	if b.seen.orgs[b.org] != len(all) {
 		t.Errorf("tasks carried org %v, want %s on all %d", b.seen.orgs, b.org, len(all))
 	}
-	if n := b.unrelayed(t); n != 0 {
-		t.Errorf("%d rows left unrelayed", n)
-	}
+	b.waitRelayed(t) // the tasks can finish before the relay commits its batch
 }
 
 func TestRelayListensAgainAfterItsConnectionBreaks(t *testing.T) {

@@ -33,7 +33,9 @@ var EventTopics = []string{jobs.TopicPostSubmitted, jobs.TopicStageStarted, jobs
 // transaction with their deliveries, once per user however often it runs.
 //
 //   - post.submitted, review.stage_started: the reviewers awaited at the stage (if the review is
-//     still at it); both topics of one submission make one notification.
+//     still at it); both topics of one submission make one notification. post.submitted also
+//     marks the routing rules that failed for the submission as failing, telling the admins
+//     once per failure episode, and clears the mark of failing rules that evaluated cleanly.
 //   - post.decided: the post's author, with the decision and its comment.
 //   - post.approved: the post's author.
 //   - post.publish_failed: the post's author and the organization's marketers.
@@ -51,6 +53,11 @@ func (s *Service) ProcessEvent(ctx context.Context, t *asynq.Task) error {
 		switch ev.Topic {
 		case jobs.TopicPostSubmitted:
 			n, err = s.reviewRequested(ctx, tx, ev.OrgID, ev.ReviewID, 1) // a submission starts stage 1
+			if err == nil {
+				var m int
+				m, err = s.ruleOutcomes(ctx, tx, ev.OrgID, ev.ReviewID)
+				n += m
+			}
 		case jobs.TopicStageStarted:
 			n, err = s.reviewRequested(ctx, tx, ev.OrgID, ev.ReviewID, ev.Stage)
 		case jobs.TopicPostDecided:

@@ -52,11 +52,16 @@ type bundle struct {
 	smtp  *smtpServer
 	slack *slackServer
 	log   *slog.Logger
+
+	strictTargets bool
 }
 
 type setupOptions struct {
 	maxAttempts int
 	slackStatus int // what the Slack server answers; 0: 200
+	// strictTargets is the production guard: no private or loopback targets (so the loopback
+	// Slack server is refused). Off by default, as in tests and `clearpost dev`.
+	strictTargets bool
 }
 
 func setup(t *testing.T, opts ...func(*setupOptions)) *bundle {
@@ -70,7 +75,8 @@ func setup(t *testing.T, opts ...func(*setupOptions)) *bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &bundle{pool: pool, keys: keys, smtp: newSMTPServer(t), slack: newSlackServer(t, o.slackStatus), log: slog.New(slog.DiscardHandler)}
+	b := &bundle{pool: pool, keys: keys, smtp: newSMTPServer(t), slack: newSlackServer(t, o.slackStatus), log: slog.New(slog.DiscardHandler),
+		strictTargets: o.strictTargets}
 	b.org = mustOrg(t, pool, "acme")
 	b.svc = b.newService(t, o.maxAttempts)
 	return b
@@ -85,8 +91,9 @@ func (b *bundle) newService(t *testing.T, maxAttempts int) *notify.Service {
 			TLSPolicy: notify.TLSNone,
 			Timeout:   10 * time.Second,
 		},
-		PublicURL:   "https://clearpost.acme.test/",
-		MaxAttempts: maxAttempts,
+		PublicURL:           "https://clearpost.acme.test/",
+		MaxAttempts:         maxAttempts,
+		AllowPrivateTargets: !b.strictTargets,
 	}, b.log)
 	if err != nil {
 		t.Fatal(err)
@@ -141,10 +148,12 @@ var (
 	admin    = []auth.Role{auth.RoleAdmin}
 )
 
-// mustWorkflow makes stages the organization's default workflow, as marketer m.
+// mustWorkflow makes stages the default workflow of m's organization, as an admin of it (only
+// admins configure routing).
 func mustWorkflow(tb testing.TB, pool *pgxpool.Pool, m *user, stages ...approval.Stage) {
 	tb.Helper()
-	if _, err := approval.NewService(pool).CreateWorkflow(m.ctx(), approval.WorkflowInput{Name: "Default", IsDefault: true, Stages: stages}); err != nil {
+	a := mustUser(tb, pool, m.p.OrgID, "Workflow Admin "+uuid.NewString()[:8], admin)
+	if _, err := approval.NewService(pool).CreateWorkflow(a.ctx(), approval.WorkflowInput{Name: "Default", IsDefault: true, Stages: stages}); err != nil {
 		tb.Fatalf("create workflow: %v", err)
 	}
 }

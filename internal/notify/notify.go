@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"clearpost/internal/netguard"
 	"clearpost/internal/secretbox"
 
 	"github.com/google/uuid"
@@ -53,10 +54,13 @@ const (
 	KindPostDecided     Kind = "POST_DECIDED"     // a reviewer decided on your post
 	KindPostApproved    Kind = "POST_APPROVED"    // your post is approved
 	KindPublishFailed   Kind = "PUBLISH_FAILED"   // publishing a post to a brand channel failed
+	// KindRoutingRuleFailing: a routing rule fails at run time (admins; once per failure episode)
+	KindRoutingRuleFailing Kind = "ROUTING_RULE_FAILING"
 )
 
 // Kinds lists every kind.
-var Kinds = []Kind{KindReviewRequested, KindReviewReminder, KindReviewEscalated, KindPostDecided, KindPostApproved, KindPublishFailed}
+var Kinds = []Kind{KindReviewRequested, KindReviewReminder, KindReviewEscalated, KindPostDecided, KindPostApproved, KindPublishFailed,
+	KindRoutingRuleFailing}
 
 // Valid reports whether k is a known kind.
 func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }
@@ -86,8 +90,14 @@ type Options struct {
 	// PublicURL is how browsers reach Clearpost ("https://clearpost.example.com"): links in
 	// e-mails and Slack messages start with it. Empty: messages carry the path alone.
 	PublicURL string
-	// HTTPClient posts to Slack; nil: a client with a 10 s timeout that follows no redirects.
+	// HTTPClient is the base of the client that posts to Slack (its transport settings and
+	// timeout; default 10 s). Whatever it is, the client follows no redirects, uses no proxy and
+	// connects only to addresses the guard allows.
 	HTTPClient *http.Client
+	// AllowPrivateTargets lets the Slack webhook be plain http to loopback and reach loopback and
+	// private addresses (CLEARPOST_ALLOW_PRIVATE_TARGETS); otherwise it must be https to a public
+	// address, checked when saved and again on every address dialed.
+	AllowPrivateTargets bool
 	// MaxAttempts is how many times a delivery is tried before it is recorded FAILED; 0: 10.
 	MaxAttempts int
 }
@@ -105,6 +115,7 @@ type Service struct {
 	keys        *secretbox.Keyring
 	mailer      *Mailer // nil: e-mail off
 	http        *http.Client
+	guard       netguard.Guard
 	publicURL   string
 	maxAttempts int
 	log         *slog.Logger
@@ -121,7 +132,7 @@ func NewService(pool *pgxpool.Pool, keys *secretbox.Keyring, opts Options, log *
 	s := &Service{
 		pool:        pool,
 		keys:        keys,
-		http:        opts.HTTPClient,
+		guard:       netguard.Guard{AllowPrivate: opts.AllowPrivateTargets},
 		publicURL:   strings.TrimRight(opts.PublicURL, "/"),
 		maxAttempts: opts.MaxAttempts,
 		log:         log.With(slog.String("component", "notify")),
@@ -133,12 +144,7 @@ func NewService(pool *pgxpool.Pool, keys *secretbox.Keyring, opts Options, log *
 		}
 		s.mailer = m
 	}
-	if s.http == nil {
-		s.http = &http.Client{
-			Timeout:       slackTimeout,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		}
-	}
+	s.http = s.guard.Client(opts.HTTPClient, slackTimeout)
 	if s.maxAttempts <= 0 {
 		s.maxAttempts = defaultMaxAttempts
 	}

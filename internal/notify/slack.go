@@ -7,13 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"clearpost/internal/apperr"
 	"clearpost/internal/auth"
+	"clearpost/internal/netguard"
 	"clearpost/internal/postgres"
 
 	"github.com/google/uuid"
@@ -39,7 +39,7 @@ func (s *Service) SetSlackWebhook(ctx context.Context, rawURL string) error {
 	rawURL = strings.TrimSpace(rawURL)
 	var sealed []byte
 	if rawURL != "" {
-		if err := validateWebhookURL(rawURL); err != nil {
+		if err := s.validateWebhookURL(rawURL); err != nil {
 			return err
 		}
 		sealed = s.keys.Seal([]byte(rawURL), webhookAAD(p.OrgID))
@@ -82,9 +82,10 @@ func (s *Service) SlackWebhookSet(ctx context.Context) (bool, error) {
 	return set, nil
 }
 
-// validateWebhookURL accepts an absolute https URL, or http to a loopback host (a local test
-// server). Its errors never repeat the URL.
-func validateWebhookURL(raw string) error {
+// validateWebhookURL accepts an absolute https URL to a public host; with private targets
+// allowed, also plain http to loopback and private addresses (netguard.Guard.CheckURL, the guard
+// of every outbound request). Its errors never repeat the URL.
+func (s *Service) validateWebhookURL(raw string) error {
 	const field = "url"
 	if len(raw) > maxWebhookURL {
 		return apperr.Invalidf(field, "is longer than %d characters", maxWebhookURL)
@@ -93,30 +94,13 @@ func validateWebhookURL(raw string) error {
 	if err != nil || !u.IsAbs() || u.Host == "" || u.Opaque != "" {
 		return apperr.Invalidf(field, "is not an absolute URL such as https://hooks.slack.com/services/...")
 	}
-	if u.User != nil {
-		return apperr.Invalidf(field, "must not carry a user name or password")
-	}
 	if u.Fragment != "" {
 		return apperr.Invalidf(field, "must not have a #fragment")
 	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !isLoopback(u.Hostname()) {
-			return apperr.Invalidf(field, "must be an https:// URL (plain http only to a loopback address)")
-		}
-	default:
-		return apperr.Invalidf(field, "must be an https:// URL")
+	if err := s.guard.CheckURL(raw, true); err != nil {
+		return apperr.Invalidf(field, "%s", err.Error())
 	}
 	return nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // slackWebhook returns org's webhook URL, or "" when it has none.
@@ -187,6 +171,10 @@ func (s *Service) postSlack(ctx context.Context, webhook, text string) error {
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err
+		}
+		if errors.Is(err, netguard.ErrDisallowedAddress) {
+			// The webhook's host resolves inside the network: retrying would not help.
+			return fmt.Errorf("slack webhook: %v: %w", err, errPermanent)
 		}
 		return fmt.Errorf("slack webhook: %v", err)
 	}

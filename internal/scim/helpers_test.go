@@ -25,7 +25,7 @@ const issuer = "https://idp.acme.test"
 // mapping is the groups claim mapping of the tests.
 var mapping = auth.Mapping{
 	GroupsClaim: "groups",
-	GroupMap:    map[string]string{"okta-legal": "group:legal", "social-admins": "role:ADMIN"},
+	GroupMap:    map[string][]string{"okta-legal": {"group:legal"}, "social-admins": {"role:ADMIN"}},
 }
 
 // bundle is what a test needs: a database with one organization and its identity provider, a

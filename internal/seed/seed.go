@@ -48,13 +48,13 @@ var People = []Person{
 
 // GroupMap maps the demo provider's groups to Clearpost roles and reviewer groups, as
 // CLEARPOST_OIDC_GROUP_MAP would.
-var GroupMap = map[string]string{
-	"social-admins":    "role:ADMIN",
-	"social-marketers": "role:MARKETER",
-	"social-reviewers": "role:REVIEWER",
-	"legal-team":       "group:legal",
-	"compliance-team":  "group:compliance",
-	"brand-team":       "group:brand",
+var GroupMap = map[string][]string{
+	"social-admins":    {"role:ADMIN"},
+	"social-marketers": {"role:MARKETER"},
+	"social-reviewers": {"role:REVIEWER"},
+	"legal-team":       {"group:legal"},
+	"compliance-team":  {"group:compliance"},
+	"brand-team":       {"group:brand"},
 }
 
 // Demo writes the demo organization slug, signed into by issuer/clientID, with sample posts, and

@@ -1,7 +1,6 @@
 package webhooks
 
 import (
-	"clearpost/internal/publish/platform"
 	"context"
 	"errors"
 	"fmt"
@@ -13,12 +12,14 @@ import (
 	"syscall"
 	"time"
 	"unicode/utf8"
+
+	"clearpost/internal/netguard"
 )
 
 // ErrDisallowedAddress is why a connection was refused: the endpoint's host is, or resolved to,
 // an address that is not public (private, loopback, link-local, ...). The check runs on the address
 // actually dialed, so neither a name pointing inside the network nor DNS rebinding gets through.
-var ErrDisallowedAddress = errors.New("not a public address")
+var ErrDisallowedAddress = netguard.ErrDisallowedAddress
 
 // Resolver looks up a host's addresses (*net.Resolver is one).
 type Resolver interface {
@@ -33,31 +34,17 @@ type policy struct {
 	dialTimeout   time.Duration
 }
 
-// allows reports whether a delivery may connect to ip.
-func (p policy) allows(ip netip.Addr) bool {
-	ip = ip.Unmap()
-	if p.allowLoopback && ip.IsLoopback() {
-		return true
-	}
-	for _, n := range p.allowed {
-		if n.Contains(ip) {
-			return true
-		}
-	}
-	return platform.PublicAddr(ip)
+// guard is the policy's netguard.Guard: the one check of where outbound requests may go.
+func (p policy) guard() netguard.Guard {
+	return netguard.Guard{AllowLoopback: p.allowLoopback, Allowed: p.allowed}
 }
 
+// allows reports whether a delivery may connect to ip.
+func (p policy) allows(ip netip.Addr) bool { return p.guard().Allows(ip) }
+
 // control is the dialer's last word on each address it is about to connect to.
-func (p policy) control(_, address string, _ syscall.RawConn) error {
-	host, _, err := net.SplitHostPort(address)
-	if err != nil {
-		return fmt.Errorf("refused to connect to %s: %w", address, ErrDisallowedAddress)
-	}
-	ip, err := netip.ParseAddr(host)
-	if err != nil || !p.allows(ip) {
-		return fmt.Errorf("refused to connect to %s: %w", host, ErrDisallowedAddress)
-	}
-	return nil
+func (p policy) control(network, address string, c syscall.RawConn) error {
+	return p.guard().Control(network, address, c)
 }
 
 // dial resolves addr's host with the policy's resolver and connects to its addresses in turn,

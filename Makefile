@@ -37,6 +37,7 @@ bench: deps
 	$(GO) test -run '^$$' -bench Advocacy -benchtime 2000x -timeout 30m ./internal/app/
 	$(GO) test -run '^$$' -bench PublishOnTime -benchtime 1x -count 3 ./internal/app/
 	$(GO) test -run '^$$' -bench Redirect -benchtime 3s -count 3 ./internal/advocacy/
+	$(GO) test -run '^$$' -bench RateLimiterFeed -benchtime 1500x -count 2 ./internal/app/
 
 # The web app (frontend/): npm ci only when node_modules is missing or older than the lock file,
 # vite build (into frontend/dist/app, which `build` embeds) only when a source changed.

@@ -58,21 +58,7 @@ func BenchmarkAdvocacy(b *testing.B) {
 
 	// Employees sign in with tokens from the organization's provider.
 	const concurrency = 4
-	tokens := make([]string, concurrency)
-	for i := range tokens {
-		sub := fmt.Sprintf("scale-%d", i*37)
-		var email string
-		if err := env.App.Pool.QueryRow(ctx, `SELECT email FROM users WHERE subject = $1`, sub).Scan(&email); err != nil {
-			b.Fatal(err)
-		}
-		tok, err := org.Provider.MintWith(map[string]any{"iss": org.Provider.Issuer(), "aud": apptest.ClientID, "sub": sub,
-			"email": email, "iat": time.Now().Unix(), "exp": time.Now().Add(time.Hour).Unix()})
-		if err != nil {
-			b.Fatal(err)
-		}
-		tokens[i] = tok
-		env.Must(b, tok, `{ me { id } }`, nil, nil) // provisioned before the clock runs
-	}
+	tokens := scaleTokens(b, env, org, concurrency)
 
 	b.Run("feed", func(b *testing.B) {
 		measure(b, concurrency, func(worker, i int) error {
@@ -148,6 +134,27 @@ func BenchmarkAdvocacy(b *testing.B) {
 		b.StopTimer()
 		report(b, lat, 0)
 	})
+}
+
+// scaleTokens mints ID tokens for n employees of the scale dataset and provisions them before
+// any clock runs.
+func scaleTokens(b *testing.B, env *apptest.Env, org *apptest.Org, n int) []string {
+	tokens := make([]string, n)
+	for i := range tokens {
+		sub := fmt.Sprintf("scale-%d", i*37)
+		var email string
+		if err := env.App.Pool.QueryRow(context.Background(), `SELECT email FROM users WHERE subject = $1`, sub).Scan(&email); err != nil {
+			b.Fatal(err)
+		}
+		tok, err := org.Provider.MintWith(map[string]any{"iss": org.Provider.Issuer(), "aud": apptest.ClientID, "sub": sub,
+			"email": email, "iat": time.Now().Unix(), "exp": time.Now().Add(time.Hour).Unix()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		tokens[i] = tok
+		env.Must(b, tok, `{ me { id } }`, nil, nil)
+	}
+	return tokens
 }
 
 func readyForApproval(b *testing.B, env *apptest.Env, marketer context.Context, board uuid.UUID, i int) content.DecisionInput {

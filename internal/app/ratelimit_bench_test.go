@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"clearpost/internal/app/apptest"
 	"clearpost/internal/seed"
@@ -28,21 +27,7 @@ func BenchmarkRateLimiterFeed(b *testing.B) {
 		b.Fatal(err)
 	}
 	const concurrency = 4
-	tokens := make([]string, concurrency)
-	for i := range tokens {
-		sub := fmt.Sprintf("scale-%d", i*37)
-		var email string
-		if err := env.App.Pool.QueryRow(ctx, `SELECT email FROM users WHERE subject = $1`, sub).Scan(&email); err != nil {
-			b.Fatal(err)
-		}
-		tok, err := org.Provider.MintWith(map[string]any{"iss": org.Provider.Issuer(), "aud": apptest.ClientID, "sub": sub,
-			"email": email, "iat": time.Now().Unix(), "exp": time.Now().Add(time.Hour).Unix()})
-		if err != nil {
-			b.Fatal(err)
-		}
-		tokens[i] = tok
-		env.Must(b, tok, `{ me { id } }`, nil, nil)
-	}
+	tokens := scaleTokens(b, env, org, concurrency)
 	servers := map[string]*apptest.Env{}
 	for _, mode := range []string{"off", "on"} {
 		saved := env.App.Config

@@ -65,7 +65,7 @@ func (r *postResolver) PublishJobs(ctx context.Context, obj *content.Post) ([]*p
 // PublicationPlan is the resolver for the publicationPlan field.
 func (r *postResolver) PublicationPlan(ctx context.Context, obj *content.Post) (*publish.Plan, error) {
 	p := auth.PrincipalFrom(ctx)
-	if p == nil || !p.Has(auth.Editors...) {
+	if p == nil || !p.Has(auth.PlanReaders...) {
 		return nil, nil
 	}
 	return r.publish.PlanOf(ctx, obj.ID)

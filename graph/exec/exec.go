@@ -4977,7 +4977,7 @@ type ReleaseQueueConnection {
 extend type Post {
   "Publication to brand channels, one job per channel (editors; others see none)."
   publishJobs: [PublishJob!]!
-  "The publication plan, if any (editors)."
+  "The publication plan, if any (editors and reviewers: a reviewer sees when and where an approval goes out)."
   publicationPlan: PublicationPlan
 }
 

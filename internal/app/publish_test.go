@@ -447,3 +447,53 @@ func (p *pipeline) auditWith(t *testing.T, s string) int {
 	}
 	return n
 }
+
+// A reviewer judges a post knowing when and where it goes out: the publication plan, with its
+// channels, is theirs to read, though not to change.
+func TestReviewersSeeThePublicationPlan(t *testing.T) {
+	t.Parallel()
+	p, f := setupPublishing(t)
+	ch := p.channel(t, "linkedin", "Company page", f.linkedin.Credentials())
+	pp := p.create(t, "Our new release ships on Monday.")
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Now().In(paris).AddDate(0, 2, 0)
+	at := time.Date(day.Year(), day.Month(), day.Day(), 9, 30, 0, 0, paris)
+	p.Must(t, p.tok["marketer"], schedulePost, map[string]any{"in": map[string]any{
+		"postId": pp.ID, "channelIds": []string{ch}, "at": at.Format("2006-01-02T15:04"), "timeZone": "Europe/Paris"}}, nil)
+	p.submit(t, pp.ID)
+
+	const planQuery = `query($id: ID!) { post(id: $id) { publicationPlan { publishAt timeZone manualRelease channels { name platform } } } }`
+	var out struct {
+		Post struct {
+			PublicationPlan *struct {
+				PublishAt string `json:"publishAt"`
+				TimeZone  string `json:"timeZone"`
+				Channels  []struct {
+					Name     string `json:"name"`
+					Platform string `json:"platform"`
+				} `json:"channels"`
+			} `json:"publicationPlan"`
+		} `json:"post"`
+	}
+	p.Must(t, p.tok["legal"], planQuery, map[string]any{"id": pp.ID}, &out)
+	plan := out.Post.PublicationPlan
+	if plan == nil {
+		t.Fatal("the legal reviewer sees no publication plan")
+	}
+	if want := at.UTC().Format(time.RFC3339); plan.TimeZone != "Europe/Paris" || plan.PublishAt != want {
+		t.Errorf("plan = %s in %s, want %s in Europe/Paris", plan.PublishAt, plan.TimeZone, want)
+	}
+	if len(plan.Channels) != 1 || plan.Channels[0].Name != "Company page" || plan.Channels[0].Platform != "LINKEDIN" {
+		t.Errorf("plan channels = %+v, want the LinkedIn company page", plan.Channels)
+	}
+
+	r := p.Do(t, p.tok["legal"], schedulePost, map[string]any{"in": map[string]any{"postId": pp.ID, "channelIds": []string{ch}, "manualRelease": true}})
+	wantCode(t, r, "FORBIDDEN")
+	p.Must(t, p.tok["legal"], planQuery, map[string]any{"id": pp.ID}, &out)
+	if out.Post.PublicationPlan == nil || out.Post.PublicationPlan.TimeZone != "Europe/Paris" {
+		t.Errorf("a reviewer's refused schedulePost changed the plan: %+v", out.Post.PublicationPlan)
+	}
+}

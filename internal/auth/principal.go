@@ -97,6 +97,10 @@ func Require(ctx context.Context, roles ...Role) (*Principal, error) {
 // Editors are the roles that write content and arrange boards and routing.
 var Editors = []Role{RoleAdmin, RoleMarketer}
 
+// PlanReaders may read a post's publication plan: editors, and reviewers, who judge a post knowing
+// when and where it goes out.
+var PlanReaders = []Role{RoleAdmin, RoleMarketer, RoleReviewer}
+
 // Record writes an audit event of p's action on a subject through db (the transaction making the
 // change).
 func (p *Principal) Record(ctx context.Context, db postgres.Execer, action, subjectType, subjectID string, details any) error {

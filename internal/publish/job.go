@@ -70,7 +70,7 @@ func (s *Service) JobsOf(ctx context.Context, postIDs []uuid.UUID) (map[uuid.UUI
 
 // PlanOf returns a post's publication plan, or nil. Admins and marketers.
 func (s *Service) PlanOf(ctx context.Context, postID uuid.UUID) (*Plan, error) {
-	p, err := auth.Require(ctx, auth.Editors...)
+	p, err := auth.Require(ctx, auth.PlanReaders...)
 	if err != nil {
 		return nil, err
 	}

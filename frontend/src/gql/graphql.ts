@@ -810,7 +810,7 @@ export type Post = Node & {
   /** What changed between two versions. */
   diff: VersionDiff;
   id: Scalars['ID']['output'];
-  /** The publication plan, if any (editors). */
+  /** The publication plan, if any (editors and reviewers: a reviewer sees when and where an approval goes out). */
   publicationPlan: Maybe<PublicationPlan>;
   /** Publication to brand channels, one job per channel (editors; others see none). */
   publishJobs: Array<PublishJob>;

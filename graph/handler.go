@@ -156,6 +156,9 @@ func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Er
 		if ae.Field != "" {
 			gerr.Extensions["field"] = ae.Field
 		}
+		if ae.Reason != "" {
+			gerr.Extensions["reason"] = ae.Reason
+		}
 		if len(ae.Problems) > 0 {
 			problems := make([]map[string]string, len(ae.Problems))
 			for i, p := range ae.Problems {

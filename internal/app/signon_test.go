@@ -315,6 +315,9 @@ func TestStepUpForApprovals(t *testing.T) {
 	if r.Code() != "FORBIDDEN" || !strings.Contains(r.Errors[0].Message, "step-up") {
 		t.Fatalf("stale sign-in approving: %q %v", r.Code(), r.Errors)
 	}
+	if reason := r.Errors[0].Extensions.Reason; reason != "STEP_UP_REQUIRED" {
+		t.Fatalf("stale sign-in approving: extensions.reason = %q, want STEP_UP_REQUIRED (the web app sends the reviewer to sign in again on it)", reason)
+	}
 	// A token without auth_time says nothing of when the person signed in: refused too.
 	unknown, _ := p.org.Provider.MintIDToken(u, devoidc.WithoutClaim("auth_time"))
 	if r := p.Do(t, unknown, approve, map[string]any{"in": map[string]any{"postId": pp.ID, "versionId": pp.CurrentVersion.ID}}); r.Code() != "FORBIDDEN" {

@@ -27,7 +27,13 @@ type Error struct {
 	Message string
 	// Problems lists every field error when there is more than one; Field is the first's.
 	Problems []*Error
+	// Reason refines Code for clients that act on it (extensions.reason), e.g. StepUpRequired.
+	Reason string
 }
+
+// StepUpRequired is the Reason of a refusal that a fresh sign-in (/auth/login?step_up=1) lifts.
+const StepUpRequired = "STEP_UP_REQUIRED"
+
 
 func (e *Error) Error() string {
 	if len(e.Problems) > 0 {

@@ -4,6 +4,7 @@ package auth
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -52,7 +53,8 @@ func (p *Principal) RequireRecentSignIn(now time.Time) error {
 	if p.StepUp == 0 || (!p.AuthTime.IsZero() && now.Sub(p.AuthTime) <= p.StepUp) {
 		return nil
 	}
-	return apperr.Forbiddenf("step-up required: this decision needs a sign-in within the last %s; sign in again (/auth/login?step_up=1)", p.StepUp)
+	return &apperr.Error{Code: apperr.Forbidden, Reason: apperr.StepUpRequired,
+		Message: fmt.Sprintf("step-up required: this decision needs a sign-in within the last %s; sign in again (/auth/login?step_up=1)", p.StepUp)}
 }
 
 // Has reports whether p holds any of roles.

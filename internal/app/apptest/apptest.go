@@ -180,8 +180,9 @@ type Error struct {
 	Message    string `json:"message"`
 	Path       []any  `json:"path"`
 	Extensions struct {
-		Code  string `json:"code"`
-		Field string `json:"field"`
+		Code   string `json:"code"`
+		Field  string `json:"field"`
+		Reason string `json:"reason"`
 	} `json:"extensions"`
 }
 

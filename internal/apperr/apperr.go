@@ -34,7 +34,6 @@ type Error struct {
 // StepUpRequired is the Reason of a refusal that a fresh sign-in (/auth/login?step_up=1) lifts.
 const StepUpRequired = "STEP_UP_REQUIRED"
 
-
 func (e *Error) Error() string {
 	if len(e.Problems) > 0 {
 		return e.Message

@@ -4,14 +4,12 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"time"
 
 	"clearpost/internal/postgres"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Checkpoint is a signed statement of an organization's chain head: the event at Seq has hash
@@ -69,7 +67,7 @@ func latestCheckpoint(ctx context.Context, db postgres.DB, orgID uuid.UUID) (*Ch
 		SELECT seq, head_hash, signed_at, public_key, signature
 		FROM audit_checkpoints WHERE org_id = $1 ORDER BY seq DESC LIMIT 1`, orgID,
 	).Scan(&c.Seq, &c.HeadHash, &c.SignedAt, &pub, &c.Signature)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		return nil, nil
 	}
 	if err != nil {

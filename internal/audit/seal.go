@@ -120,7 +120,7 @@ func (s *Sealer) sealBatch(ctx context.Context, orgID uuid.UUID, limit int) (sea
 			SELECT seq, hash FROM audit_events
 			WHERE org_id = $1 AND seq IS NOT NULL ORDER BY seq DESC LIMIT 1`, orgID,
 		).Scan(&headSeq, &prev)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		if err != nil && !postgres.NoRows(err) {
 			return fmt.Errorf("read chain head: %w", err)
 		}
 		if len(prev) != HashSize {

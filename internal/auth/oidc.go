@@ -159,7 +159,7 @@ func (a *Authenticator) verifierFor(ctx context.Context, issuer string) (*issuer
 	var clientID, audience string
 	err := a.pool.QueryRow(ctx, `SELECT org_id, client_id, audience FROM identity_providers
 		WHERE issuer = $1 AND disabled_at IS NULL`, issuer).Scan(&orgID, &clientID, &audience)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		// Unknown, or no longer configured (disabled at start): its tokens are refused.
 		a.mu.Lock()
 		delete(a.verifiers, issuer)
@@ -303,7 +303,7 @@ func (a *Authenticator) provision(ctx context.Context, org uuid.UUID, issuer, su
 		if email == "" {
 			return u, pol, nil // an access token says nothing new
 		}
-	case !errors.Is(err, pgx.ErrNoRows):
+	case !postgres.NoRows(err):
 		return nil, pol, fmt.Errorf("provision user: %w", err)
 	}
 	if email == "" || !strings.Contains(email, "@") {
@@ -439,7 +439,7 @@ func Register(ctx context.Context, db postgres.DB, p Provider) (uuid.UUID, error
 		ON CONFLICT (issuer) DO UPDATE SET client_id = EXCLUDED.client_id, audience = EXCLUDED.audience, disabled_at = NULL
 		WHERE identity_providers.org_id = EXCLUDED.org_id
 		RETURNING org_id`, org, p.Issuer, p.ClientID, p.Audience).Scan(&owner)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		return uuid.Nil, fmt.Errorf("issuer %s already signs users into another organization", p.Issuer)
 	}
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"clearpost/internal/apperr"
+	"clearpost/internal/postgres"
 	"clearpost/internal/secretbox"
 
 	"github.com/alexedwards/scs/pgxstore"
@@ -138,7 +139,7 @@ func (s *SignOn) party(ctx context.Context, issuer, org string) (RelyingParty, e
 		JOIN organizations o ON o.id = ip.org_id
 		WHERE ip.disabled_at IS NULL AND ($1 = '' OR ip.issuer = $1) AND ($2 = '' OR o.slug = $2)
 		ORDER BY ip.created_at, ip.issuer LIMIT 1`, issuer, org).Scan(&rp.Issuer, &rp.ClientID)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		return rp, refuse(http.StatusBadRequest, "unknown identity provider")
 	}
 	if err != nil {
@@ -503,7 +504,7 @@ func (a *Authenticator) sessionPrincipal(ctx context.Context, orgID, userID stri
 	var revoked *time.Time
 	var providerEnabled bool
 	u, err := scanUserWith(br.QueryRow(), &revoked, &providerEnabled)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		return nil, apperr.Unauthenticatedf("session user no longer exists: sign in again")
 	}
 	if err != nil {

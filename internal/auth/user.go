@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -90,7 +89,7 @@ func (s *Users) Get(ctx context.Context, id uuid.UUID) (*User, error) {
 // GetUser returns user id of organization org.
 func GetUser(ctx context.Context, db postgres.DB, org, id uuid.UUID) (*User, error) {
 	u, err := scanUser(db.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE org_id = $1 AND id = $2`, org, id))
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		return nil, apperr.NotFoundf("user %s not found", id)
 	}
 	if err != nil {
@@ -206,7 +205,7 @@ func (s *Users) SetRoles(ctx context.Context, id uuid.UUID, roles []Role, groups
 	var out *User
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
 		before, err := scanUser(tx.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE org_id = $1 AND id = $2 FOR UPDATE`, p.OrgID, id))
-		if errors.Is(err, pgx.ErrNoRows) {
+		if postgres.NoRows(err) {
 			return apperr.NotFoundf("user %s not found", id)
 		}
 		if err != nil {
@@ -267,7 +266,7 @@ func (s *Users) SetActive(ctx context.Context, id uuid.UUID, active bool) (*User
 		out, err = scanUser(tx.QueryRow(ctx, `UPDATE users SET active = $3, updated_at = now(),
 				sessions_revoked_at = CASE WHEN $3 THEN sessions_revoked_at ELSE now() END
 			WHERE org_id = $1 AND id = $2 RETURNING `+userColumns, p.OrgID, id, active))
-		if errors.Is(err, pgx.ErrNoRows) {
+		if postgres.NoRows(err) {
 			return apperr.NotFoundf("user %s not found", id)
 		}
 		if err != nil {

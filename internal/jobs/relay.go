@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -34,8 +33,6 @@ const (
 const (
 	enqueueParallelism = 16               // Redis round trips in flight per batch
 	enqueueTimeout     = 10 * time.Second // per batch: a Redis that hangs must not hold row locks for long
-	minBackoff         = 100 * time.Millisecond
-	maxBackoff         = 5 * time.Second
 )
 
 // Relay turns outbox rows into asynq tasks, promptly and exactly once.
@@ -129,7 +126,7 @@ func (r *Relay) Run(ctx context.Context) {
 			}
 			// Notifications do not cut the backoff short: while Redis is down each would cost a
 			// failing attempt. The next attempt takes every row written meanwhile.
-			if !sleep(ctx, backoff(failures)) {
+			if !sleep(ctx, Backoff(failures)) {
 				return
 			}
 			continue
@@ -310,7 +307,7 @@ func (r *Relay) listen(ctx context.Context, wake chan<- struct{}) {
 			r.log.WarnContext(ctx, "outbox listen connection lost; polling until it is back", slog.Any("error", err))
 		}
 		failures++
-		if !sleep(ctx, backoff(failures)) {
+		if !sleep(ctx, Backoff(failures)) {
 			return
 		}
 	}
@@ -373,16 +370,6 @@ func signal(wake chan<- struct{}) {
 	case wake <- struct{}{}:
 	default:
 	}
-}
-
-// backoff is the wait after the nth consecutive failure: doubling from minBackoff up to maxBackoff,
-// with jitter so that several workers do not retry in step.
-func backoff(n int) time.Duration {
-	d := maxBackoff
-	if n < 16 {
-		d = min(minBackoff<<(n-1), maxBackoff)
-	}
-	return d/2 + rand.N(d/2+1)
 }
 
 // sleep waits d or until ctx is done, and reports whether ctx is still alive.

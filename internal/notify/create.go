@@ -8,6 +8,7 @@ import (
 
 	"clearpost/internal/jobs"
 	"clearpost/internal/postgres"
+	"clearpost/internal/text"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -66,7 +67,7 @@ func (s *Service) create(ctx context.Context, tx pgx.Tx, org uuid.UUID, users []
 		ORDER BY u.id
 		ON CONFLICT (user_id, event_key) DO NOTHING
 		RETURNING id, user_id`,
-		org, ids, inApp, d.kind, d.key, postID, truncate(d.title, 300), truncate(d.body, 10000), d.link)
+		org, ids, inApp, d.kind, d.key, postID, text.Truncate(d.title, 300), text.Truncate(d.body, 10000), d.link)
 	if err != nil {
 		return 0, fmt.Errorf("insert notifications: %w", err)
 	}

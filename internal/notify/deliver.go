@@ -9,10 +9,11 @@ import (
 	"strings"
 
 	"clearpost/internal/jobs"
+	"clearpost/internal/postgres"
+	"clearpost/internal/text"
 
 	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
-	"github.com/jackc/pgx/v5"
 )
 
 // deliveryTask is the payload of a notify:email or notify:slack task.
@@ -78,7 +79,7 @@ func (s *Service) processDelivery(ctx context.Context, t *asynq.Task, ch Channel
 		return err
 	}
 	d, err := s.loadDelivery(ctx, p.OrgID, p.NotificationID, ch)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		s.log.WarnContext(ctx, "delivery of an unknown notification", slog.String("notification_id", p.NotificationID.String()),
 			slog.String("channel", string(ch)))
 		return nil
@@ -131,7 +132,7 @@ func (s *Service) loadDelivery(ctx context.Context, org, id uuid.UUID, ch Channe
 		WHERE d.notification_id = $1 AND d.channel = $2 AND n.org_id = $3`, id, ch, org).
 		Scan(&d.status, &d.attempts, &d.userEmail, &d.userName, &d.userActive, &d.title, &d.body, &d.link)
 	if err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
+		if postgres.NoRows(err) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("load delivery %s by %s: %w", id, ch, err)
@@ -145,7 +146,7 @@ func (s *Service) finish(ctx context.Context, d *pendingDelivery, status Deliver
 			attempts = attempts + CASE WHEN $5 THEN 1 ELSE 0 END,
 			sent_at = CASE WHEN $3 = 'SENT' THEN now() END
 		WHERE notification_id = $1 AND channel = $2 AND status = 'PENDING'`,
-		d.notificationID, d.channel, status, truncate(reason, 500), attempted)
+		d.notificationID, d.channel, status, text.Truncate(reason, 500), attempted)
 	if err != nil {
 		return fmt.Errorf("record delivery %s by %s: %w", d.notificationID, d.channel, err)
 	}

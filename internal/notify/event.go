@@ -2,13 +2,13 @@ package notify
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 
 	"clearpost/internal/jobs"
 	"clearpost/internal/postgres"
+	"clearpost/internal/text"
 
 	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
@@ -69,7 +69,7 @@ func (s *Service) ProcessEvent(ctx context.Context, t *asynq.Task) error {
 		default:
 			s.log.DebugContext(ctx, "no notifications for topic", slog.String("topic", ev.Topic))
 		}
-		if errors.Is(err, pgx.ErrNoRows) {
+		if postgres.NoRows(err) {
 			// The subject is gone or is another organization's: nobody to tell.
 			s.log.WarnContext(ctx, "notification event names nothing of its organization", slog.String("topic", ev.Topic),
 				slog.Int64("outbox_id", ev.OutboxID))
@@ -200,9 +200,9 @@ func (s *Service) publishFailed(ctx context.Context, tx pgx.Tx, ev eventTask) (i
 	if channel == "" {
 		channel = "a brand channel"
 	}
-	body := fmt.Sprintf("Publishing “%s” to %s failed", title, truncate(channel, 100))
+	body := fmt.Sprintf("Publishing “%s” to %s failed", title, text.Truncate(channel, 100))
 	if e := strings.TrimSpace(ev.Error); e != "" {
-		body += ": " + truncate(e, 1000)
+		body += ": " + text.Truncate(e, 1000)
 	} else {
 		body += "."
 	}

@@ -2,14 +2,16 @@ package notify
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"clearpost/internal/jobs"
+	"clearpost/internal/postgres"
+	"clearpost/internal/text"
 
 	"github.com/google/uuid"
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -33,8 +35,6 @@ const (
 	// deliveredMemory is how many notification ids the hub remembers having delivered, so that a
 	// catch-up does not deliver again what a notification already did.
 	deliveredMemory = 10000
-	hubMinBackoff   = 100 * time.Millisecond
-	hubMaxBackoff   = 5 * time.Second
 )
 
 // Hub pushes new notifications to the subscribers of this process (GraphQL subscriptions): it
@@ -128,7 +128,7 @@ func (h *Hub) Run(ctx context.Context) error {
 			h.log.WarnContext(ctx, "notification listen connection lost; reconnecting", slog.Any("error", err))
 		}
 		failures++
-		if !sleepCtx(ctx, hubBackoff(failures)) {
+		if !sleepCtx(ctx, jobs.Backoff(failures)) {
 			return nil
 		}
 		if h.reconnecting != nil {
@@ -211,7 +211,7 @@ func (h *Hub) handle(ctx context.Context, payload string) {
 	user, err1 := uuid.Parse(userPart)
 	id, err2 := uuid.Parse(idPart)
 	if err1 != nil || err2 != nil {
-		h.log.WarnContext(ctx, "malformed notification payload", slog.String("payload", truncate(payload, 100)))
+		h.log.WarnContext(ctx, "malformed notification payload", slog.String("payload", text.Truncate(payload, 100)))
 		return
 	}
 	if !h.wanted(user, id) {
@@ -219,7 +219,7 @@ func (h *Hub) handle(ctx context.Context, payload string) {
 	}
 	n, err := scanNotification(h.pool.QueryRow(ctx, `SELECT `+notificationColumns+` FROM notifications WHERE id = $1 AND in_app`, id))
 	if err != nil {
-		if !errors.Is(err, pgx.ErrNoRows) && ctx.Err() == nil {
+		if !postgres.NoRows(err) && ctx.Err() == nil {
 			h.log.WarnContext(ctx, "read notification", slog.String("notification_id", id.String()), slog.Any("error", err))
 		}
 		return
@@ -278,16 +278,6 @@ func (h *Hub) deliver(n *Notification) {
 			h.dropped.Add(1)
 		}
 	}
-}
-
-// hubBackoff is the wait after the nth consecutive failure: doubling from hubMinBackoff up to
-// hubMaxBackoff, with jitter so that several processes do not reconnect in step.
-func hubBackoff(n int) time.Duration {
-	d := hubMaxBackoff
-	if n < 16 {
-		d = min(hubMinBackoff<<(n-1), hubMaxBackoff)
-	}
-	return d/2 + rand.N(d/2+1)
 }
 
 // sleepCtx waits d or until ctx is done, and reports whether ctx is still alive.

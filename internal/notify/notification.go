@@ -2,12 +2,12 @@ package notify
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"clearpost/internal/apperr"
 	"clearpost/internal/auth"
+	"clearpost/internal/postgres"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -91,7 +91,7 @@ func (s *Service) Get(ctx context.Context, id uuid.UUID) (*Notification, error) 
 	}
 	n, err := scanNotification(s.pool.QueryRow(ctx, `SELECT `+notificationColumns+` FROM notifications
 		WHERE id = $1 AND user_id = $2 AND org_id = $3 AND in_app`, id, p.UserID, p.OrgID))
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		return nil, apperr.NotFoundf("notification %s not found", id)
 	}
 	if err != nil {

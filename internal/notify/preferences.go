@@ -3,13 +3,13 @@ package notify
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 
 	"clearpost/internal/apperr"
 	"clearpost/internal/auth"
 	"clearpost/internal/postgres"
+	"clearpost/internal/text"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -73,7 +73,7 @@ func (s *Service) Preferences(ctx context.Context) (*Preferences, error) {
 	var sp storedPreferences
 	err = s.pool.QueryRow(ctx, `SELECT channels, kinds FROM notification_preferences WHERE user_id = $1 AND org_id = $2`,
 		p.UserID, p.OrgID).Scan(&sp.Channels, &sp.Kinds)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		return DefaultPreferences(), nil
 	}
 	if err != nil {
@@ -123,7 +123,7 @@ func validatePreferences(in Preferences) (*Preferences, error) {
 	channels := func(field string, chs []Channel) []Channel {
 		for i, c := range chs {
 			if !c.Valid() {
-				problems.Add(fmt.Sprintf("%s[%d]", field, i), "%q is not a channel (IN_APP, EMAIL, SLACK)", truncate(string(c), 40))
+				problems.Add(fmt.Sprintf("%s[%d]", field, i), "%q is not a channel (IN_APP, EMAIL, SLACK)", text.Truncate(string(c), 40))
 			}
 		}
 		out := []Channel{}
@@ -145,7 +145,7 @@ func validatePreferences(in Preferences) (*Preferences, error) {
 		f := fmt.Sprintf("kinds[%d]", i)
 		switch {
 		case !kc.Kind.Valid():
-			problems.Add(f+".kind", "%q is not a notification kind", truncate(string(kc.Kind), 40))
+			problems.Add(f+".kind", "%q is not a notification kind", text.Truncate(string(kc.Kind), 40))
 		case seen[kc.Kind]:
 			problems.Add(f+".kind", "%s appears more than once", kc.Kind)
 		}
@@ -161,12 +161,4 @@ func validatePreferences(in Preferences) (*Preferences, error) {
 		}
 	}
 	return out, nil
-}
-
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }

@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -45,7 +44,8 @@ func (r *reviewInfo) stageLabel(n int) string {
 	return label
 }
 
-// loadReview reads review id of org. A review of another organization is pgx.ErrNoRows.
+// loadReview reads review id of org. A review of another organization is an error of no rows
+// (postgres.NoRows).
 func loadReview(ctx context.Context, db postgres.DB, org, id uuid.UUID) (*reviewInfo, error) {
 	const q = `SELECT r.id, r.org_id, r.post_id, r.status, r.current_stage, r.stage_started_at, r.plan, p.title, p.author_id, v.author_id
 		FROM reviews r JOIN posts p ON p.id = r.post_id JOIN post_versions v ON v.id = r.version_id
@@ -55,7 +55,7 @@ func loadReview(ctx context.Context, db postgres.DB, org, id uuid.UUID) (*review
 	err := db.QueryRow(ctx, q, org, id).Scan(&r.id, &r.org, &r.postID, &r.status, &r.stage, &r.stageStartedAt, &r.plan,
 		&r.postTitle, &author, &versionAuthor)
 	if err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
+		if postgres.NoRows(err) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("load review %s: %w", id, err)

@@ -8,6 +8,7 @@ import (
 
 	"clearpost/internal/approval"
 	"clearpost/internal/audit"
+	"clearpost/internal/text"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -54,7 +55,7 @@ func (s *Service) ruleOutcomes(ctx context.Context, tx pgx.Tx, org, reviewID uui
 			key:   fmt.Sprintf("routing_rule:%s:failing:%d", r.RuleID, since.UnixMicro()),
 			title: fmt.Sprintf("Routing rule failing: %s", r.Name),
 			body: fmt.Sprintf("The routing rule “%s” could not be evaluated: %s\n\nUntil it is fixed it applies to every post "+
-				"it fails on, as if it matched, so those posts get its review too. Edit the rule to fix it.", r.Name, truncate(r.Error, 1000)),
+				"it fails on, as if it matched, so those posts get its review too. Edit the rule to fix it.", r.Name, text.Truncate(r.Error, 1000)),
 		})
 		if err != nil {
 			return n, err

@@ -137,7 +137,7 @@ func (s *Service) fireSLA(ctx context.Context, c slaCandidate, kind slaEvent, de
 			return err
 		}
 		r, err := loadReview(ctx, tx, c.org, c.review)
-		if errors.Is(err, pgx.ErrNoRows) {
+		if postgres.NoRows(err) {
 			return nil
 		}
 		if err != nil {

@@ -47,7 +47,7 @@ func (s *Service) SetSlackWebhook(ctx context.Context, rawURL string) error {
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
 		var wasSet bool
 		err := tx.QueryRow(ctx, `SELECT slack_webhook IS NOT NULL FROM notification_settings WHERE org_id = $1 FOR UPDATE`, p.OrgID).Scan(&wasSet)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		if err != nil && !postgres.NoRows(err) {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO notification_settings (org_id, slack_webhook, updated_by) VALUES ($1, $2, $3)
@@ -76,7 +76,7 @@ func (s *Service) SlackWebhookSet(ctx context.Context) (bool, error) {
 	}
 	var set bool
 	err = s.pool.QueryRow(ctx, `SELECT slack_webhook IS NOT NULL FROM notification_settings WHERE org_id = $1`, p.OrgID).Scan(&set)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+	if err != nil && !postgres.NoRows(err) {
 		return false, fmt.Errorf("slack webhook: %w", err)
 	}
 	return set, nil
@@ -107,7 +107,7 @@ func (s *Service) validateWebhookURL(raw string) error {
 func (s *Service) slackWebhook(ctx context.Context, db postgres.DB, org uuid.UUID) (string, error) {
 	var sealed []byte
 	err := db.QueryRow(ctx, `SELECT slack_webhook FROM notification_settings WHERE org_id = $1`, org).Scan(&sealed)
-	if errors.Is(err, pgx.ErrNoRows) || (err == nil && sealed == nil) {
+	if postgres.NoRows(err) || (err == nil && sealed == nil) {
 		return "", nil
 	}
 	if err != nil {

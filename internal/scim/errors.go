@@ -9,8 +9,7 @@ import (
 
 	"clearpost/internal/apperr"
 	"clearpost/internal/httpserver"
-
-	"github.com/jackc/pgx/v5/pgconn"
+	"clearpost/internal/postgres"
 )
 
 // scimType values of RFC 7644 section 3.12.
@@ -71,18 +70,12 @@ func asSCIM(err error) *scimError {
 	if errors.As(err, &se) {
 		return se
 	}
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		switch pgErr.Code {
-		case "23505":
-			msg, ok := uniqueMessages[pgErr.ConstraintName]
-			if !ok {
-				msg = "already exists"
-			}
-			return conflict("%s", msg)
-		case "40001", "40P01":
-			return &scimError{Status: http.StatusConflict, Detail: "concurrent update, try again"}
+	if v, ok := postgres.Violated(err); ok && v.Code == postgres.UniqueViolation {
+		msg, ok := uniqueMessages[v.Constraint]
+		if !ok {
+			msg = "already exists"
 		}
+		return conflict("%s", msg)
 	}
 	var ae *apperr.Error
 	if errors.As(err, &ae) {
@@ -98,6 +91,12 @@ func asSCIM(err error) *scimError {
 		case apperr.Forbidden:
 			return &scimError{Status: http.StatusForbidden, Detail: ae.Message}
 		}
+		return nil
+	}
+	// Of the driver's errors, what postgres.MapError calls a conflict and is not a unique
+	// violation (answered above) is a serialization failure or a deadlock: the client may retry.
+	if errors.As(postgres.MapError(err), &ae) && ae.Code == apperr.Conflict {
+		return &scimError{Status: http.StatusConflict, Detail: ae.Message}
 	}
 	return nil
 }

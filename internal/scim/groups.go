@@ -2,7 +2,6 @@ package scim
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -104,7 +103,7 @@ func loadGroup(ctx context.Context, db postgres.DB, org, id uuid.UUID, lock bool
 		q += ` FOR UPDATE`
 	}
 	g, err := scanGroup(db.QueryRow(ctx, q, org, id))
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		return nil, notFound("group %s not found", id)
 	}
 	if err != nil {

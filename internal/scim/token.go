@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -14,10 +13,10 @@ import (
 	"clearpost/internal/apperr"
 	"clearpost/internal/audit"
 	"clearpost/internal/httpserver"
+	"clearpost/internal/postgres"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // TokenPrefix starts every SCIM token, so that one is recognised when it leaks (secret scanners)
@@ -42,8 +41,7 @@ func IssueToken(ctx context.Context, db Beginner, orgID uuid.UUID) (string, erro
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		var id uuid.UUID
 		err := tx.QueryRow(ctx, `INSERT INTO scim_tokens (org_id, token_hash) VALUES ($1, $2) RETURNING id`, orgID, hash[:]).Scan(&id)
-		var pgErr *pgconn.PgError
-		if errors.As(err, &pgErr) && pgErr.Code == "23503" {
+		if postgres.IsViolation(err, postgres.ForeignKeyViolation, "") {
 			return apperr.NotFoundf("organization %s not found", orgID)
 		}
 		if err != nil {
@@ -102,7 +100,7 @@ func (s *Server) authenticate(r *http.Request) (client, error) {
 	var stale bool
 	err := s.pool.QueryRow(ctx, `SELECT id, org_id, last_used_at IS NULL OR last_used_at < now() - interval '1 minute'
 		FROM scim_tokens WHERE token_hash = $1`, hash[:]).Scan(&c.tokenID, &c.orgID, &stale)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		httpserver.Logger(ctx, s.log).InfoContext(ctx, "scim token refused", slog.String("path", r.URL.Path))
 		return client{}, &scimError{Status: http.StatusUnauthorized, Detail: "invalid bearer token"}
 	}

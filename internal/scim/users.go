@@ -2,7 +2,6 @@ package scim
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -60,7 +59,7 @@ func (s *Server) insertUser(ctx context.Context, tx pgx.Tx, c client, u *user) (
 	var issuer string
 	err := tx.QueryRow(ctx, `SELECT issuer FROM identity_providers WHERE org_id = $1 ORDER BY created_at, id LIMIT 1`,
 		c.orgID).Scan(&issuer)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		return nil, &scimError{Status: http.StatusConflict,
 			Detail: "the organization has no identity provider registered, so its users could not sign in"}
 	}
@@ -163,7 +162,7 @@ func (s *Server) loadUser(ctx context.Context, db postgres.DB, org, id uuid.UUID
 		q += ` FOR NO KEY UPDATE`
 	}
 	u, err := scanUser(db.QueryRow(ctx, q, org, id))
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		return nil, notFound("user %s not found", id)
 	}
 	if err != nil {

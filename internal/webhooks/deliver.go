@@ -148,7 +148,7 @@ func (s *Service) claim(ctx context.Context, org, id uuid.UUID, final bool) (*cl
 			WHERE d.org_id = $1 AND d.id = $2
 			FOR UPDATE OF d`, org, id), &held, &u, &sealed, &active)
 		switch {
-		case errors.Is(err, pgx.ErrNoRows):
+		case postgres.NoRows(err):
 			return nil
 		case err != nil:
 			return err
@@ -273,7 +273,7 @@ func (s *Service) record(ctx context.Context, c *claimed, r result, final bool) 
 				status = CASE WHEN $2 THEN 'DELIVERED' WHEN $3 AND status = 'PENDING' THEN 'FAILED' ELSE status END,
 				completed_at = CASE WHEN $2 OR ($3 AND status = 'PENDING') THEN now() ELSE completed_at END
 			WHERE id = $1 RETURNING true`, c.delivery.ID, r.ok(), final).Scan(&found)
-		if errors.Is(err, pgx.ErrNoRows) {
+		if postgres.NoRows(err) {
 			return nil // deleted with its subscription meanwhile
 		}
 		if err != nil {

@@ -2,7 +2,6 @@ package webhooks
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -64,7 +63,7 @@ func (s *Service) Delivery(ctx context.Context, id uuid.UUID) (*Delivery, error)
 
 func delivery(ctx context.Context, db postgres.DB, org, id uuid.UUID) (*Delivery, error) {
 	d, err := scanDeliveryWith(db.QueryRow(ctx, `SELECT `+deliveryColumns+` FROM webhook_deliveries WHERE org_id = $1 AND id = $2`, org, id))
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		return nil, apperr.NotFoundf("webhook delivery %s not found", id)
 	}
 	if err != nil {

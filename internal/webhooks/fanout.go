@@ -3,7 +3,6 @@ package webhooks
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -154,7 +153,7 @@ func (s *Service) snapshot(ctx context.Context, org uuid.UUID, postID, versionID
 		  AND p.id = COALESCE($2::uuid, (SELECT post_id FROM post_versions WHERE org_id = $1 AND id = $3::uuid))`,
 		org, postID, versionID).
 		Scan(&p.ID, &p.Title, &p.State, &p.CurrentVersion, &p.ContentHash)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		return nil, nil
 	}
 	if err != nil {

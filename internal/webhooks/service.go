@@ -19,6 +19,7 @@ import (
 	"clearpost/internal/auth"
 	"clearpost/internal/postgres"
 	"clearpost/internal/secretbox"
+	"clearpost/internal/text"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -119,7 +120,7 @@ func checkEvents(events []string, problems *apperr.Problems) []string {
 	for i, e := range events {
 		e = strings.TrimSpace(e)
 		if !ValidEvent(e) {
-			problems.Add(fmt.Sprintf("events[%d]", i), "%q is not an event; events are %s", truncate(e, 60), strings.Join(Events, ", "))
+			problems.Add(fmt.Sprintf("events[%d]", i), "%q is not an event; events are %s", text.Truncate(e, 60), strings.Join(Events, ", "))
 			continue
 		}
 		out = append(out, e)
@@ -143,13 +144,6 @@ func (s *Service) checkURL(raw string, problems *apperr.Problems) string {
 		problems.Add(ae.Field, "%s", ae.Message)
 	}
 	return u
-}
-
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "…"
 }
 
 // details is what the audit log records of a subscription: never its secret.
@@ -198,7 +192,7 @@ func subscription(ctx context.Context, db postgres.DB, p *auth.Principal, id uui
 		q += ` FOR UPDATE`
 	}
 	sub, err := scanSubscription(db.QueryRow(ctx, q, p.OrgID, id))
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		return nil, apperr.NotFoundf("webhook subscription %s not found", id)
 	}
 	if err != nil {

@@ -98,6 +98,9 @@ func slackPayload(m Message) map[string]any {
 	return payload
 }
 
+// truncateRunes cuts s to at most n characters (runes) and adds nothing. It is not text.Truncate,
+// whose ellipsis goes one past n: the limits it keeps are hard ones (Slack refuses a longer
+// alt_text), and a receipt id is stored as the platform gave it, never with a character of ours.
 func truncateRunes(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s

@@ -29,11 +29,12 @@ import (
 // Filters that are not asked for are written so that the planner drops them: every search gets a
 // plan made for its own values (see Search).
 const (
-	textWindowSQL = `
+	textMatchSQL = `
 WITH matches AS MATERIALIZED (
     SELECT d.post_id, d.board_ids, d.tags, d.language, d.approved_at, ts_rank_cd(d.tsv, $5::tsquery) AS score
     FROM search_documents d
-    WHERE d.tsv @@ $5::tsquery AND d.org_id = $1 AND {{scope}}
+    WHERE d.tsv @@ $5::tsquery AND d.org_id = $1 AND `
+	textWindowSQL = `
       AND (cardinality($3::text[]) = 0 OR d.tags @> $3::text[])
       AND ($4::text = '' OR d.channels @> ARRAY[$4::text])
 ),
@@ -43,11 +44,12 @@ win AS MATERIALIZED (
 page AS (
     SELECT post_id, score, approved_at, board_ids, language FROM win ORDER BY score DESC, approved_at DESC, post_id LIMIT $6 OFFSET $7
 )`
-	listWindowSQL = `
+	listMatchSQL = `
 WITH win AS MATERIALIZED (
     SELECT d.post_id, d.board_ids, d.tags, NULL::regconfig AS language, d.approved_at, 0::real AS score
     FROM search_documents d
-    WHERE d.org_id = $1 AND {{scope}}
+    WHERE d.org_id = $1 AND `
+	listWindowSQL = `
       AND (cardinality($3::text[]) = 0 OR d.tags @> $3::text[])
       AND ($4::text = '' OR d.channels @> ARRAY[$4::text])
       AND $5::tsquery IS NULL
@@ -96,15 +98,20 @@ FROM (SELECT 1) one`
 // through the index.
 const broadScope = 48
 
+// The four searches, each one constant statement: a window's conditions up to the scope
+// (…MatchSQL), the scope's condition, the rest of the window (…WindowSQL), and the result.
+const (
+	listIndexedSQL  = listMatchSQL + indexedScope + listWindowSQL + resultSQL
+	listFilteredSQL = listMatchSQL + filteredScope + listWindowSQL + resultSQL
+	textIndexedSQL  = textMatchSQL + indexedScope + textWindowSQL + resultSQL
+	textFilteredSQL = textMatchSQL + filteredScope + textWindowSQL + resultSQL
+)
+
 // statements are the four searches: [text][broad scope].
-var statements = func() (st [2][2]string) {
-	for i, window := range []string{listWindowSQL, textWindowSQL} {
-		for j, scope := range []string{indexedScope, filteredScope} {
-			st[i][j] = strings.Replace(window, "{{scope}}", scope, 1) + resultSQL
-		}
-	}
-	return st
-}()
+var statements = [2][2]string{
+	{listIndexedSQL, listFilteredSQL},
+	{textIndexedSQL, textFilteredSQL},
+}
 
 // Private-use stand-ins for < and > while text goes through ts_headline.
 const (
@@ -112,11 +119,14 @@ const (
 	gt = "\uE003"
 )
 
-var (
-	titleHeadline   = fmt.Sprintf(`HighlightAll=true, StartSel="%s", StopSel="%s"`, search.MarkStart, search.MarkEnd)
-	snippetHeadline = fmt.Sprintf(`StartSel="%s", StopSel="%s", MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`, search.MarkStart, search.MarkEnd)
-	restoreTags     = strings.NewReplacer(lt, "<", gt, ">")
+// The options of ts_headline, bound as values: the highlight sentinels around matched words.
+const (
+	titleHeadline   = `HighlightAll=true, StartSel="` + search.MarkStart + `", StopSel="` + search.MarkEnd + `"`
+	snippetHeadline = `StartSel="` + search.MarkStart + `", StopSel="` + search.MarkEnd +
+		`", MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`
 )
+
+var restoreTags = strings.NewReplacer(lt, "<", gt, ">")
 
 type hitRow struct {
 	PostID   uuid.UUID   `json:"post_id"`
@@ -173,7 +183,7 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 	for i, h := range hits {
 		snippet := h.Snippet
 		if tsquery == nil {
-			snippet = truncate(snippet, 240)
+			snippet = truncateWords(snippet, 240)
 		}
 		res.Hits[i] = search.Hit{
 			PostID:   h.PostID,
@@ -212,8 +222,10 @@ func intersect(have, scope []uuid.UUID) []uuid.UUID {
 	return out
 }
 
-// truncate cuts s to at most n bytes at a word boundary, with an ellipsis when it cut.
-func truncate(s string, n int) string {
+// truncateWords cuts s, its white space folded, to at most n bytes at a word boundary, with " …"
+// when it cut. It is not text.Truncate, which cuts at a character: a list's snippet is the body's
+// beginning, whose line breaks and half words would show.
+func truncateWords(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) <= n {
 		return s

@@ -1,0 +1,24 @@
+package jobs
+
+import (
+	"math/rand/v2"
+	"time"
+)
+
+// The bounds of Backoff.
+const (
+	minBackoff = 100 * time.Millisecond
+	maxBackoff = 5 * time.Second
+)
+
+// Backoff is the wait after the nth consecutive failure (n from 1) of a loop that retries against
+// PostgreSQL or Redis, such as the outbox relay or a LISTEN connection: doubling from 100ms up to
+// 5s, with jitter (between half the step and the whole of it) so that several processes do not
+// retry in step.
+func Backoff(n int) time.Duration {
+	d := maxBackoff
+	if n < 16 {
+		d = min(minBackoff<<(max(n, 1)-1), maxBackoff)
+	}
+	return d/2 + rand.N(d/2+1)
+}

@@ -30,7 +30,7 @@ lint:
 
 # The README's performance figures, measured the same way.
 bench: deps
-	$(GO) test -run '^$$' -bench Decide -benchtime 3000x -count 3 ./internal/content/
+	$(GO) test -run '^$$' -bench Decide -benchtime 3000x -count 3 ./internal/approval/
 	$(GO) test -run '^$$' -bench 'Verify$$' -benchtime 3x ./internal/audit/
 	$(GO) test -run '^$$' -bench RelayLatency ./internal/jobs/
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./internal/search/postgres/

@@ -13,7 +13,6 @@ import (
 	"clearpost/internal/audit"
 	"clearpost/internal/auth"
 	"clearpost/internal/boards"
-	"clearpost/internal/content"
 	"clearpost/internal/publish"
 	"clearpost/internal/reports"
 	"clearpost/internal/search"
@@ -73,8 +72,8 @@ func auditFilter(f *model.AuditFilter) audit.EventFilter {
 	return audit.EventFilter{SubjectType: deref(f.SubjectType), SubjectID: deref(f.SubjectID), Action: deref(f.Action), ActorID: f.ActorID}
 }
 
-func (r *Resolver) decide(ctx context.Context, in model.DecisionInput, kind content.DecisionKind) (*model.DecisionPayload, error) {
-	d, post, err := r.content.Decide(ctx, content.DecisionInput{
+func (r *Resolver) decide(ctx context.Context, in model.DecisionInput, kind approval.DecisionKind) (*model.DecisionPayload, error) {
+	d, post, err := r.approval.Decide(ctx, approval.DecisionInput{
 		PostID: in.PostID, VersionID: in.VersionID, ContentHash: deref(in.ContentHash), Kind: kind, Comment: deref(in.Comment),
 	})
 	if err != nil {
@@ -118,7 +117,7 @@ func listPage[T any](items []T, first *int, after *string, id func(T) uuid.UUID)
 }
 
 // reviewStages joins a review's frozen plan with its per-group progress.
-func reviewStages(r *content.Review, progress []content.GroupProgress) []*model.ReviewStage {
+func reviewStages(r *approval.Review, progress []approval.GroupProgress) []*model.ReviewStage {
 	out := make([]*model.ReviewStage, len(r.Plan.Stages))
 	for i, st := range r.Plan.Stages {
 		rs := &model.ReviewStage{Number: i + 1, Name: st.Name, SLASeconds: int(st.SLA / time.Second), EscalateTo: st.EscalateTo, Cleared: true}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"clearpost/internal/advocacy"
+	"clearpost/internal/approval"
 	"clearpost/internal/auth"
 	"clearpost/internal/boards"
 	"clearpost/internal/content"
@@ -26,10 +27,10 @@ type loaders struct {
 	user           *dataloadgen.Loader[uuid.UUID, *auth.User]
 	currentVersion *dataloadgen.Loader[uuid.UUID, *content.Version]
 	approvedPost   *dataloadgen.Loader[uuid.UUID, *content.Post]
-	latestReview   *dataloadgen.Loader[uuid.UUID, *content.Review]
-	progress       *dataloadgen.Loader[uuid.UUID, []content.GroupProgress]
-	decisions      *dataloadgen.Loader[uuid.UUID, []*content.Decision]
-	comments       *dataloadgen.Loader[uuid.UUID, []*content.Comment]
+	latestReview   *dataloadgen.Loader[uuid.UUID, *approval.Review]
+	progress       *dataloadgen.Loader[uuid.UUID, []approval.GroupProgress]
+	decisions      *dataloadgen.Loader[uuid.UUID, []*approval.Decision]
+	comments       *dataloadgen.Loader[uuid.UUID, []*approval.Comment]
 	channel        *dataloadgen.Loader[uuid.UUID, *publish.Channel]
 	publishJobs    *dataloadgen.Loader[uuid.UUID, []*publish.Job]
 	shareCounts    *dataloadgen.Loader[uuid.UUID, advocacy.Counts]
@@ -51,10 +52,10 @@ func newLoaders(r *Resolver) *loaders {
 		}, wait),
 		currentVersion: dataloadgen.NewMappedLoader(r.content.CurrentVersions, wait),
 		approvedPost:   dataloadgen.NewMappedLoader(r.content.PostsByIDs, wait),
-		latestReview:   dataloadgen.NewMappedLoader(r.content.LatestReviews, wait),
-		progress:       dataloadgen.NewMappedLoader(r.content.ReviewProgress, wait),
-		decisions:      dataloadgen.NewMappedLoader(r.content.DecisionsOf, wait),
-		comments:       dataloadgen.NewMappedLoader(r.content.CommentsOf, wait),
+		latestReview:   dataloadgen.NewMappedLoader(r.approval.LatestReviews, wait),
+		progress:       dataloadgen.NewMappedLoader(r.approval.ReviewProgress, wait),
+		decisions:      dataloadgen.NewMappedLoader(r.approval.DecisionsOf, wait),
+		comments:       dataloadgen.NewMappedLoader(r.approval.CommentsOf, wait),
 		channel:        dataloadgen.NewMappedLoader(r.publish.ChannelsByIDs, wait),
 		publishJobs:    dataloadgen.NewMappedLoader(r.publish.JobsOf, wait),
 		shareCounts:    dataloadgen.NewMappedLoader(r.advocacy.Counts, wait),

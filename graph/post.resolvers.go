@@ -7,13 +7,14 @@ package graph
 
 import (
 	"clearpost/graph/exec"
+	"clearpost/internal/approval"
 	"clearpost/internal/auth"
 	"clearpost/internal/content"
 	"context"
 )
 
 // Author is the resolver for the author field.
-func (r *commentResolver) Author(ctx context.Context, obj *content.Comment) (*auth.User, error) {
+func (r *commentResolver) Author(ctx context.Context, obj *approval.Comment) (*auth.User, error) {
 	return loadersFor(ctx).user.Load(ctx, obj.AuthorID)
 }
 
@@ -43,17 +44,17 @@ func (r *postResolver) Diff(ctx context.Context, obj *content.Post, from int, to
 }
 
 // Review is the resolver for the review field.
-func (r *postResolver) Review(ctx context.Context, obj *content.Post) (*content.Review, error) {
+func (r *postResolver) Review(ctx context.Context, obj *content.Post) (*approval.Review, error) {
 	return optional(loadersFor(ctx).latestReview.Load(ctx, obj.ID))
 }
 
 // Decisions is the resolver for the decisions field.
-func (r *postResolver) Decisions(ctx context.Context, obj *content.Post) ([]*content.Decision, error) {
+func (r *postResolver) Decisions(ctx context.Context, obj *content.Post) ([]*approval.Decision, error) {
 	return many(loadersFor(ctx).decisions.Load(ctx, obj.ID))
 }
 
 // Comments is the resolver for the comments field.
-func (r *postResolver) Comments(ctx context.Context, obj *content.Post) ([]*content.Comment, error) {
+func (r *postResolver) Comments(ctx context.Context, obj *content.Post) ([]*approval.Comment, error) {
 	return many(loadersFor(ctx).comments.Load(ctx, obj.ID))
 }
 

@@ -8,18 +8,18 @@ package graph
 import (
 	"clearpost/graph/exec"
 	"clearpost/graph/model"
+	"clearpost/internal/approval"
 	"clearpost/internal/auth"
-	"clearpost/internal/content"
 	"context"
 )
 
 // Reviewer is the resolver for the reviewer field.
-func (r *decisionResolver) Reviewer(ctx context.Context, obj *content.Decision) (*auth.User, error) {
+func (r *decisionResolver) Reviewer(ctx context.Context, obj *approval.Decision) (*auth.User, error) {
 	return loadersFor(ctx).user.Load(ctx, obj.ReviewerID)
 }
 
 // Stages is the resolver for the stages field.
-func (r *reviewResolver) Stages(ctx context.Context, obj *content.Review) ([]*model.ReviewStage, error) {
+func (r *reviewResolver) Stages(ctx context.Context, obj *approval.Review) ([]*model.ReviewStage, error) {
 	progress, err := many(loadersFor(ctx).progress.Load(ctx, obj.ID))
 	if err != nil {
 		return nil, err
@@ -28,7 +28,7 @@ func (r *reviewResolver) Stages(ctx context.Context, obj *content.Review) ([]*mo
 }
 
 // SubmittedBy is the resolver for the submittedBy field.
-func (r *reviewResolver) SubmittedBy(ctx context.Context, obj *content.Review) (*auth.User, error) {
+func (r *reviewResolver) SubmittedBy(ctx context.Context, obj *approval.Review) (*auth.User, error) {
 	return loadersFor(ctx).user.Load(ctx, obj.SubmittedBy)
 }
 

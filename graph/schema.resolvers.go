@@ -61,37 +61,37 @@ func (r *mutationResolver) CreatePost(ctx context.Context, content content.Conte
 
 // UpdatePost is the resolver for the updatePost field.
 func (r *mutationResolver) UpdatePost(ctx context.Context, id uuid.UUID, content content.Content, expectedVersion *int) (*content.Post, error) {
-	return r.content.Update(ctx, id, content, deref(expectedVersion))
+	return r.approval.Edit(ctx, id, content, deref(expectedVersion))
 }
 
 // SubmitPost is the resolver for the submitPost field.
 func (r *mutationResolver) SubmitPost(ctx context.Context, id uuid.UUID) (*content.Post, error) {
-	return r.content.Submit(ctx, id)
+	return r.approval.Submit(ctx, id)
 }
 
 // WithdrawPost is the resolver for the withdrawPost field.
 func (r *mutationResolver) WithdrawPost(ctx context.Context, id uuid.UUID, reason *string) (*content.Post, error) {
-	return r.content.Withdraw(ctx, id, deref(reason))
+	return r.approval.Withdraw(ctx, id, deref(reason))
 }
 
 // ApprovePost is the resolver for the approvePost field.
 func (r *mutationResolver) ApprovePost(ctx context.Context, input model.DecisionInput) (*model.DecisionPayload, error) {
-	return r.decide(ctx, input, content.Approve)
+	return r.decide(ctx, input, approval.Approve)
 }
 
 // RequestChanges is the resolver for the requestChanges field.
 func (r *mutationResolver) RequestChanges(ctx context.Context, input model.DecisionInput) (*model.DecisionPayload, error) {
-	return r.decide(ctx, input, content.RequestChanges)
+	return r.decide(ctx, input, approval.RequestChanges)
 }
 
 // RejectPost is the resolver for the rejectPost field.
 func (r *mutationResolver) RejectPost(ctx context.Context, input model.DecisionInput) (*model.DecisionPayload, error) {
-	return r.decide(ctx, input, content.Reject)
+	return r.decide(ctx, input, approval.Reject)
 }
 
 // AddComment is the resolver for the addComment field.
-func (r *mutationResolver) AddComment(ctx context.Context, postID uuid.UUID, body string) (*content.Comment, error) {
-	return r.content.AddComment(ctx, postID, body)
+func (r *mutationResolver) AddComment(ctx context.Context, postID uuid.UUID, body string) (*approval.Comment, error) {
+	return r.approval.AddComment(ctx, postID, body)
 }
 
 // Me is the resolver for the me field.
@@ -173,11 +173,11 @@ func (r *queryResolver) ReviewQueue(ctx context.Context, first *int, after *stri
 	if err != nil {
 		return nil, err
 	}
-	cursor, err := decodeCursor[content.QueueCursor](after)
+	cursor, err := decodeCursor[approval.QueueCursor](after)
 	if err != nil {
 		return nil, err
 	}
-	items, err := r.content.ReviewQueue(ctx, cursor, limit+1)
+	items, err := r.approval.ReviewQueue(ctx, cursor, limit+1)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +185,7 @@ func (r *queryResolver) ReviewQueue(ctx context.Context, first *int, after *stri
 	conn := &model.ReviewQueueConnection{Edges: make([]*model.ReviewQueueEdge, len(items))}
 	var pc pageCursors
 	for i := range items {
-		end := pc.add(encodeCursor(content.QueueCursor{StageStartedAt: items[i].StageStartedAt, PostID: items[i].Post.ID}))
+		end := pc.add(encodeCursor(approval.QueueCursor{StageStartedAt: items[i].StageStartedAt, PostID: items[i].Post.ID}))
 		conn.Edges[i] = &model.ReviewQueueEdge{Cursor: end, Node: &items[i]}
 	}
 	conn.PageInfo = pc.info(after, more)
@@ -228,7 +228,7 @@ func (r *queryResolver) RoutingRules(ctx context.Context, first *int, after *str
 
 // PreviewRouting is the resolver for the previewRouting field.
 func (r *queryResolver) PreviewRouting(ctx context.Context, content content.Content) (*approval.Plan, error) {
-	plan, err := r.content.PreviewRouting(ctx, content)
+	plan, err := r.approval.PreviewRouting(ctx, content)
 	return &plan, err
 }
 

@@ -823,13 +823,13 @@ type ChannelResolver interface {
 	Platform(ctx context.Context, obj *publish.Channel) (model.Platform, error)
 }
 type CommentResolver interface {
-	Author(ctx context.Context, obj *content.Comment) (*auth.User, error)
+	Author(ctx context.Context, obj *approval.Comment) (*auth.User, error)
 }
 type ConnectedAccountResolver interface {
 	Network(ctx context.Context, obj *advocacy.Account) (model.ShareNetwork, error)
 }
 type DecisionResolver interface {
-	Reviewer(ctx context.Context, obj *content.Decision) (*auth.User, error)
+	Reviewer(ctx context.Context, obj *approval.Decision) (*auth.User, error)
 }
 type LeaderboardEntryResolver interface {
 	User(ctx context.Context, obj *advocacy.LeaderboardEntry) (*auth.User, error)
@@ -849,7 +849,7 @@ type MutationResolver interface {
 	ApprovePost(ctx context.Context, input model.DecisionInput) (*model.DecisionPayload, error)
 	RequestChanges(ctx context.Context, input model.DecisionInput) (*model.DecisionPayload, error)
 	RejectPost(ctx context.Context, input model.DecisionInput) (*model.DecisionPayload, error)
-	AddComment(ctx context.Context, postID uuid.UUID, body string) (*content.Comment, error)
+	AddComment(ctx context.Context, postID uuid.UUID, body string) (*approval.Comment, error)
 	SharePost(ctx context.Context, postID uuid.UUID, network model.ShareNetwork, text *string, scheduleAt *time.Time) (*advocacy.Share, error)
 	CancelShare(ctx context.Context, id uuid.UUID) (*advocacy.Share, error)
 	ConnectAccount(ctx context.Context, network model.ShareNetwork, token string, accountID string) (*advocacy.Account, error)
@@ -892,9 +892,9 @@ type PostResolver interface {
 	Versions(ctx context.Context, obj *content.Post) ([]*content.Version, error)
 	Version(ctx context.Context, obj *content.Post, number int) (*content.Version, error)
 	Diff(ctx context.Context, obj *content.Post, from int, to int) (*content.VersionDiff, error)
-	Review(ctx context.Context, obj *content.Post) (*content.Review, error)
-	Decisions(ctx context.Context, obj *content.Post) ([]*content.Decision, error)
-	Comments(ctx context.Context, obj *content.Post) ([]*content.Comment, error)
+	Review(ctx context.Context, obj *content.Post) (*approval.Review, error)
+	Decisions(ctx context.Context, obj *content.Post) ([]*approval.Decision, error)
+	Comments(ctx context.Context, obj *content.Post) ([]*approval.Comment, error)
 
 	ShareCount(ctx context.Context, obj *content.Post) (int, error)
 	ClickCount(ctx context.Context, obj *content.Post) (int, error)
@@ -951,9 +951,9 @@ type ReleaseQueueItemResolver interface {
 	Channels(ctx context.Context, obj *publish.Waiting) ([]*publish.Channel, error)
 }
 type ReviewResolver interface {
-	Stages(ctx context.Context, obj *content.Review) ([]*model.ReviewStage, error)
+	Stages(ctx context.Context, obj *approval.Review) ([]*model.ReviewStage, error)
 
-	SubmittedBy(ctx context.Context, obj *content.Review) (*auth.User, error)
+	SubmittedBy(ctx context.Context, obj *approval.Review) (*auth.User, error)
 }
 type RuleActionResolver interface {
 	SLASeconds(ctx context.Context, obj *approval.Action) (int, error)
@@ -10412,7 +10412,7 @@ func (ec *executionContext) fieldContext_ClassifierSettings_disclosureCategories
 	return graphql.NewScalarFieldContext("ClassifierSettings", field, false, false, "String")
 }
 
-func (ec *executionContext) _Comment_id(ctx context.Context, field graphql.CollectedField, obj *content.Comment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Comment_id(ctx context.Context, field graphql.CollectedField, obj *approval.Comment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10435,7 +10435,7 @@ func (ec *executionContext) fieldContext_Comment_id(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Comment", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Comment_body(ctx context.Context, field graphql.CollectedField, obj *content.Comment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Comment_body(ctx context.Context, field graphql.CollectedField, obj *approval.Comment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10458,7 +10458,7 @@ func (ec *executionContext) fieldContext_Comment_body(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Comment", field, false, false, "String")
 }
 
-func (ec *executionContext) _Comment_author(ctx context.Context, field graphql.CollectedField, obj *content.Comment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Comment_author(ctx context.Context, field graphql.CollectedField, obj *approval.Comment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10490,7 +10490,7 @@ func (ec *executionContext) fieldContext_Comment_author(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Comment_versionId(ctx context.Context, field graphql.CollectedField, obj *content.Comment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Comment_versionId(ctx context.Context, field graphql.CollectedField, obj *approval.Comment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10513,7 +10513,7 @@ func (ec *executionContext) fieldContext_Comment_versionId(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Comment", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Comment_createdAt(ctx context.Context, field graphql.CollectedField, obj *content.Comment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Comment_createdAt(ctx context.Context, field graphql.CollectedField, obj *approval.Comment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10651,7 +10651,7 @@ func (ec *executionContext) fieldContext_ConnectedAccount_revokedAt(_ context.Co
 	return graphql.NewScalarFieldContext("ConnectedAccount", field, false, false, "Time")
 }
 
-func (ec *executionContext) _Decision_id(ctx context.Context, field graphql.CollectedField, obj *content.Decision) (ret graphql.Marshaler) {
+func (ec *executionContext) _Decision_id(ctx context.Context, field graphql.CollectedField, obj *approval.Decision) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10674,7 +10674,7 @@ func (ec *executionContext) fieldContext_Decision_id(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Decision", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Decision_kind(ctx context.Context, field graphql.CollectedField, obj *content.Decision) (ret graphql.Marshaler) {
+func (ec *executionContext) _Decision_kind(ctx context.Context, field graphql.CollectedField, obj *approval.Decision) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10686,8 +10686,8 @@ func (ec *executionContext) _Decision_kind(ctx context.Context, field graphql.Co
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v content.DecisionKind) graphql.Marshaler {
-			return ec.marshalNDecisionKind2clearpostᚋinternalᚋcontentᚐDecisionKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v approval.DecisionKind) graphql.Marshaler {
+			return ec.marshalNDecisionKind2clearpostᚋinternalᚋapprovalᚐDecisionKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10697,7 +10697,7 @@ func (ec *executionContext) fieldContext_Decision_kind(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Decision", field, false, false, "DecisionKind")
 }
 
-func (ec *executionContext) _Decision_comment(ctx context.Context, field graphql.CollectedField, obj *content.Decision) (ret graphql.Marshaler) {
+func (ec *executionContext) _Decision_comment(ctx context.Context, field graphql.CollectedField, obj *approval.Decision) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10720,7 +10720,7 @@ func (ec *executionContext) fieldContext_Decision_comment(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Decision", field, false, false, "String")
 }
 
-func (ec *executionContext) _Decision_reviewer(ctx context.Context, field graphql.CollectedField, obj *content.Decision) (ret graphql.Marshaler) {
+func (ec *executionContext) _Decision_reviewer(ctx context.Context, field graphql.CollectedField, obj *approval.Decision) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10752,7 +10752,7 @@ func (ec *executionContext) fieldContext_Decision_reviewer(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Decision_stage(ctx context.Context, field graphql.CollectedField, obj *content.Decision) (ret graphql.Marshaler) {
+func (ec *executionContext) _Decision_stage(ctx context.Context, field graphql.CollectedField, obj *approval.Decision) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10775,7 +10775,7 @@ func (ec *executionContext) fieldContext_Decision_stage(_ context.Context, field
 	return graphql.NewScalarFieldContext("Decision", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Decision_groups(ctx context.Context, field graphql.CollectedField, obj *content.Decision) (ret graphql.Marshaler) {
+func (ec *executionContext) _Decision_groups(ctx context.Context, field graphql.CollectedField, obj *approval.Decision) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10798,7 +10798,7 @@ func (ec *executionContext) fieldContext_Decision_groups(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Decision", field, false, false, "String")
 }
 
-func (ec *executionContext) _Decision_versionId(ctx context.Context, field graphql.CollectedField, obj *content.Decision) (ret graphql.Marshaler) {
+func (ec *executionContext) _Decision_versionId(ctx context.Context, field graphql.CollectedField, obj *approval.Decision) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10821,7 +10821,7 @@ func (ec *executionContext) fieldContext_Decision_versionId(_ context.Context, f
 	return graphql.NewScalarFieldContext("Decision", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Decision_contentHash(ctx context.Context, field graphql.CollectedField, obj *content.Decision) (ret graphql.Marshaler) {
+func (ec *executionContext) _Decision_contentHash(ctx context.Context, field graphql.CollectedField, obj *approval.Decision) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10844,7 +10844,7 @@ func (ec *executionContext) fieldContext_Decision_contentHash(_ context.Context,
 	return graphql.NewScalarFieldContext("Decision", field, false, false, "String")
 }
 
-func (ec *executionContext) _Decision_createdAt(ctx context.Context, field graphql.CollectedField, obj *content.Decision) (ret graphql.Marshaler) {
+func (ec *executionContext) _Decision_createdAt(ctx context.Context, field graphql.CollectedField, obj *approval.Decision) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10879,8 +10879,8 @@ func (ec *executionContext) _DecisionPayload_decision(ctx context.Context, field
 			return obj.Decision, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *content.Decision) graphql.Marshaler {
-			return ec.marshalNDecision2ᚖclearpostᚋinternalᚋcontentᚐDecision(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *approval.Decision) graphql.Marshaler {
+			return ec.marshalNDecision2ᚖclearpostᚋinternalᚋapprovalᚐDecision(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12258,8 +12258,8 @@ func (ec *executionContext) _Mutation_addComment(ctx context.Context, field grap
 			return ec.Resolvers.Mutation().AddComment(ctx, fc.Args["postId"].(uuid.UUID), fc.Args["body"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *content.Comment) graphql.Marshaler {
-			return ec.marshalNComment2ᚖclearpostᚋinternalᚋcontentᚐComment(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *approval.Comment) graphql.Marshaler {
+			return ec.marshalNComment2ᚖclearpostᚋinternalᚋapprovalᚐComment(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14492,8 +14492,8 @@ func (ec *executionContext) _Post_review(ctx context.Context, field graphql.Coll
 			return ec.Resolvers.Post().Review(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *content.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖclearpostᚋinternalᚋcontentᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *approval.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖclearpostᚋinternalᚋapprovalᚐReview(ctx, selections, v)
 		},
 		true,
 		false,
@@ -14524,8 +14524,8 @@ func (ec *executionContext) _Post_decisions(ctx context.Context, field graphql.C
 			return ec.Resolvers.Post().Decisions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*content.Decision) graphql.Marshaler {
-			return ec.marshalNDecision2ᚕᚖclearpostᚋinternalᚋcontentᚐDecisionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*approval.Decision) graphql.Marshaler {
+			return ec.marshalNDecision2ᚕᚖclearpostᚋinternalᚋapprovalᚐDecisionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14556,8 +14556,8 @@ func (ec *executionContext) _Post_comments(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Post().Comments(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*content.Comment) graphql.Marshaler {
-			return ec.marshalNComment2ᚕᚖclearpostᚋinternalᚋcontentᚐCommentᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*approval.Comment) graphql.Marshaler {
+			return ec.marshalNComment2ᚕᚖclearpostᚋinternalᚋapprovalᚐCommentᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17266,7 +17266,7 @@ func (ec *executionContext) fieldContext_ReleaseQueueItem_since(_ context.Contex
 	return graphql.NewScalarFieldContext("ReleaseQueueItem", field, false, false, "Time")
 }
 
-func (ec *executionContext) _Review_id(ctx context.Context, field graphql.CollectedField, obj *content.Review) (ret graphql.Marshaler) {
+func (ec *executionContext) _Review_id(ctx context.Context, field graphql.CollectedField, obj *approval.Review) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17289,7 +17289,7 @@ func (ec *executionContext) fieldContext_Review_id(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Review", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Review_status(ctx context.Context, field graphql.CollectedField, obj *content.Review) (ret graphql.Marshaler) {
+func (ec *executionContext) _Review_status(ctx context.Context, field graphql.CollectedField, obj *approval.Review) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17301,8 +17301,8 @@ func (ec *executionContext) _Review_status(ctx context.Context, field graphql.Co
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v content.ReviewStatus) graphql.Marshaler {
-			return ec.marshalNReviewStatus2clearpostᚋinternalᚋcontentᚐReviewStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v approval.ReviewStatus) graphql.Marshaler {
+			return ec.marshalNReviewStatus2clearpostᚋinternalᚋapprovalᚐReviewStatus(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17312,7 +17312,7 @@ func (ec *executionContext) fieldContext_Review_status(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Review", field, false, false, "ReviewStatus")
 }
 
-func (ec *executionContext) _Review_versionId(ctx context.Context, field graphql.CollectedField, obj *content.Review) (ret graphql.Marshaler) {
+func (ec *executionContext) _Review_versionId(ctx context.Context, field graphql.CollectedField, obj *approval.Review) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17335,7 +17335,7 @@ func (ec *executionContext) fieldContext_Review_versionId(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Review", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Review_contentHash(ctx context.Context, field graphql.CollectedField, obj *content.Review) (ret graphql.Marshaler) {
+func (ec *executionContext) _Review_contentHash(ctx context.Context, field graphql.CollectedField, obj *approval.Review) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17358,7 +17358,7 @@ func (ec *executionContext) fieldContext_Review_contentHash(_ context.Context, f
 	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
 }
 
-func (ec *executionContext) _Review_plan(ctx context.Context, field graphql.CollectedField, obj *content.Review) (ret graphql.Marshaler) {
+func (ec *executionContext) _Review_plan(ctx context.Context, field graphql.CollectedField, obj *approval.Review) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17390,7 +17390,7 @@ func (ec *executionContext) fieldContext_Review_plan(_ context.Context, field gr
 	return fc, nil
 }
 
-func (ec *executionContext) _Review_currentStage(ctx context.Context, field graphql.CollectedField, obj *content.Review) (ret graphql.Marshaler) {
+func (ec *executionContext) _Review_currentStage(ctx context.Context, field graphql.CollectedField, obj *approval.Review) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17413,7 +17413,7 @@ func (ec *executionContext) fieldContext_Review_currentStage(_ context.Context, 
 	return graphql.NewScalarFieldContext("Review", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Review_stages(ctx context.Context, field graphql.CollectedField, obj *content.Review) (ret graphql.Marshaler) {
+func (ec *executionContext) _Review_stages(ctx context.Context, field graphql.CollectedField, obj *approval.Review) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17445,7 +17445,7 @@ func (ec *executionContext) fieldContext_Review_stages(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Review_stageStartedAt(ctx context.Context, field graphql.CollectedField, obj *content.Review) (ret graphql.Marshaler) {
+func (ec *executionContext) _Review_stageStartedAt(ctx context.Context, field graphql.CollectedField, obj *approval.Review) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17468,7 +17468,7 @@ func (ec *executionContext) fieldContext_Review_stageStartedAt(_ context.Context
 	return graphql.NewScalarFieldContext("Review", field, false, false, "Time")
 }
 
-func (ec *executionContext) _Review_submittedBy(ctx context.Context, field graphql.CollectedField, obj *content.Review) (ret graphql.Marshaler) {
+func (ec *executionContext) _Review_submittedBy(ctx context.Context, field graphql.CollectedField, obj *approval.Review) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17500,7 +17500,7 @@ func (ec *executionContext) fieldContext_Review_submittedBy(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Review_submittedAt(ctx context.Context, field graphql.CollectedField, obj *content.Review) (ret graphql.Marshaler) {
+func (ec *executionContext) _Review_submittedAt(ctx context.Context, field graphql.CollectedField, obj *approval.Review) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17523,7 +17523,7 @@ func (ec *executionContext) fieldContext_Review_submittedAt(_ context.Context, f
 	return graphql.NewScalarFieldContext("Review", field, false, false, "Time")
 }
 
-func (ec *executionContext) _Review_closedAt(ctx context.Context, field graphql.CollectedField, obj *content.Review) (ret graphql.Marshaler) {
+func (ec *executionContext) _Review_closedAt(ctx context.Context, field graphql.CollectedField, obj *approval.Review) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17769,8 +17769,8 @@ func (ec *executionContext) _ReviewQueueEdge_node(ctx context.Context, field gra
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *content.QueueItem) graphql.Marshaler {
-			return ec.marshalNReviewQueueItem2ᚖclearpostᚋinternalᚋcontentᚐQueueItem(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *approval.QueueItem) graphql.Marshaler {
+			return ec.marshalNReviewQueueItem2ᚖclearpostᚋinternalᚋapprovalᚐQueueItem(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17789,7 +17789,7 @@ func (ec *executionContext) fieldContext_ReviewQueueEdge_node(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _ReviewQueueItem_post(ctx context.Context, field graphql.CollectedField, obj *content.QueueItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _ReviewQueueItem_post(ctx context.Context, field graphql.CollectedField, obj *approval.QueueItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17821,7 +17821,7 @@ func (ec *executionContext) fieldContext_ReviewQueueItem_post(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _ReviewQueueItem_stage(ctx context.Context, field graphql.CollectedField, obj *content.QueueItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _ReviewQueueItem_stage(ctx context.Context, field graphql.CollectedField, obj *approval.QueueItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17844,7 +17844,7 @@ func (ec *executionContext) fieldContext_ReviewQueueItem_stage(_ context.Context
 	return graphql.NewScalarFieldContext("ReviewQueueItem", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ReviewQueueItem_stageStartedAt(ctx context.Context, field graphql.CollectedField, obj *content.QueueItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _ReviewQueueItem_stageStartedAt(ctx context.Context, field graphql.CollectedField, obj *approval.QueueItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17867,7 +17867,7 @@ func (ec *executionContext) fieldContext_ReviewQueueItem_stageStartedAt(_ contex
 	return graphql.NewScalarFieldContext("ReviewQueueItem", field, false, false, "Time")
 }
 
-func (ec *executionContext) _ReviewQueueItem_groups(ctx context.Context, field graphql.CollectedField, obj *content.QueueItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _ReviewQueueItem_groups(ctx context.Context, field graphql.CollectedField, obj *approval.QueueItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25281,7 +25281,7 @@ func (ec *executionContext) _ClassifierSettings(ctx context.Context, sel ast.Sel
 
 var commentImplementors = []string{"Comment"}
 
-func (ec *executionContext) _Comment(ctx context.Context, sel ast.SelectionSet, obj *content.Comment) graphql.Marshaler {
+func (ec *executionContext) _Comment(ctx context.Context, sel ast.SelectionSet, obj *approval.Comment) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, commentImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -25389,7 +25389,7 @@ func (ec *executionContext) _ConnectedAccount(ctx context.Context, sel ast.Selec
 
 var decisionImplementors = []string{"Decision"}
 
-func (ec *executionContext) _Decision(ctx context.Context, sel ast.SelectionSet, obj *content.Decision) graphql.Marshaler {
+func (ec *executionContext) _Decision(ctx context.Context, sel ast.SelectionSet, obj *approval.Decision) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, decisionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27431,7 +27431,7 @@ func (ec *executionContext) _ReleaseQueueItem(ctx context.Context, sel ast.Selec
 
 var reviewImplementors = []string{"Review"}
 
-func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, obj *content.Review) graphql.Marshaler {
+func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, obj *approval.Review) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, reviewImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27645,7 +27645,7 @@ func (ec *executionContext) _ReviewQueueEdge(ctx context.Context, sel ast.Select
 
 var reviewQueueItemImplementors = []string{"ReviewQueueItem"}
 
-func (ec *executionContext) _ReviewQueueItem(ctx context.Context, sel ast.SelectionSet, obj *content.QueueItem) graphql.Marshaler {
+func (ec *executionContext) _ReviewQueueItem(ctx context.Context, sel ast.SelectionSet, obj *approval.QueueItem) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, reviewQueueItemImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -29973,11 +29973,11 @@ func (ec *executionContext) unmarshalNClassifierSettingsInput2clearpostᚋintern
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNComment2ᚕᚖclearpostᚋinternalᚋcontentᚐCommentᚄ(ctx context.Context, sel ast.SelectionSet, v []*content.Comment) graphql.Marshaler {
+func (ec *executionContext) marshalNComment2ᚕᚖclearpostᚋinternalᚋapprovalᚐCommentᚄ(ctx context.Context, sel ast.SelectionSet, v []*approval.Comment) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNComment2ᚖclearpostᚋinternalᚋcontentᚐComment(ctx, sel, v[i])
+		return ec.marshalNComment2ᚖclearpostᚋinternalᚋapprovalᚐComment(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29989,7 +29989,7 @@ func (ec *executionContext) marshalNComment2ᚕᚖclearpostᚋinternalᚋcontent
 	return ret
 }
 
-func (ec *executionContext) marshalNComment2ᚖclearpostᚋinternalᚋcontentᚐComment(ctx context.Context, sel ast.SelectionSet, v *content.Comment) graphql.Marshaler {
+func (ec *executionContext) marshalNComment2ᚖclearpostᚋinternalᚋapprovalᚐComment(ctx context.Context, sel ast.SelectionSet, v *approval.Comment) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Comment!")
 		return graphql.Null
@@ -30040,11 +30040,11 @@ func (ec *executionContext) unmarshalNCredentialInput2ᚖclearpostᚋgraphᚋmod
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNDecision2ᚕᚖclearpostᚋinternalᚋcontentᚐDecisionᚄ(ctx context.Context, sel ast.SelectionSet, v []*content.Decision) graphql.Marshaler {
+func (ec *executionContext) marshalNDecision2ᚕᚖclearpostᚋinternalᚋapprovalᚐDecisionᚄ(ctx context.Context, sel ast.SelectionSet, v []*approval.Decision) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNDecision2ᚖclearpostᚋinternalᚋcontentᚐDecision(ctx, sel, v[i])
+		return ec.marshalNDecision2ᚖclearpostᚋinternalᚋapprovalᚐDecision(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30056,7 +30056,7 @@ func (ec *executionContext) marshalNDecision2ᚕᚖclearpostᚋinternalᚋconten
 	return ret
 }
 
-func (ec *executionContext) marshalNDecision2ᚖclearpostᚋinternalᚋcontentᚐDecision(ctx context.Context, sel ast.SelectionSet, v *content.Decision) graphql.Marshaler {
+func (ec *executionContext) marshalNDecision2ᚖclearpostᚋinternalᚋapprovalᚐDecision(ctx context.Context, sel ast.SelectionSet, v *approval.Decision) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Decision!")
 		return graphql.Null
@@ -30069,15 +30069,15 @@ func (ec *executionContext) unmarshalNDecisionInput2clearpostᚋgraphᚋmodelᚐ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNDecisionKind2clearpostᚋinternalᚋcontentᚐDecisionKind(ctx context.Context, v any) (content.DecisionKind, error) {
+func (ec *executionContext) unmarshalNDecisionKind2clearpostᚋinternalᚋapprovalᚐDecisionKind(ctx context.Context, v any) (approval.DecisionKind, error) {
 	tmp, err := model.UnmarshalString(v)
-	res := unmarshalNDecisionKind2clearpostᚋinternalᚋcontentᚐDecisionKind[tmp]
+	res := unmarshalNDecisionKind2clearpostᚋinternalᚋapprovalᚐDecisionKind[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNDecisionKind2clearpostᚋinternalᚋcontentᚐDecisionKind(ctx context.Context, sel ast.SelectionSet, v content.DecisionKind) graphql.Marshaler {
+func (ec *executionContext) marshalNDecisionKind2clearpostᚋinternalᚋapprovalᚐDecisionKind(ctx context.Context, sel ast.SelectionSet, v approval.DecisionKind) graphql.Marshaler {
 	_ = sel
-	res := model.MarshalString(marshalNDecisionKind2clearpostᚋinternalᚋcontentᚐDecisionKind[v])
+	res := model.MarshalString(marshalNDecisionKind2clearpostᚋinternalᚋapprovalᚐDecisionKind[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "DecisionKind!")
 	}
@@ -30085,15 +30085,15 @@ func (ec *executionContext) marshalNDecisionKind2clearpostᚋinternalᚋcontent�
 }
 
 var (
-	unmarshalNDecisionKind2clearpostᚋinternalᚋcontentᚐDecisionKind = map[string]content.DecisionKind{
-		"APPROVE":         content.Approve,
-		"REQUEST_CHANGES": content.RequestChanges,
-		"REJECT":          content.Reject,
+	unmarshalNDecisionKind2clearpostᚋinternalᚋapprovalᚐDecisionKind = map[string]approval.DecisionKind{
+		"APPROVE":         approval.Approve,
+		"REQUEST_CHANGES": approval.RequestChanges,
+		"REJECT":          approval.Reject,
 	}
-	marshalNDecisionKind2clearpostᚋinternalᚋcontentᚐDecisionKind = map[content.DecisionKind]string{
-		content.Approve:        "APPROVE",
-		content.RequestChanges: "REQUEST_CHANGES",
-		content.Reject:         "REJECT",
+	marshalNDecisionKind2clearpostᚋinternalᚋapprovalᚐDecisionKind = map[approval.DecisionKind]string{
+		approval.Approve:        "APPROVE",
+		approval.RequestChanges: "REQUEST_CHANGES",
+		approval.Reject:         "REJECT",
 	}
 )
 
@@ -30890,7 +30890,7 @@ func (ec *executionContext) marshalNReviewQueueEdge2ᚖclearpostᚋgraphᚋmodel
 	return ec._ReviewQueueEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNReviewQueueItem2ᚖclearpostᚋinternalᚋcontentᚐQueueItem(ctx context.Context, sel ast.SelectionSet, v *content.QueueItem) graphql.Marshaler {
+func (ec *executionContext) marshalNReviewQueueItem2ᚖclearpostᚋinternalᚋapprovalᚐQueueItem(ctx context.Context, sel ast.SelectionSet, v *approval.QueueItem) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ReviewQueueItem!")
 		return graphql.Null
@@ -30922,15 +30922,15 @@ func (ec *executionContext) marshalNReviewStage2ᚖclearpostᚋgraphᚋmodelᚐR
 	return ec._ReviewStage(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNReviewStatus2clearpostᚋinternalᚋcontentᚐReviewStatus(ctx context.Context, v any) (content.ReviewStatus, error) {
+func (ec *executionContext) unmarshalNReviewStatus2clearpostᚋinternalᚋapprovalᚐReviewStatus(ctx context.Context, v any) (approval.ReviewStatus, error) {
 	tmp, err := model.UnmarshalString(v)
-	res := unmarshalNReviewStatus2clearpostᚋinternalᚋcontentᚐReviewStatus[tmp]
+	res := unmarshalNReviewStatus2clearpostᚋinternalᚋapprovalᚐReviewStatus[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNReviewStatus2clearpostᚋinternalᚋcontentᚐReviewStatus(ctx context.Context, sel ast.SelectionSet, v content.ReviewStatus) graphql.Marshaler {
+func (ec *executionContext) marshalNReviewStatus2clearpostᚋinternalᚋapprovalᚐReviewStatus(ctx context.Context, sel ast.SelectionSet, v approval.ReviewStatus) graphql.Marshaler {
 	_ = sel
-	res := model.MarshalString(marshalNReviewStatus2clearpostᚋinternalᚋcontentᚐReviewStatus[v])
+	res := model.MarshalString(marshalNReviewStatus2clearpostᚋinternalᚋapprovalᚐReviewStatus[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ReviewStatus!")
 	}
@@ -30938,21 +30938,21 @@ func (ec *executionContext) marshalNReviewStatus2clearpostᚋinternalᚋcontent�
 }
 
 var (
-	unmarshalNReviewStatus2clearpostᚋinternalᚋcontentᚐReviewStatus = map[string]content.ReviewStatus{
-		"IN_REVIEW":         content.ReviewInReview,
-		"APPROVED":          content.ReviewApproved,
-		"CHANGES_REQUESTED": content.ReviewChangesRequested,
-		"REJECTED":          content.ReviewRejected,
-		"WITHDRAWN":         content.ReviewWithdrawn,
-		"VOIDED":            content.ReviewVoided,
+	unmarshalNReviewStatus2clearpostᚋinternalᚋapprovalᚐReviewStatus = map[string]approval.ReviewStatus{
+		"IN_REVIEW":         approval.ReviewInReview,
+		"APPROVED":          approval.ReviewApproved,
+		"CHANGES_REQUESTED": approval.ReviewChangesRequested,
+		"REJECTED":          approval.ReviewRejected,
+		"WITHDRAWN":         approval.ReviewWithdrawn,
+		"VOIDED":            approval.ReviewVoided,
 	}
-	marshalNReviewStatus2clearpostᚋinternalᚋcontentᚐReviewStatus = map[content.ReviewStatus]string{
-		content.ReviewInReview:         "IN_REVIEW",
-		content.ReviewApproved:         "APPROVED",
-		content.ReviewChangesRequested: "CHANGES_REQUESTED",
-		content.ReviewRejected:         "REJECTED",
-		content.ReviewWithdrawn:        "WITHDRAWN",
-		content.ReviewVoided:           "VOIDED",
+	marshalNReviewStatus2clearpostᚋinternalᚋapprovalᚐReviewStatus = map[approval.ReviewStatus]string{
+		approval.ReviewInReview:         "IN_REVIEW",
+		approval.ReviewApproved:         "APPROVED",
+		approval.ReviewChangesRequested: "CHANGES_REQUESTED",
+		approval.ReviewRejected:         "REJECTED",
+		approval.ReviewWithdrawn:        "WITHDRAWN",
+		approval.ReviewVoided:           "VOIDED",
 	}
 )
 
@@ -32083,7 +32083,7 @@ func (ec *executionContext) unmarshalOQuorumInput2ᚖclearpostᚋinternalᚋappr
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOReview2ᚖclearpostᚋinternalᚋcontentᚐReview(ctx context.Context, sel ast.SelectionSet, v *content.Review) graphql.Marshaler {
+func (ec *executionContext) marshalOReview2ᚖclearpostᚋinternalᚋapprovalᚐReview(ctx context.Context, sel ast.SelectionSet, v *approval.Review) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

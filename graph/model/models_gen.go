@@ -114,8 +114,8 @@ type DecisionInput struct {
 }
 
 type DecisionPayload struct {
-	Decision *content.Decision `json:"decision"`
-	Post     *content.Post     `json:"post"`
+	Decision *approval.Decision `json:"decision"`
+	Post     *content.Post      `json:"post"`
 }
 
 type FeedConnection struct {
@@ -192,8 +192,8 @@ type ReviewQueueConnection struct {
 }
 
 type ReviewQueueEdge struct {
-	Cursor string             `json:"cursor"`
-	Node   *content.QueueItem `json:"node"`
+	Cursor string              `json:"cursor"`
+	Node   *approval.QueueItem `json:"node"`
 }
 
 type ReviewStage struct {

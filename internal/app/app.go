@@ -38,6 +38,7 @@ import (
 	"clearpost/internal/secretbox"
 	"clearpost/internal/webhooks"
 
+	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rs/cors"
@@ -113,8 +114,15 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		return nil, err
 	}
 	a.Users = auth.NewUsers(pool)
-	a.Content = content.NewService(pool)
+	a.Content = content.NewService(pool, boards.OnVisibleBoard)
 	a.Approval = approval.NewService(pool)
+	// What follows a review, in the review's transaction: an approved post lands on the boards it
+	// was aimed at and its planned publication is scheduled; an approval taken away takes it off.
+	a.Approval.OnApproved(boards.PlaceApproved)
+	a.Approval.OnApproved(func(ctx context.Context, w postgres.Execer, postID, _ uuid.UUID) error {
+		return publish.SchedulePlanned(ctx, w, postID)
+	})
+	a.Approval.OnUnapproved(boards.RemoveUnapproved)
 	a.Boards = boards.NewService(pool)
 	index, err := OpenIndex(ctx, cfg, pool)
 	if err != nil {
@@ -133,7 +141,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		AllowPrivateAddresses: cfg.AllowPrivateTargets,
 	})
 	a.Publish = publish.NewService(pool, a.Secrets, a.adapters, log)
-	a.Advocacy = advocacy.NewService(pool, a.Secrets, a.Content, a.PublicURL())
+	a.Advocacy = advocacy.NewService(pool, a.Secrets, a.Approval, a.PublicURL())
 	if a.Notify, err = notify.NewService(pool, a.Secrets, notify.Options{
 		Mail:      notify.MailOptions{URL: cfg.SMTPURL, From: cfg.SMTPFrom, TLSPolicy: notify.TLSPolicy(cfg.SMTPTLS)},
 		PublicURL: a.PublicURL(), HTTPClient: opts.HTTPClient, AllowPrivateTargets: cfg.AllowPrivateTargets,
@@ -418,7 +426,7 @@ func (a *App) Run(ctx context.Context) error {
 func Routes() jobs.Routes {
 	r := jobs.DefaultRoutes()
 	r[boards.TopicPostBoardsChanged] = []string{jobs.TypeSearchIndex}
-	r[content.TopicPublishDue] = []string{publish.TypePublish}
+	r[publish.TopicPublishDue] = []string{publish.TypePublish}
 	r[advocacy.TopicShareScheduled] = []string{advocacy.TypePublish}
 	r[jobs.TopicPostApproved] = append(r[jobs.TopicPostApproved], advocacy.TypeApproved)
 	r[jobs.TopicPostDecided] = append(r[jobs.TopicPostDecided], advocacy.TypeDecided)

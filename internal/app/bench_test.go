@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"clearpost/internal/app/apptest"
+	"clearpost/internal/approval"
 	"clearpost/internal/boards"
 	"clearpost/internal/config"
 	"clearpost/internal/content"
@@ -105,7 +106,7 @@ func BenchmarkAdvocacy(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		inputs := make([]content.DecisionInput, b.N)
+		inputs := make([]approval.DecisionInput, b.N)
 		for i := range inputs {
 			inputs[i] = readyForApproval(b, env, marketer, board.ID, i)
 		}
@@ -113,7 +114,7 @@ func BenchmarkAdvocacy(b *testing.B) {
 		b.ResetTimer()
 		for _, in := range inputs {
 			t0 := time.Now()
-			if _, _, err := env.App.Content.Decide(brand, in); err != nil {
+			if _, _, err := env.App.Approval.Decide(brand, in); err != nil {
 				b.Fatal(err)
 			}
 			for {
@@ -157,7 +158,7 @@ func scaleTokens(b *testing.B, env *apptest.Env, org *apptest.Org, n int) []stri
 	return tokens
 }
 
-func readyForApproval(b *testing.B, env *apptest.Env, marketer context.Context, board uuid.UUID, i int) content.DecisionInput {
+func readyForApproval(b *testing.B, env *apptest.Env, marketer context.Context, board uuid.UUID, i int) approval.DecisionInput {
 	b.Helper()
 	svc := env.App.Content
 	p, err := svc.Create(marketer, content.Content{Title: "bench", Body: fmt.Sprintf("Benchmark announcement number %d about teamwork.", i)})
@@ -167,14 +168,14 @@ func readyForApproval(b *testing.B, env *apptest.Env, marketer context.Context, 
 	if _, err := env.App.Boards.Target(marketer, p.ID, []uuid.UUID{board}); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := svc.Submit(marketer, p.ID); err != nil {
+	if _, err := env.App.Approval.Submit(marketer, p.ID); err != nil {
 		b.Fatal(err)
 	}
 	v, err := svc.Version(marketer, p.ID, 0)
 	if err != nil {
 		b.Fatal(err)
 	}
-	return content.DecisionInput{PostID: p.ID, VersionID: v.ID, ContentHash: v.ContentHash, Kind: content.Approve}
+	return approval.DecisionInput{PostID: p.ID, VersionID: v.ID, ContentHash: v.ContentHash, Kind: approval.Approve}
 }
 
 // measure runs b.N calls of fn from concurrency workers and reports throughput and latency.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"clearpost/internal/app/apptest"
+	"clearpost/internal/approval"
 	"clearpost/internal/config"
 	"clearpost/internal/content"
 	"clearpost/internal/publish"
@@ -52,7 +53,7 @@ func BenchmarkPublishOnTime(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := app.Content.Submit(marketer, post.ID); err != nil {
+		if _, err := app.Approval.Submit(marketer, post.ID); err != nil {
 			b.Fatal(err)
 		}
 		approved := false
@@ -62,7 +63,7 @@ func BenchmarkPublishOnTime(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, after, err := app.Content.Decide(r, content.DecisionInput{PostID: post.ID, VersionID: v.ID, Kind: content.Approve}); err == nil && after.State == content.StateApproved {
+				if _, after, err := app.Approval.Decide(r, approval.DecisionInput{PostID: post.ID, VersionID: v.ID, Kind: approval.Approve}); err == nil && after.State == content.StateApproved {
 					approved = true
 				}
 			}

@@ -1,4 +1,4 @@
-package content_test
+package approval_test
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"clearpost/internal/app/apptest"
+	"clearpost/internal/approval"
 	"clearpost/internal/content"
 )
 
@@ -17,21 +18,21 @@ func BenchmarkDecide(b *testing.B) {
 	org := env.Org(b, "example")
 	marketer := env.As(b, org, "marketer@example.com")
 	brand := env.As(b, org, "brand@example.com")
-	svc := env.App.Content
-	targets := make([]content.DecisionInput, b.N)
+	posts, svc := env.App.Content, env.App.Approval
+	targets := make([]approval.DecisionInput, b.N)
 	for i := range b.N {
-		p, err := svc.Create(marketer, content.Content{Title: "bench", Body: fmt.Sprintf("Post number %d for the benchmark.", i)})
+		p, err := posts.Create(marketer, content.Content{Title: "bench", Body: fmt.Sprintf("Post number %d for the benchmark.", i)})
 		if err != nil {
 			b.Fatal(err)
 		}
 		if _, err := svc.Submit(marketer, p.ID); err != nil {
 			b.Fatal(err)
 		}
-		v, err := svc.Version(marketer, p.ID, 0)
+		v, err := posts.Version(marketer, p.ID, 0)
 		if err != nil {
 			b.Fatal(err)
 		}
-		targets[i] = content.DecisionInput{PostID: p.ID, VersionID: v.ID, ContentHash: v.ContentHash, Kind: content.Approve, Comment: "ok"}
+		targets[i] = approval.DecisionInput{PostID: p.ID, VersionID: v.ID, ContentHash: v.ContentHash, Kind: approval.Approve, Comment: "ok"}
 	}
 	var next atomic.Int64
 	b.SetParallelism(8)

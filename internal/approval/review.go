@@ -1,106 +1,70 @@
-package content
+package approval
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"clearpost/internal/apperr"
-	"clearpost/internal/approval"
 	"clearpost/internal/auth"
-	"clearpost/internal/boards"
+	"clearpost/internal/content"
 	"clearpost/internal/jobs"
 	"clearpost/internal/postgres"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// Service runs the post lifecycle. Every state change writes its audit events and outbox rows in
-// the transaction that makes it.
-type Service struct {
-	pool *pgxpool.Pool
+// Hooks are what other features do when a post's approval changes, in the transaction that
+// changes it, so that they commit or roll back with it. app registers them (OnApproved,
+// OnUnapproved); the review itself knows nothing of boards or publication.
+type Hooks struct {
+	// Approved runs when a post's last stage clears: the post is APPROVED by actor.
+	Approved []func(ctx context.Context, w postgres.Execer, postID, actor uuid.UUID) error
+	// Unapproved runs when an APPROVED post stops being so: edited, withdrawn or expired.
+	Unapproved []func(ctx context.Context, w postgres.Execer, postID uuid.UUID) error
 }
 
-// NewService returns the service on pool.
-func NewService(pool *pgxpool.Pool) *Service { return &Service{pool: pool} }
-
-var authors = auth.Editors
-
-// canSee reports whether p may read post: admins and marketers see every post of their
-// organization, authors their own, reviewers every post that has left DRAFT. Everyone else is
-// told the post does not exist.
-func canSee(p *auth.Principal, post *Post) bool {
-	switch {
-	case p.OrgID != post.OrgID:
-		return false
-	case p.Has(authors...), post.AuthorID == p.UserID:
-		return true
-	case p.Has(auth.RoleReviewer):
-		// Reviewer groups alone do not make a reviewer: boards use groups for audiences.
-		return post.State != StateDraft
-	}
-	return false
+// OnApproved registers f to run in every transaction that approves a post.
+func (s *Service) OnApproved(f func(ctx context.Context, w postgres.Execer, postID, actor uuid.UUID) error) {
+	s.hooks.Approved = append(s.hooks.Approved, f)
 }
 
-func (s *Service) visiblePost(ctx context.Context, db postgres.DB, p *auth.Principal, id uuid.UUID, forUpdate bool) (*Post, error) {
-	post, err := getPost(ctx, db, p.OrgID, id, forUpdate)
-	if err != nil {
-		return nil, err
-	}
-	if !canSee(p, post) {
-		return nil, apperr.NotFoundf("post %s not found", id)
-	}
-	return post, nil
+// OnUnapproved registers f to run in every transaction that takes a post's approval away.
+func (s *Service) OnUnapproved(f func(ctx context.Context, w postgres.Execer, postID uuid.UUID) error) {
+	s.hooks.Unapproved = append(s.hooks.Unapproved, f)
 }
 
-func record(ctx context.Context, tx postgres.Execer, p *auth.Principal, action string, post uuid.UUID, details map[string]any) error {
-	return p.Record(ctx, tx, action, "post", post.String(), details)
-}
-
-func setState(ctx context.Context, tx postgres.Execer, post *Post, to State) error {
-	_, err := tx.Exec(ctx, `UPDATE posts SET state = $2, updated_at = now() WHERE id = $1`, post.ID, to)
-	post.State = to
-	return err
-}
-
-// Create stores a new DRAFT post with its first version.
-func (s *Service) Create(ctx context.Context, c Content) (*Post, error) {
-	p, err := auth.Require(ctx, authors...)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.Validate(); err != nil {
-		return nil, err
-	}
-	c = c.Normalize()
-	var post *Post
-	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		post, err = scanPost(tx.QueryRow(ctx, `INSERT INTO posts (org_id, author_id, title) VALUES ($1, $2, $3) RETURNING `+postColumns,
-			p.OrgID, p.UserID, c.Title))
-		if err != nil {
+func (s *Service) approved(ctx context.Context, w postgres.Execer, postID, actor uuid.UUID) error {
+	for _, f := range s.hooks.Approved {
+		if err := f(ctx, w, postID, actor); err != nil {
 			return err
 		}
-		v, err := insertVersion(ctx, tx, post, 1, c, p.UserID)
-		if err != nil {
-			return err
-		}
-		return record(ctx, tx, p, "post.created", post.ID, map[string]any{"version": 1, "content_hash": v.ContentHash})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("create post: %w", err)
 	}
-	return post, nil
+	return nil
 }
 
-// Update saves c as a new version. expectedVersion, when not 0, must be the current version
-// number. Editing an APPROVED post voids its approval (it was bound to the old content hash) and
-// returns it to DRAFT. Content identical to the current version changes nothing.
-func (s *Service) Update(ctx context.Context, id uuid.UUID, c Content, expectedVersion int) (*Post, error) {
+// Unapprove closes postID's approved review as status (VOIDED: its content changed or aged;
+// WITHDRAWN) and runs the Unapproved hooks, in the caller's transaction. The post's own state is
+// the caller's to set.
+func (s *Service) Unapprove(ctx context.Context, w postgres.Execer, postID uuid.UUID, status ReviewStatus) error {
+	if _, err := w.Exec(ctx, `UPDATE reviews SET status = $2, closed_at = now() WHERE post_id = $1 AND status = 'APPROVED'`, postID, status); err != nil {
+		return err
+	}
+	for _, f := range s.hooks.Unapproved {
+		if err := f(ctx, w, postID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Edit saves c as a new version of a post. expectedVersion, when not 0, must be the current
+// version number. Editing an APPROVED post voids its approval (it was bound to the old content
+// hash) and returns it to DRAFT. Content identical to the current version changes nothing.
+func (s *Service) Edit(ctx context.Context, id uuid.UUID, c content.Content, expectedVersion int) (*content.Post, error) {
 	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
@@ -108,65 +72,37 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, c Content, expectedV
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	c = c.Normalize()
-	var post *Post
+	var post *content.Post
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		post, err = s.visiblePost(ctx, tx, p, id, true)
+		post, err = content.Visible(ctx, tx, p, id, true)
 		if err != nil {
 			return err
 		}
-		if !p.Has(authors...) && post.AuthorID != p.UserID {
+		if !content.MayEdit(p, post) {
 			return apperr.Forbiddenf("only the author, marketers and admins edit posts")
 		}
 		if expectedVersion != 0 && expectedVersion != post.CurrentVersion {
 			return apperr.Conflictf("post changed since you read it: it is at version %d, you edited version %d", post.CurrentVersion, expectedVersion)
 		}
 		switch post.State {
-		case StateInReview:
+		case content.StateInReview:
 			return apperr.Conflictf("post is in review: withdraw it before editing")
-		case StateRejected:
+		case content.StateRejected:
 			return apperr.Conflictf("post was rejected: rejected posts cannot be edited, create a new post")
 		}
-		cur, err := getVersion(ctx, tx, p.OrgID, post.ID, post.CurrentVersion)
-		if err != nil {
+		cur, next, err := content.AddVersion(ctx, tx, p, post, c)
+		if err != nil || next == nil || post.State != content.StateApproved {
 			return err
-		}
-		if cur.ContentHash == c.Hash() {
-			return nil
-		}
-		v, err := insertVersion(ctx, tx, post, post.CurrentVersion+1, c, p.UserID)
-		if err != nil {
-			return err
-		}
-		wasApproved := post.State == StateApproved
-		post.CurrentVersion, post.Title = v.Number, c.Title
-		if _, err := tx.Exec(ctx, `UPDATE posts SET current_version = $2, title = $3, updated_at = now() WHERE id = $1`,
-			post.ID, v.Number, c.Title); err != nil {
-			return err
-		}
-		details := map[string]any{
-			"version": v.Number, "content_hash": v.ContentHash,
-			"previous_version": cur.Number, "previous_content_hash": cur.ContentHash,
-			"changed": ChangedFields(cur.Content, v.Content),
-		}
-		if err := record(ctx, tx, p, "post.updated", post.ID, details); err != nil {
-			return err
-		}
-		if !wasApproved {
-			return nil
 		}
 		// The approval was bound to the old hash: void it, and take the post off every board.
-		if _, err := tx.Exec(ctx, `UPDATE reviews SET status = 'VOIDED', closed_at = now() WHERE post_id = $1 AND status = 'APPROVED'`, post.ID); err != nil {
+		if err := s.Unapprove(ctx, tx, post.ID, ReviewVoided); err != nil {
 			return err
 		}
-		if err := boards.RemoveUnapproved(ctx, tx, post.ID); err != nil {
+		if err := content.SetState(ctx, tx, post, content.StateDraft); err != nil {
 			return err
 		}
-		if err := setState(ctx, tx, post, StateDraft); err != nil {
-			return err
-		}
-		if err := record(ctx, tx, p, "post.approval_voided", post.ID, map[string]any{
-			"approved_content_hash": cur.ContentHash, "new_content_hash": v.ContentHash, "version": v.Number,
+		if err := record(ctx, tx, p, "post.approval_voided", "post", post.ID, map[string]any{
+			"approved_content_hash": cur.ContentHash, "new_content_hash": next.ContentHash, "version": next.Number,
 		}); err != nil {
 			return err
 		}
@@ -178,9 +114,9 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, c Content, expectedV
 	return post, nil
 }
 
-// Facts returns what routing sees of c.
-func Facts(c Content) approval.Facts {
-	return approval.Facts{
+// FactsOf returns what routing sees of c.
+func FactsOf(c content.Content) Facts {
+	return Facts{
 		Body: c.Body, Link: c.Link, Channels: c.Channels, Tags: c.Tags,
 		Category: c.Category, Region: c.Region, HasMedia: len(c.Media) > 0,
 	}
@@ -188,14 +124,14 @@ func Facts(c Content) approval.Facts {
 
 // Labels runs the classifiers over every text of c that may go out: the body, the channel
 // overrides and the suggested share text.
-func Labels(c Content, settings approval.ClassifierSettings) []approval.Label {
-	facts := Facts(c)
-	labels := approval.Classify(c.Body, facts, settings)
+func Labels(c content.Content, settings ClassifierSettings) []Label {
+	facts := FactsOf(c)
+	labels := Classify(c.Body, facts, settings)
 	for _, o := range c.ChannelOverrides {
-		labels = append(labels, approval.Classify(o.Body, facts, approval.ClassifierSettings{Competitors: settings.Competitors})...)
+		labels = append(labels, Classify(o.Body, facts, ClassifierSettings{Competitors: settings.Competitors})...)
 	}
 	if c.ShareText != "" {
-		labels = append(labels, approval.Classify(c.ShareText, facts, approval.ClassifierSettings{Competitors: settings.Competitors})...)
+		labels = append(labels, Classify(c.ShareText, facts, ClassifierSettings{Competitors: settings.Competitors})...)
 	}
 	seen := map[string]bool{}
 	out := labels[:0]
@@ -208,38 +144,38 @@ func Labels(c Content, settings approval.ClassifierSettings) []approval.Label {
 	return out
 }
 
-func resolvePlan(ctx context.Context, db postgres.DB, org uuid.UUID, c Content) (approval.Plan, error) {
-	routing, err := approval.LoadRouting(ctx, db, org)
+func resolvePlan(ctx context.Context, db postgres.DB, org uuid.UUID, c content.Content) (Plan, error) {
+	routing, err := LoadRouting(ctx, db, org)
 	if err != nil {
-		return approval.Plan{}, err
+		return Plan{}, err
 	}
 	labels := Labels(c, routing.Settings)
-	plan, err := approval.Resolve(routing.Default, routing.Workflows, routing.Rules, Facts(c), labels)
+	plan, err := Resolve(routing.Default, routing.Workflows, routing.Rules, FactsOf(c), labels)
 	if err != nil {
-		return approval.Plan{}, apperr.Conflictf("routing failed: %v", err)
+		return Plan{}, apperr.Conflictf("routing failed: %v", err)
 	}
 	return plan, nil
 }
 
 // PreviewRouting resolves the plan unsaved content would get, changing nothing.
-func (s *Service) PreviewRouting(ctx context.Context, c Content) (approval.Plan, error) {
-	p, err := auth.Require(ctx, authors...)
+func (s *Service) PreviewRouting(ctx context.Context, c content.Content) (Plan, error) {
+	p, err := auth.Require(ctx, content.Authors...)
 	if err != nil {
-		return approval.Plan{}, err
+		return Plan{}, err
 	}
 	if err := c.Validate(); err != nil {
-		return approval.Plan{}, err
+		return Plan{}, err
 	}
 	c = c.Normalize()
 	return resolvePlan(ctx, s.pool, p.OrgID, c)
 }
 
 // required returns how many distinct approvals a group needs, given its eligible members.
-func required(q approval.Quorum, members int) int {
+func required(q Quorum, members int) int {
 	switch q.Kind {
-	case approval.QuorumAll:
+	case QuorumAll:
 		return members
-	case approval.QuorumN:
+	case QuorumN:
 		return q.N
 	}
 	return 1
@@ -247,24 +183,24 @@ func required(q approval.Quorum, members int) int {
 
 // Submit sends the current version into review: the plan is resolved and frozen with the rules
 // that produced it, and the first stage starts.
-func (s *Service) Submit(ctx context.Context, id uuid.UUID) (*Post, error) {
+func (s *Service) Submit(ctx context.Context, id uuid.UUID) (*content.Post, error) {
 	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var post *Post
+	var post *content.Post
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		post, err = s.visiblePost(ctx, tx, p, id, true)
+		post, err = content.Visible(ctx, tx, p, id, true)
 		if err != nil {
 			return err
 		}
-		if !p.Has(authors...) && post.AuthorID != p.UserID {
+		if !content.MayEdit(p, post) {
 			return apperr.Forbiddenf("only the author, marketers and admins submit posts")
 		}
-		if post.State != StateDraft && post.State != StateChangesRequested {
+		if post.State != content.StateDraft && post.State != content.StateChangesRequested {
 			return apperr.Conflictf("post is %s: only DRAFT and CHANGES_REQUESTED posts can be submitted", post.State)
 		}
-		v, err := getVersion(ctx, tx, p.OrgID, post.ID, post.CurrentVersion)
+		v, err := content.GetVersion(ctx, tx, p.OrgID, post.ID, post.CurrentVersion)
 		if err != nil {
 			return err
 		}
@@ -299,10 +235,10 @@ func (s *Service) Submit(ctx context.Context, id uuid.UUID) (*Post, error) {
 		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
 			return err
 		}
-		if err := setState(ctx, tx, post, StateInReview); err != nil {
+		if err := content.SetState(ctx, tx, post, content.StateInReview); err != nil {
 			return err
 		}
-		if err := record(ctx, tx, p, "post.submitted", post.ID, map[string]any{
+		if err := record(ctx, tx, p, "post.submitted", "post", post.ID, map[string]any{
 			"review_id": review.ID, "version": v.Number, "content_hash": v.ContentHash,
 			"workflow": plan.WorkflowName, "stages": plan.Stages, "rules": plan.Rules, "labels": plan.Labels,
 		}); err != nil {
@@ -320,7 +256,7 @@ func (s *Service) Submit(ctx context.Context, id uuid.UUID) (*Post, error) {
 }
 
 // Withdraw returns the author's post to DRAFT from any non-terminal state, closing its review.
-func (s *Service) Withdraw(ctx context.Context, id uuid.UUID, reason string) (*Post, error) {
+func (s *Service) Withdraw(ctx context.Context, id uuid.UUID, reason string) (*content.Post, error) {
 	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
@@ -328,9 +264,9 @@ func (s *Service) Withdraw(ctx context.Context, id uuid.UUID, reason string) (*P
 	if utf8.RuneCountInString(reason) > 2000 {
 		return nil, apperr.Invalidf("reason", "is longer than 2000 characters")
 	}
-	var post *Post
+	var post *content.Post
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		post, err = s.visiblePost(ctx, tx, p, id, true)
+		post, err = content.Visible(ctx, tx, p, id, true)
 		if err != nil {
 			return err
 		}
@@ -339,25 +275,26 @@ func (s *Service) Withdraw(ctx context.Context, id uuid.UUID, reason string) (*P
 		}
 		from := post.State
 		switch from {
-		case StateInReview, StateChangesRequested, StateApproved:
+		case content.StateInReview, content.StateChangesRequested, content.StateApproved:
 		default:
 			return apperr.Conflictf("post is %s: only IN_REVIEW, CHANGES_REQUESTED and APPROVED posts can be withdrawn", from)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE reviews SET status = 'WITHDRAWN', closed_at = now()
-			WHERE post_id = $1 AND status IN ('IN_REVIEW', 'APPROVED')`, post.ID); err != nil {
+		if from == content.StateApproved {
+			if err := s.Unapprove(ctx, tx, post.ID, ReviewWithdrawn); err != nil {
+				return err
+			}
+		} else if _, err := tx.Exec(ctx, `UPDATE reviews SET status = 'WITHDRAWN', closed_at = now()
+			WHERE post_id = $1 AND status = 'IN_REVIEW'`, post.ID); err != nil {
 			return err
 		}
-		if err := boards.RemoveUnapproved(ctx, tx, post.ID); err != nil {
+		if err := content.SetState(ctx, tx, post, content.StateDraft); err != nil {
 			return err
 		}
-		if err := setState(ctx, tx, post, StateDraft); err != nil {
-			return err
-		}
-		if err := record(ctx, tx, p, "post.withdrawn", post.ID, map[string]any{"from": from, "reason": reason}); err != nil {
+		if err := record(ctx, tx, p, "post.withdrawn", "post", post.ID, map[string]any{"from": from, "reason": reason}); err != nil {
 			return err
 		}
 		topic := jobs.TopicPostWithdrawn
-		if from == StateApproved {
+		if from == content.StateApproved {
 			topic = jobs.TopicPostUnapproved
 		}
 		return jobs.Enqueue(ctx, tx, p.OrgID, topic, map[string]any{"post_id": post.ID, "reason": "withdrawn"})
@@ -381,7 +318,7 @@ type DecisionInput struct {
 // Decide records a reviewer's decision on the current stage. The post row is locked for the whole
 // transaction, so concurrent decisions on one stage advance it exactly once. Its writes take four
 // round trips: lock and read, decide and count, the deferred audit/outbox/state writes, commit.
-func (s *Service) Decide(ctx context.Context, in DecisionInput) (*Decision, *Post, error) {
+func (s *Service) Decide(ctx context.Context, in DecisionInput) (*Decision, *content.Post, error) {
 	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -403,7 +340,7 @@ func (s *Service) Decide(ctx context.Context, in DecisionInput) (*Decision, *Pos
 		}
 	}
 	var d *Decision
-	var post *Post
+	var post *content.Post
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
 		var review *Review
 		var versionAuthor uuid.UUID
@@ -412,7 +349,7 @@ func (s *Service) Decide(ctx context.Context, in DecisionInput) (*Decision, *Pos
 		if err != nil {
 			return err
 		}
-		if post.State != StateInReview {
+		if post.State != content.StateInReview {
 			return apperr.Conflictf("post is %s, not in review", post.State)
 		}
 		if review == nil || review.Status != ReviewInReview {
@@ -459,7 +396,7 @@ func (s *Service) Decide(ctx context.Context, in DecisionInput) (*Decision, *Pos
 			"decision_id": d.ID, "review_id": review.ID, "stage": stage, "groups": groups,
 			"version_id": review.VersionID, "content_hash": review.ContentHash, "comment": in.Comment,
 		}
-		if err := record(ctx, &w, p, "decision."+strings.ToLower(string(in.Kind)), post.ID, details); err != nil {
+		if err := record(ctx, &w, p, "decision."+strings.ToLower(string(in.Kind)), "post", post.ID, details); err != nil {
 			return err
 		}
 		if err := jobs.Enqueue(ctx, &w, p.OrgID, jobs.TopicPostDecided, map[string]any{"post_id": post.ID, "decision_id": d.ID}); err != nil {
@@ -467,11 +404,11 @@ func (s *Service) Decide(ctx context.Context, in DecisionInput) (*Decision, *Pos
 		}
 		switch {
 		case in.Kind == RequestChanges:
-			err = closeReview(ctx, &w, post, review, ReviewChangesRequested, StateChangesRequested)
+			err = closeReview(ctx, &w, post, review, ReviewChangesRequested, content.StateChangesRequested)
 		case in.Kind == Reject:
-			err = closeReview(ctx, &w, post, review, ReviewRejected, StateRejected)
+			err = closeReview(ctx, &w, post, review, ReviewRejected, content.StateRejected)
 		case open == 0:
-			err = clearStage(ctx, &w, p, post, review)
+			err = s.clearStage(ctx, &w, p, post, review)
 		}
 		if err != nil {
 			return err
@@ -487,9 +424,9 @@ func (s *Service) Decide(ctx context.Context, in DecisionInput) (*Decision, *Pos
 // lockForDecision locks the post and reads its open review, the author of the version under
 // review, and which of the caller's groups are still awaited at its current stage: two statements
 // in one round trip, the second run after the lock is held.
-func lockForDecision(ctx context.Context, tx pgx.Tx, p *auth.Principal, id uuid.UUID) (*Post, *Review, uuid.UUID, []string, error) {
+func lockForDecision(ctx context.Context, tx pgx.Tx, p *auth.Principal, id uuid.UUID) (*content.Post, *Review, uuid.UUID, []string, error) {
 	b := &pgx.Batch{}
-	b.Queue(`SELECT `+postColumns+` FROM posts WHERE org_id = $1 AND id = $2 FOR UPDATE`, p.OrgID, id)
+	b.Queue(`SELECT `+content.PostColumns+` FROM posts WHERE org_id = $1 AND id = $2 FOR UPDATE`, p.OrgID, id)
 	b.Queue(`SELECT `+postgres.Prefix("r.", reviewColumns)+`, v.author_id,
 			ARRAY(SELECT group_name FROM review_groups g WHERE g.review_id = r.id AND g.stage = r.current_stage
 				AND g.cleared_at IS NULL AND g.group_name = ANY($3) ORDER BY group_name)
@@ -497,8 +434,8 @@ func lockForDecision(ctx context.Context, tx pgx.Tx, p *auth.Principal, id uuid.
 		WHERE r.org_id = $1 AND r.post_id = $2 AND r.status IN ('IN_REVIEW', 'APPROVED')`, p.OrgID, id, p.Groups)
 	br := tx.SendBatch(ctx, b)
 	defer br.Close()
-	post, err := scanPost(br.QueryRow())
-	if errors.Is(err, pgx.ErrNoRows) || (err == nil && !canSee(p, post)) {
+	post, err := content.ScanPost(br.QueryRow())
+	if postgres.NoRows(err) || (err == nil && !content.CanSee(p, post)) {
 		return nil, nil, uuid.Nil, nil, apperr.NotFoundf("post %s not found", id)
 	}
 	if err != nil {
@@ -507,7 +444,7 @@ func lockForDecision(ctx context.Context, tx pgx.Tx, p *auth.Principal, id uuid.
 	var author uuid.UUID
 	var awaited []string
 	review, err := scanReviewWith(br.QueryRow(), &author, &awaited)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		return post, nil, uuid.Nil, nil, nil
 	}
 	if err != nil {
@@ -516,26 +453,26 @@ func lockForDecision(ctx context.Context, tx pgx.Tx, p *auth.Principal, id uuid.
 	return post, review, author, awaited, nil
 }
 
-func closeReview(ctx context.Context, w postgres.Execer, post *Post, review *Review, status ReviewStatus, to State) error {
+func closeReview(ctx context.Context, w postgres.Execer, post *content.Post, review *Review, status ReviewStatus, to content.State) error {
 	if _, err := w.Exec(ctx, `UPDATE reviews SET status = $2, closed_at = now() WHERE id = $1`, review.ID, status); err != nil {
 		return err
 	}
-	return setState(ctx, w, post, to)
+	return content.SetState(ctx, w, post, to)
 }
 
 // clearStage records that the current stage has its quorum in every group, and starts the next
 // stage or, after the last, approves the post.
-func clearStage(ctx context.Context, w postgres.Execer, p *auth.Principal, post *Post, review *Review) error {
+func (s *Service) clearStage(ctx context.Context, w postgres.Execer, p *auth.Principal, post *content.Post, review *Review) error {
 	stage := review.CurrentStage
 	stageName := review.Plan.Stages[stage-1].Name
-	if err := record(ctx, w, p, "review.stage_cleared", post.ID, map[string]any{"review_id": review.ID, "stage": stage, "name": stageName}); err != nil {
+	if err := record(ctx, w, p, "review.stage_cleared", "post", post.ID, map[string]any{"review_id": review.ID, "stage": stage, "name": stageName}); err != nil {
 		return err
 	}
 	if stage < len(review.Plan.Stages) {
 		if _, err := w.Exec(ctx, `UPDATE reviews SET current_stage = $2, stage_started_at = now() WHERE id = $1`, review.ID, stage+1); err != nil {
 			return err
 		}
-		if _, err := w.Exec(ctx, `UPDATE posts SET updated_at = now() WHERE id = $1`, post.ID); err != nil {
+		if err := content.Touch(ctx, w, post.ID); err != nil {
 			return err
 		}
 		return jobs.Enqueue(ctx, w, p.OrgID, jobs.TopicStageStarted, map[string]any{"post_id": post.ID, "review_id": review.ID, "stage": stage + 1})
@@ -543,19 +480,15 @@ func clearStage(ctx context.Context, w postgres.Execer, p *auth.Principal, post 
 	if _, err := w.Exec(ctx, `UPDATE reviews SET status = 'APPROVED', closed_at = now() WHERE id = $1`, review.ID); err != nil {
 		return err
 	}
-	if _, err := w.Exec(ctx, `UPDATE posts SET state = 'APPROVED', approved_at = now(), updated_at = now() WHERE id = $1`, post.ID); err != nil {
+	if err := content.MarkApproved(ctx, w, post); err != nil {
 		return err
 	}
-	post.State = StateApproved
-	// It lands on the boards it was aimed at, and its planned publication is scheduled, in this
-	// transaction.
-	if err := boards.PlaceApproved(ctx, w, post.ID, p.UserID); err != nil {
+	// What follows an approval (boards placement, the planned publication) happens in this
+	// transaction, through the hooks.
+	if err := s.approved(ctx, w, post.ID, p.UserID); err != nil {
 		return err
 	}
-	if err := SchedulePlanned(ctx, w, post.ID); err != nil {
-		return err
-	}
-	if err := record(ctx, w, p, "post.approved", post.ID, map[string]any{"review_id": review.ID, "version_id": review.VersionID, "content_hash": review.ContentHash}); err != nil {
+	if err := record(ctx, w, p, "post.approved", "post", post.ID, map[string]any{"review_id": review.ID, "version_id": review.VersionID, "content_hash": review.ContentHash}); err != nil {
 		return err
 	}
 	return jobs.Enqueue(ctx, w, p.OrgID, jobs.TopicPostApproved, map[string]any{"post_id": post.ID, "review_id": review.ID, "content_hash": review.ContentHash})
@@ -576,7 +509,7 @@ func (s *Service) AddComment(ctx context.Context, postID uuid.UUID, body string)
 	}
 	var c Comment
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		post, err := s.visiblePost(ctx, tx, p, postID, false)
+		post, err := content.Visible(ctx, tx, p, postID, false)
 		if err != nil {
 			return err
 		}
@@ -588,7 +521,7 @@ func (s *Service) AddComment(ctx context.Context, postID uuid.UUID, body string)
 		if err != nil {
 			return err
 		}
-		if err := record(ctx, tx, p, "comment.added", post.ID, map[string]any{"comment_id": c.ID, "version": post.CurrentVersion, "comment": body}); err != nil {
+		if err := record(ctx, tx, p, "comment.added", "post", post.ID, map[string]any{"comment_id": c.ID, "version": post.CurrentVersion, "comment": body}); err != nil {
 			return err
 		}
 		return jobs.Enqueue(ctx, tx, p.OrgID, jobs.TopicCommentAdded, map[string]any{"post_id": post.ID, "comment_id": c.ID})

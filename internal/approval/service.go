@@ -16,9 +16,11 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// Service manages an organization's workflows, routing rules and classifier settings.
+// Service manages an organization's workflows, routing rules and classifier settings, and runs
+// the review: submit, decide stage by stage, request changes, reject, withdraw, edit.
 type Service struct {
-	pool *pgxpool.Pool
+	pool  *pgxpool.Pool
+	hooks Hooks
 }
 
 // NewService returns the service on pool.
@@ -302,7 +304,7 @@ func (s *Service) SetClassifierSettings(ctx context.Context, in ClassifierSettin
 	return in, nil
 }
 
-func record(ctx context.Context, tx pgx.Tx, p *auth.Principal, action, subjectType string, subject uuid.UUID, details any) error {
+func record(ctx context.Context, tx postgres.Execer, p *auth.Principal, action, subjectType string, subject uuid.UUID, details any) error {
 	return p.Record(ctx, tx, action, subjectType, subject.String(), details)
 }
 

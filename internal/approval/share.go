@@ -1,4 +1,4 @@
-package content
+package approval
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"clearpost/internal/apperr"
 	"clearpost/internal/auth"
+	"clearpost/internal/content"
 	"clearpost/internal/postgres"
 
 	"github.com/google/uuid"
@@ -28,40 +29,34 @@ func (s *Service) SubmitShareText(ctx context.Context, parentID uuid.UUID, netwo
 	}
 	var id uuid.UUID
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		parent, err := getPost(ctx, tx, p.OrgID, parentID, false)
+		parent, err := content.GetPost(ctx, tx, p.OrgID, parentID, false)
 		if err != nil {
 			return err
 		}
-		if parent.State != StateApproved {
+		if parent.State != content.StateApproved {
 			return apperr.Conflictf("post %s is %s, not APPROVED", parentID, parent.State)
 		}
-		pv, err := getVersion(ctx, tx, p.OrgID, parent.ID, parent.CurrentVersion)
+		pv, err := content.GetVersion(ctx, tx, p.OrgID, parent.ID, parent.CurrentVersion)
 		if err != nil {
 			return err
 		}
-		c := Content{
+		c := content.Content{
 			Title: pv.Content.Title, Body: text, Link: pv.Content.Link,
 			Tags: append(slices.Clone(pv.Content.Tags), ShareTag), Category: pv.Content.Category, Region: pv.Content.Region,
 			ShareText: text,
 		}
-		if _, ok := platformLimits[network]; ok {
+		if slices.Contains(content.Platforms(), network) {
 			c.Channels = []string{network}
 		}
 		if err := c.Validate(); err != nil {
 			return apperr.Invalidf("text", "%v", err)
 		}
-		c = c.Normalize()
-		post, err := scanPost(tx.QueryRow(ctx, `INSERT INTO posts (org_id, author_id, title) VALUES ($1, $2, $3) RETURNING `+postColumns,
-			p.OrgID, p.UserID, c.Title))
-		if err != nil {
-			return err
-		}
-		v, err := insertVersion(ctx, tx, post, 1, c, p.UserID)
+		post, _, err := content.Insert(ctx, tx, p, c, map[string]any{"share_of": parentID, "network": network})
 		if err != nil {
 			return err
 		}
 		id = post.ID
-		return record(ctx, tx, p, "post.created", post.ID, map[string]any{"version": 1, "content_hash": v.ContentHash, "share_of": parentID, "network": network})
+		return nil
 	})
 	if err != nil {
 		return uuid.Nil, fmt.Errorf("submit share text of post %s: %w", parentID, err)

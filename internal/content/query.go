@@ -8,7 +8,6 @@ import (
 
 	"clearpost/internal/apperr"
 	"clearpost/internal/auth"
-	"clearpost/internal/boards"
 	"clearpost/internal/postgres"
 
 	"github.com/google/uuid"
@@ -22,15 +21,15 @@ func (s *Service) Get(ctx context.Context, id uuid.UUID) (*Post, error) {
 	if err != nil {
 		return nil, err
 	}
-	post, err := getPost(ctx, s.pool, p.OrgID, id, false)
+	post, err := GetPost(ctx, s.pool, p.OrgID, id, false)
 	if err != nil {
 		return nil, err
 	}
-	if canSee(p, post) {
+	if CanSee(p, post) {
 		return post, nil
 	}
-	if post.State == StateApproved {
-		if ok, err := boards.OnVisibleBoard(ctx, s.pool, p, post.ID); err != nil || ok {
+	if post.State == StateApproved && s.onBoard != nil {
+		if ok, err := s.onBoard(ctx, s.pool, p, post.ID); err != nil || ok {
 			return post, err
 		}
 	}
@@ -44,11 +43,11 @@ func (s *Service) PostsByIDs(ctx context.Context, ids []uuid.UUID) (map[uuid.UUI
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+postColumns+` FROM posts WHERE org_id = $1 AND id = ANY($2) AND state = 'APPROVED'`, p.OrgID, ids)
+	rows, err := s.pool.Query(ctx, `SELECT `+PostColumns+` FROM posts WHERE org_id = $1 AND id = ANY($2) AND state = 'APPROVED'`, p.OrgID, ids)
 	if err != nil {
 		return nil, fmt.Errorf("posts by id: %w", err)
 	}
-	posts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Post, error) { return scanPost(r) })
+	posts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Post, error) { return ScanPost(r) })
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +61,7 @@ func (s *Service) FeedPosts(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID
 	if err != nil {
 		return nil, nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+postgres.Prefix("p.", postColumns)+`, `+postgres.Prefix("v.", versionColumns)+`
+	rows, err := s.pool.Query(ctx, `SELECT `+postgres.Prefix("p.", PostColumns)+`, `+postgres.Prefix("v.", versionColumns)+`
 		FROM posts p JOIN post_versions v ON v.post_id = p.id AND v.number = p.current_version
 		WHERE p.org_id = $1 AND p.id = ANY($2) AND p.state = 'APPROVED'`, p.OrgID, ids)
 	if err != nil {
@@ -84,13 +83,6 @@ func (s *Service) FeedPosts(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID
 		posts[po.ID], versions[po.ID] = &po, &v
 	}
 	return posts, versions, rows.Err()
-}
-
-// reviewHistoryScope says whose posts' review history (reviews, decisions, comments) the caller
-// may read: everyone's for editors and reviewers, their own for anyone else. Employees who see a
-// post through a board see its content, not its review.
-func reviewHistoryScope(p *auth.Principal) (all bool) {
-	return p.Has(authors...) || p.Has(auth.RoleReviewer)
 }
 
 // PostFilter narrows List.
@@ -121,13 +113,13 @@ func (s *Service) List(ctx context.Context, f PostFilter, after *PostCursor, lim
 		states[i] = string(st)
 	}
 	// Visibility, as canSee: authors-in-chief see all, reviewers what left DRAFT, others their own.
-	all, reviewer := p.Has(authors...), p.Has(auth.RoleReviewer)
+	all, reviewer := p.Has(Authors...), p.Has(auth.RoleReviewer)
 	var afterAt time.Time
 	var afterID uuid.UUID
 	if after != nil {
 		afterAt, afterID = after.UpdatedAt, after.ID
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+postColumns+` FROM posts
+	rows, err := s.pool.Query(ctx, `SELECT `+PostColumns+` FROM posts
 		WHERE org_id = $1
 		  AND ($2 OR author_id = $3 OR ($4 AND state <> 'DRAFT'))
 		  AND (cardinality($5::text[]) = 0 OR state = ANY($5))
@@ -139,7 +131,7 @@ func (s *Service) List(ctx context.Context, f PostFilter, after *PostCursor, lim
 	if err != nil {
 		return nil, fmt.Errorf("list posts: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Post, error) { return scanPost(r) })
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Post, error) { return ScanPost(r) })
 }
 
 // Valid reports whether st is a known state.
@@ -151,77 +143,20 @@ func (st State) Valid() bool {
 	return false
 }
 
-// QueueItem is a post awaiting the caller's decision.
-type QueueItem struct {
-	Post           *Post
-	ReviewID       uuid.UUID
-	Stage          int
-	StageStartedAt time.Time
-	Groups         []string // the caller's groups awaited at this stage
-}
-
-// QueueCursor is the keyset position in the review queue (oldest waiting first).
-type QueueCursor struct {
-	StageStartedAt time.Time `json:"s"`
-	PostID         uuid.UUID `json:"i"`
-}
-
-// ReviewQueue returns the posts whose current stage awaits a decision from the caller: a group of
-// theirs has not reached its quorum, they have not decided at this stage, and they are not an author.
-func (s *Service) ReviewQueue(ctx context.Context, after *QueueCursor, limit int) ([]QueueItem, error) {
-	// A queue is a reviewer's; admins and marketers see an empty one unless they review too.
-	// Employees have none.
-	p, err := auth.Require(ctx, auth.RoleReviewer, auth.RoleAdmin, auth.RoleMarketer)
-	if err != nil {
-		return nil, err
-	}
-	if len(p.Groups) == 0 || !p.Has(auth.RoleReviewer) {
-		return nil, nil
-	}
-	var afterAt time.Time
-	var afterID uuid.UUID
-	if after != nil {
-		afterAt, afterID = after.StageStartedAt, after.PostID
-	}
-	rows, err := s.pool.Query(ctx, `SELECT `+postgres.Prefix("p.", postColumns)+`, r.id, r.current_stage, r.stage_started_at, g.groups
-		FROM reviews r
-		JOIN posts p ON p.id = r.post_id
-		JOIN LATERAL (SELECT array_agg(group_name ORDER BY group_name) AS groups FROM review_groups
-			WHERE review_id = r.id AND stage = r.current_stage AND cleared_at IS NULL AND group_name = ANY($2)) g ON g.groups IS NOT NULL
-		WHERE r.org_id = $1 AND r.status = 'IN_REVIEW' AND p.author_id <> $3
-		  AND NOT EXISTS (SELECT 1 FROM post_versions v WHERE v.id = r.version_id AND v.author_id = $3)
-		  AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.review_id = r.id AND d.stage = r.current_stage AND d.reviewer_id = $3)
-		  AND (NOT $4 OR (r.stage_started_at, p.id) > ($5, $6))
-		ORDER BY r.stage_started_at, p.id
-		LIMIT $7`,
-		p.OrgID, p.Groups, p.UserID, after != nil, afterAt, afterID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("review queue: %w", err)
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (QueueItem, error) {
-		var it QueueItem
-		var post Post
-		err := r.Scan(&post.ID, &post.OrgID, &post.AuthorID, &post.State, &post.Title, &post.CurrentVersion, &post.CreatedAt, &post.UpdatedAt,
-			&it.ReviewID, &it.Stage, &it.StageStartedAt, &it.Groups)
-		it.Post = &post
-		return it, err
-	})
-}
-
 // Version returns version number of a post the caller may see (0: the current one).
 func (s *Service) Version(ctx context.Context, postID uuid.UUID, number int) (*Version, error) {
 	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
-	post, err := s.visiblePost(ctx, s.pool, p, postID, false)
+	post, err := Visible(ctx, s.pool, p, postID, false)
 	if err != nil {
 		return nil, err
 	}
 	if number == 0 {
 		number = post.CurrentVersion
 	}
-	return getVersion(ctx, s.pool, p.OrgID, post.ID, number)
+	return GetVersion(ctx, s.pool, p.OrgID, post.ID, number)
 }
 
 // Versions returns every version of a post the caller may see, oldest first.
@@ -230,7 +165,7 @@ func (s *Service) Versions(ctx context.Context, postID uuid.UUID) ([]*Version, e
 	if err != nil {
 		return nil, err
 	}
-	post, err := s.visiblePost(ctx, s.pool, p, postID, false)
+	post, err := Visible(ctx, s.pool, p, postID, false)
 	if err != nil {
 		return nil, err
 	}
@@ -259,100 +194,6 @@ func (s *Service) CurrentVersions(ctx context.Context, postIDs []uuid.UUID) (map
 		return nil, err
 	}
 	return byKey(vs, func(v *Version) uuid.UUID { return v.PostID }), nil
-}
-
-// LatestReviews returns each post's most recent review, keyed by post id (dataloader batch).
-func (s *Service) LatestReviews(ctx context.Context, postIDs []uuid.UUID) (map[uuid.UUID]*Review, error) {
-	p, err := auth.Require(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := s.pool.Query(ctx, `SELECT DISTINCT ON (post_id) `+reviewColumns+` FROM reviews r
-		WHERE org_id = $1 AND post_id = ANY($2)
-		  AND ($3 OR EXISTS (SELECT 1 FROM posts p WHERE p.id = r.post_id AND p.author_id = $4))
-		ORDER BY post_id, submitted_at DESC, id DESC`, p.OrgID, postIDs, reviewHistoryScope(p), p.UserID)
-	if err != nil {
-		return nil, fmt.Errorf("latest reviews: %w", err)
-	}
-	rs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Review, error) { return scanReview(r) })
-	if err != nil {
-		return nil, err
-	}
-	return byKey(rs, func(r *Review) uuid.UUID { return r.PostID }), nil
-}
-
-// ReviewProgress returns the per-group progress of reviews, keyed by review id (dataloader batch).
-func (s *Service) ReviewProgress(ctx context.Context, reviewIDs []uuid.UUID) (map[uuid.UUID][]GroupProgress, error) {
-	p, err := auth.Require(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := s.pool.Query(ctx, `SELECT review_id, stage, group_name, required, approvals, cleared_at FROM review_groups g
-		WHERE org_id = $1 AND review_id = ANY($2)
-		  AND ($3 OR EXISTS (SELECT 1 FROM reviews r JOIN posts p ON p.id = r.post_id WHERE r.id = g.review_id AND p.author_id = $4))
-		ORDER BY review_id, stage, group_name`, p.OrgID, reviewIDs, reviewHistoryScope(p), p.UserID)
-	if err != nil {
-		return nil, fmt.Errorf("review progress: %w", err)
-	}
-	defer rows.Close()
-	out := map[uuid.UUID][]GroupProgress{}
-	for rows.Next() {
-		var id uuid.UUID
-		var g GroupProgress
-		if err := rows.Scan(&id, &g.Stage, &g.Group, &g.Required, &g.Approvals, &g.ClearedAt); err != nil {
-			return nil, err
-		}
-		out[id] = append(out[id], g)
-	}
-	return out, rows.Err()
-}
-
-// DecisionsOf returns every decision on each post, oldest first, keyed by post id (dataloader batch).
-func (s *Service) DecisionsOf(ctx context.Context, postIDs []uuid.UUID) (map[uuid.UUID][]*Decision, error) {
-	p, err := auth.Require(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := s.pool.Query(ctx, `SELECT `+decisionColumns+` FROM decisions d WHERE org_id = $1 AND post_id = ANY($2)
-		AND ($3 OR EXISTS (SELECT 1 FROM posts p WHERE p.id = d.post_id AND p.author_id = $4))
-		ORDER BY created_at, id`, p.OrgID, postIDs, reviewHistoryScope(p), p.UserID)
-	if err != nil {
-		return nil, fmt.Errorf("decisions: %w", err)
-	}
-	ds, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Decision, error) { return scanDecision(r) })
-	if err != nil {
-		return nil, err
-	}
-	out := map[uuid.UUID][]*Decision{}
-	for _, d := range ds {
-		out[d.PostID] = append(out[d.PostID], d)
-	}
-	return out, nil
-}
-
-// CommentsOf returns every comment on each post, oldest first, keyed by post id (dataloader batch).
-func (s *Service) CommentsOf(ctx context.Context, postIDs []uuid.UUID) (map[uuid.UUID][]*Comment, error) {
-	p, err := auth.Require(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := s.pool.Query(ctx, `SELECT id, org_id, post_id, version_id, author_id, body, created_at FROM comments c
-		WHERE org_id = $1 AND post_id = ANY($2)
-		  AND ($3 OR EXISTS (SELECT 1 FROM posts p WHERE p.id = c.post_id AND p.author_id = $4))
-		ORDER BY created_at, id`, p.OrgID, postIDs, reviewHistoryScope(p), p.UserID)
-	if err != nil {
-		return nil, fmt.Errorf("comments: %w", err)
-	}
-	defer rows.Close()
-	out := map[uuid.UUID][]*Comment{}
-	for rows.Next() {
-		var c Comment
-		if err := rows.Scan(&c.ID, &c.OrgID, &c.PostID, &c.VersionID, &c.AuthorID, &c.Body, &c.CreatedAt); err != nil {
-			return nil, err
-		}
-		out[c.PostID] = append(out[c.PostID], &c)
-	}
-	return out, rows.Err()
 }
 
 // byKey indexes items by key: the shape of a dataloader batch's answer.

@@ -3,21 +3,26 @@ package content
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"time"
 
 	"clearpost/internal/apperr"
-	"clearpost/internal/approval"
+	"clearpost/internal/auth"
 	"clearpost/internal/postgres"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 )
 
-const postColumns = `id, org_id, author_id, state, title, current_version, created_at, updated_at`
+// PostColumns are the posts columns ScanPost reads, in its order.
+const PostColumns = `id, org_id, author_id, state, title, current_version, created_at, updated_at`
 
-func scanPost(row pgx.Row) (*Post, error) {
+const (
+	selectPost = `SELECT ` + PostColumns + ` FROM posts WHERE org_id = $1 AND id = $2`
+	lockPost   = selectPost + ` FOR UPDATE`
+)
+
+// ScanPost reads a row of PostColumns.
+func ScanPost(row pgx.Row) (*Post, error) {
 	var p Post
 	err := row.Scan(&p.ID, &p.OrgID, &p.AuthorID, &p.State, &p.Title, &p.CurrentVersion, &p.CreatedAt, &p.UpdatedAt)
 	if err != nil {
@@ -26,13 +31,14 @@ func scanPost(row pgx.Row) (*Post, error) {
 	return &p, nil
 }
 
-func getPost(ctx context.Context, db postgres.DB, org, id uuid.UUID, forUpdate bool) (*Post, error) {
-	q := `SELECT ` + postColumns + ` FROM posts WHERE org_id = $1 AND id = $2`
+// GetPost returns post id of org, locked for the rest of the transaction when forUpdate.
+func GetPost(ctx context.Context, db postgres.DB, org, id uuid.UUID, forUpdate bool) (*Post, error) {
+	q := selectPost
 	if forUpdate {
-		q += ` FOR UPDATE`
+		q = lockPost
 	}
-	p, err := scanPost(db.QueryRow(ctx, q, org, id))
-	if errors.Is(err, pgx.ErrNoRows) {
+	p, err := ScanPost(db.QueryRow(ctx, q, org, id))
+	if postgres.NoRows(err) {
 		return nil, apperr.NotFoundf("post %s not found", id)
 	}
 	if err != nil {
@@ -55,10 +61,11 @@ func scanVersion(row pgx.Row) (*Version, error) {
 	return &v, nil
 }
 
-func getVersion(ctx context.Context, db postgres.DB, org, post uuid.UUID, number int) (*Version, error) {
+// GetVersion returns version number of a post of org.
+func GetVersion(ctx context.Context, db postgres.DB, org, post uuid.UUID, number int) (*Version, error) {
 	v, err := scanVersion(db.QueryRow(ctx, `SELECT `+versionColumns+` FROM post_versions
 		WHERE org_id = $1 AND post_id = $2 AND number = $3`, org, post, number))
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		return nil, apperr.NotFoundf("post %s has no version %d", post, number)
 	}
 	if err != nil {
@@ -74,107 +81,70 @@ func insertVersion(ctx context.Context, tx pgx.Tx, post *Post, number int, c Con
 		post.OrgID, post.ID, number, c.Canonical(), c.Hash(), author))
 }
 
-// ReviewStatus is where one submission stands.
-type ReviewStatus string
-
-const (
-	ReviewInReview         ReviewStatus = "IN_REVIEW"
-	ReviewApproved         ReviewStatus = "APPROVED"
-	ReviewChangesRequested ReviewStatus = "CHANGES_REQUESTED"
-	ReviewRejected         ReviewStatus = "REJECTED"
-	ReviewWithdrawn        ReviewStatus = "WITHDRAWN"
-	ReviewVoided           ReviewStatus = "VOIDED" // the approved content was edited
-)
-
-// Review is one submission of one version, with its frozen plan.
-type Review struct {
-	ID             uuid.UUID
-	OrgID          uuid.UUID
-	PostID         uuid.UUID
-	VersionID      uuid.UUID
-	ContentHash    string
-	Plan           approval.Plan
-	Status         ReviewStatus
-	CurrentStage   int // 1-based
-	StageStartedAt time.Time
-	SubmittedBy    uuid.UUID
-	SubmittedAt    time.Time
-	ClosedAt       *time.Time
-}
-
-const reviewColumns = `id, org_id, post_id, version_id, content_hash, plan, status, current_stage, stage_started_at,
-	submitted_by, submitted_at, closed_at`
-
-func scanReview(row pgx.Row) (*Review, error) { return scanReviewWith(row) }
-
-// scanReviewWith scans a review followed by extra columns.
-func scanReviewWith(row pgx.Row, extra ...any) (*Review, error) {
-	var r Review
-	var plan []byte
-	err := row.Scan(append([]any{&r.ID, &r.OrgID, &r.PostID, &r.VersionID, &r.ContentHash, &plan, &r.Status, &r.CurrentStage,
-		&r.StageStartedAt, &r.SubmittedBy, &r.SubmittedAt, &r.ClosedAt}, extra...)...)
+// Insert stores a new DRAFT post by p with c as its first version, and audits it with details
+// added to the event. c must be valid.
+func Insert(ctx context.Context, tx pgx.Tx, p *auth.Principal, c Content, details map[string]any) (*Post, *Version, error) {
+	c = c.Normalize()
+	post, err := ScanPost(tx.QueryRow(ctx, `INSERT INTO posts (org_id, author_id, title) VALUES ($1, $2, $3) RETURNING `+PostColumns,
+		p.OrgID, p.UserID, c.Title))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := json.Unmarshal(plan, &r.Plan); err != nil {
-		return nil, fmt.Errorf("decode plan of review %s: %w", r.ID, err)
-	}
-	return &r, nil
-}
-
-// GroupProgress is how far one group of one stage has come.
-type GroupProgress struct {
-	Stage     int
-	Group     string
-	Required  int
-	Approvals int
-	ClearedAt *time.Time
-}
-
-// DecisionKind is a reviewer's verdict.
-type DecisionKind string
-
-const (
-	Approve        DecisionKind = "APPROVE"
-	RequestChanges DecisionKind = "REQUEST_CHANGES"
-	Reject         DecisionKind = "REJECT"
-)
-
-// Decision is a reviewer's verdict on one version, bound to its content hash.
-type Decision struct {
-	ID          uuid.UUID
-	OrgID       uuid.UUID
-	ReviewID    uuid.UUID
-	PostID      uuid.UUID
-	VersionID   uuid.UUID
-	ContentHash string
-	Stage       int
-	Groups      []string
-	ReviewerID  uuid.UUID
-	Kind        DecisionKind
-	Comment     string
-	CreatedAt   time.Time
-}
-
-const decisionColumns = `id, org_id, review_id, post_id, version_id, content_hash, stage, groups, reviewer_id, kind, comment, created_at`
-
-func scanDecision(row pgx.Row) (*Decision, error) {
-	var d Decision
-	err := row.Scan(&d.ID, &d.OrgID, &d.ReviewID, &d.PostID, &d.VersionID, &d.ContentHash, &d.Stage, &d.Groups,
-		&d.ReviewerID, &d.Kind, &d.Comment, &d.CreatedAt)
+	v, err := insertVersion(ctx, tx, post, 1, c, p.UserID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return &d, nil
+	event := map[string]any{"version": 1, "content_hash": v.ContentHash}
+	for k, val := range details {
+		event[k] = val
+	}
+	return post, v, record(ctx, tx, p, "post.created", post.ID, event)
 }
 
-// Comment is a remark on a post version.
-type Comment struct {
-	ID        uuid.UUID
-	OrgID     uuid.UUID
-	PostID    uuid.UUID
-	VersionID uuid.UUID
-	AuthorID  uuid.UUID
-	Body      string
-	CreatedAt time.Time
+// AddVersion saves c, which must be valid, as the next version of post (locked by the caller),
+// and audits the change. It returns the version that was current and the new one; new is nil when
+// c is the current content (nothing is written).
+func AddVersion(ctx context.Context, tx pgx.Tx, p *auth.Principal, post *Post, c Content) (cur, next *Version, err error) {
+	c = c.Normalize()
+	cur, err = GetVersion(ctx, tx, p.OrgID, post.ID, post.CurrentVersion)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cur.ContentHash == c.Hash() {
+		return cur, nil, nil
+	}
+	next, err = insertVersion(ctx, tx, post, post.CurrentVersion+1, c, p.UserID)
+	if err != nil {
+		return nil, nil, err
+	}
+	post.CurrentVersion, post.Title = next.Number, c.Title
+	if _, err := tx.Exec(ctx, `UPDATE posts SET current_version = $2, title = $3, updated_at = now() WHERE id = $1`,
+		post.ID, next.Number, c.Title); err != nil {
+		return nil, nil, err
+	}
+	return cur, next, record(ctx, tx, p, "post.updated", post.ID, map[string]any{
+		"version": next.Number, "content_hash": next.ContentHash,
+		"previous_version": cur.Number, "previous_content_hash": cur.ContentHash,
+		"changed": ChangedFields(cur.Content, next.Content),
+	})
+}
+
+// SetState moves post to state to.
+func SetState(ctx context.Context, w postgres.Execer, post *Post, to State) error {
+	_, err := w.Exec(ctx, `UPDATE posts SET state = $2, updated_at = now() WHERE id = $1`, post.ID, to)
+	post.State = to
+	return err
+}
+
+// MarkApproved moves post to APPROVED, stamping when.
+func MarkApproved(ctx context.Context, w postgres.Execer, post *Post) error {
+	_, err := w.Exec(ctx, `UPDATE posts SET state = 'APPROVED', approved_at = now(), updated_at = now() WHERE id = $1`, post.ID)
+	post.State = StateApproved
+	return err
+}
+
+// Touch records that post changed without a change of its own (its review moved on).
+func Touch(ctx context.Context, w postgres.Execer, postID uuid.UUID) error {
+	_, err := w.Exec(ctx, `UPDATE posts SET updated_at = now() WHERE id = $1`, postID)
+	return err
 }

@@ -74,7 +74,7 @@ func TestReviewersNotifiedStageByStageAndAuthorOfDecisions(t *testing.T) {
 	}
 
 	// Legal approves: brand is asked, the author hears of the approval of stage 1.
-	mustDecide(t, b.pool, legal, post.ID, content.Approve, "")
+	mustDecide(t, b.pool, legal, post.ID, approval.Approve, "")
 	b.drain(t)
 	if k := b.kindsOf(t, brand); k != "REVIEW_REQUESTED" {
 		t.Fatalf("brand reviewer's notifications after stage 1: %q", k)
@@ -91,7 +91,7 @@ func TestReviewersNotifiedStageByStageAndAuthorOfDecisions(t *testing.T) {
 	}
 
 	// Brand requests changes: the author gets the comment, in-app and by e-mail.
-	mustDecide(t, b.pool, brand, post.ID, content.RequestChanges, "Drop the 40% claim, we cannot back it.")
+	mustDecide(t, b.pool, brand, post.ID, approval.RequestChanges, "Drop the 40% claim, we cannot back it.")
 	b.drain(t)
 	an := b.notificationsOf(t, author)
 	if len(an) != 2 || an[1].Title != "Changes requested: Q3 pricing launch" || !strings.Contains(an[1].Body, "Drop the 40% claim") {
@@ -117,7 +117,7 @@ func TestAuthorToldOfApproval(t *testing.T) {
 	mustWorkflow(t, b.pool, author, approval.Stage{Name: "Legal", Groups: []approval.GroupRequirement{anyOf("legal")}})
 	post := mustSubmit(t, b.pool, author, "Customer story: Globex")
 	b.drain(t)
-	mustDecide(t, b.pool, legal, post.ID, content.Approve, "Fine by legal.")
+	mustDecide(t, b.pool, legal, post.ID, approval.Approve, "Fine by legal.")
 	b.drain(t)
 	if k := b.kindsOf(t, author); k != "POST_DECIDED,POST_APPROVED" {
 		t.Fatalf("author's notifications: %q", k)
@@ -143,7 +143,7 @@ func TestPublishFailedNotifiesAuthorAndMarketers(t *testing.T) {
 	if _, err := b.pool.Exec(context.Background(), `UPDATE users SET active = false WHERE id = $1`, gone.id); err != nil {
 		t.Fatal(err)
 	}
-	post, err := content.NewService(b.pool).Create(author.ctx(), content.Content{Title: "Launch day", Body: "We are live."})
+	post, err := content.NewService(b.pool, nil).Create(author.ctx(), content.Content{Title: "Launch day", Body: "We are live."})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -165,25 +165,24 @@ func anyOf(group string) approval.GroupRequirement {
 // mustSubmit creates a post titled title as author and submits it.
 func mustSubmit(tb testing.TB, pool *pgxpool.Pool, author *user, title string) *content.Post {
 	tb.Helper()
-	svc := content.NewService(pool)
-	post, err := svc.Create(author.ctx(), content.Content{Title: title, Body: "Our new plans start at $49 a month."})
+	post, err := content.NewService(pool, nil).Create(author.ctx(), content.Content{Title: title, Body: "Our new plans start at $49 a month."})
 	if err != nil {
 		tb.Fatalf("create post: %v", err)
 	}
-	if _, err := svc.Submit(author.ctx(), post.ID); err != nil {
+	if _, err := approval.NewService(pool).Submit(author.ctx(), post.ID); err != nil {
 		tb.Fatalf("submit post: %v", err)
 	}
 	return post
 }
 
 // mustDecide records reviewer r's decision on the version under review of post.
-func mustDecide(tb testing.TB, pool *pgxpool.Pool, r *user, post uuid.UUID, kind content.DecisionKind, comment string) {
+func mustDecide(tb testing.TB, pool *pgxpool.Pool, r *user, post uuid.UUID, kind approval.DecisionKind, comment string) {
 	tb.Helper()
 	var version uuid.UUID
 	if err := pool.QueryRow(context.Background(), `SELECT version_id FROM reviews WHERE post_id = $1 AND status = 'IN_REVIEW'`, post).Scan(&version); err != nil {
 		tb.Fatalf("open review of %s: %v", post, err)
 	}
-	if _, _, err := content.NewService(pool).Decide(r.ctx(), content.DecisionInput{PostID: post, VersionID: version, Kind: kind, Comment: comment}); err != nil {
+	if _, _, err := approval.NewService(pool).Decide(r.ctx(), approval.DecisionInput{PostID: post, VersionID: version, Kind: kind, Comment: comment}); err != nil {
 		tb.Fatalf("%s decides %s: %v", r.name, kind, err)
 	}
 }

@@ -34,14 +34,14 @@ func TestFailingRuleFailsClosedAndAdminsAreToldOnce(t *testing.T) {
 		b.org, action).Scan(&ruleID); err != nil {
 		t.Fatal(err)
 	}
-	posts := content.NewService(b.pool)
+	posts, review := content.NewService(b.pool, nil), approval.NewService(b.pool)
 	submit := func(title string, tags ...string) approval.Plan {
 		t.Helper()
 		post, err := posts.Create(author.ctx(), content.Content{Title: title, Body: "Hello.", Tags: tags})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := posts.Submit(author.ctx(), post.ID); err != nil {
+		if _, err := review.Submit(author.ctx(), post.ID); err != nil {
 			t.Fatalf("submit %q: %v", title, err)
 		}
 		var raw []byte

@@ -58,7 +58,7 @@ func setupSLA(t *testing.T, posts int) (*slaFixture, []*content.Post) {
 	var list []*content.Post
 	for i := range posts {
 		p := mustSubmit(t, b.pool, f.author, "Pricing update "+string(rune('A'+i)))
-		mustDecide(t, b.pool, f.comp, p.ID, content.Approve, "")
+		mustDecide(t, b.pool, f.comp, p.ID, approval.Approve, "")
 		list = append(list, p)
 	}
 	b.drain(t)
@@ -163,7 +163,7 @@ func TestSLARemindsThenEscalatesOnce(t *testing.T) {
 	}
 
 	// A stage without an SLA never fires: legal approves, the post moves to Brand.
-	mustDecide(t, f.pool, f.legal1, f.post.ID, content.Approve, "")
+	mustDecide(t, f.pool, f.legal1, f.post.ID, approval.Approve, "")
 	f.sweep(t, 1000*time.Hour, 0, 0)
 }
 

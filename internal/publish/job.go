@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"clearpost/internal/auth"
-	"clearpost/internal/content"
 	"clearpost/internal/jobs"
 	"clearpost/internal/postgres"
 
@@ -40,7 +39,7 @@ func enqueueJob(ctx context.Context, db postgres.Execer, j *Job) error {
 	if j.RunAt != nil {
 		p.ProcessAt = *j.RunAt
 	}
-	return jobs.Enqueue(ctx, db, j.OrgID, content.TopicPublishDue, p)
+	return jobs.Enqueue(ctx, db, j.OrgID, TopicPublishDue, p)
 }
 
 // JobsOf returns the publish jobs of the organization's posts among postIDs, oldest first, for a

@@ -1,4 +1,4 @@
-package content
+package publish
 
 import (
 	"context"
@@ -22,8 +22,9 @@ const TopicPostScheduled = "post.scheduled"
 // itself stale and does nothing); jobs for channels no longer planned are canceled; jobs already
 // publishing or published are left alone. Without an approved review or a plan it does nothing.
 //
-// It runs in the transaction that approves the post (clearStage) and in the one that changes the
-// plan of an approved post (publish.Service.Schedule), so both follow one path.
+// It runs in the transaction that approves the post (app hangs it on the review's approval hook)
+// and in the one that changes the plan of an approved post (Service.Schedule), so both follow one
+// path.
 func SchedulePlanned(ctx context.Context, db postgres.Execer, postID uuid.UUID) error {
 	_, err := db.Exec(ctx, `WITH r AS (
 			SELECT version_id, content_hash FROM reviews WHERE post_id = $1 AND status = 'APPROVED'),

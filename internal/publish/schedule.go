@@ -196,7 +196,7 @@ func (s *Service) Schedule(ctx context.Context, in ScheduleInput) (*Plan, error)
 		if state != content.StateApproved {
 			return nil // scheduled when approved
 		}
-		return content.SchedulePlanned(ctx, tx, in.PostID)
+		return SchedulePlanned(ctx, tx, in.PostID)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("schedule post %s: %w", in.PostID, err)

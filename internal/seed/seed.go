@@ -95,13 +95,16 @@ func write(ctx context.Context, pool *pgxpool.Pool, slug, issuer, clientID strin
 	if workflows > 0 {
 		return org, nil // already seeded
 	}
-	if err := routing(auth.WithPrincipal(ctx, ids["admin@example.com"]), approval.NewService(pool)); err != nil {
+	review := approval.NewService(pool)
+	// The demo's approved post lands on its board; it has no publication plan to schedule.
+	review.OnApproved(boards.PlaceApproved)
+	if err := routing(auth.WithPrincipal(ctx, ids["admin@example.com"]), review); err != nil {
 		return uuid.Nil, err
 	}
 	if !withPosts {
 		return org, nil
 	}
-	if err := samplePosts(ctx, pool, content.NewService(pool), ids); err != nil {
+	if err := samplePosts(ctx, pool, content.NewService(pool, nil), review, ids); err != nil {
 		return uuid.Nil, err
 	}
 	return org, nil
@@ -150,7 +153,7 @@ func routing(ctx context.Context, svc *approval.Service) error {
 	return nil
 }
 
-func samplePosts(ctx context.Context, pool *pgxpool.Pool, svc *content.Service, ids map[string]*auth.Principal) error {
+func samplePosts(ctx context.Context, pool *pgxpool.Pool, svc *content.Service, review *approval.Service, ids map[string]*auth.Principal) error {
 	as := func(email string) context.Context { return auth.WithPrincipal(ctx, ids[email]) }
 	marketer := as("marketer@example.com")
 	if _, err := svc.Create(marketer, content.Content{
@@ -167,7 +170,7 @@ func samplePosts(ctx context.Context, pool *pgxpool.Pool, svc *content.Service, 
 	if err != nil {
 		return fmt.Errorf("seed post: %w", err)
 	}
-	if _, err := svc.Submit(marketer, inReview.ID); err != nil {
+	if _, err := review.Submit(marketer, inReview.ID); err != nil {
 		return fmt.Errorf("seed submit: %w", err)
 	}
 	approved, err := svc.Create(marketer, content.Content{
@@ -186,14 +189,14 @@ func samplePosts(ctx context.Context, pool *pgxpool.Pool, svc *content.Service, 
 	if _, err := boards.NewService(pool).Target(marketer, approved.ID, []uuid.UUID{board.ID}); err != nil {
 		return fmt.Errorf("seed board target: %w", err)
 	}
-	if _, err := svc.Submit(marketer, approved.ID); err != nil {
+	if _, err := review.Submit(marketer, approved.ID); err != nil {
 		return fmt.Errorf("seed submit: %w", err)
 	}
-	return approveAll(ctx, svc, ids, approved.ID)
+	return approveAll(ctx, svc, review, ids, approved.ID)
 }
 
 // approveAll signs off every stage of a post's review as the demo reviewers.
-func approveAll(ctx context.Context, svc *content.Service, ids map[string]*auth.Principal, post uuid.UUID) error {
+func approveAll(ctx context.Context, svc *content.Service, review *approval.Service, ids map[string]*auth.Principal, post uuid.UUID) error {
 	reviewers := []string{"legal@example.com", "compliance@example.com", "brand@example.com"}
 	for range 10 {
 		for _, email := range reviewers {
@@ -209,7 +212,7 @@ func approveAll(ctx context.Context, svc *content.Service, ids map[string]*auth.
 			if err != nil {
 				return err
 			}
-			_, _, err = svc.Decide(rctx, content.DecisionInput{PostID: post, VersionID: v.ID, Kind: content.Approve, Comment: "Looks good."})
+			_, _, err = review.Decide(rctx, approval.DecisionInput{PostID: post, VersionID: v.ID, Kind: approval.Approve, Comment: "Looks good."})
 			if err != nil && !errors.Is(err, apperr.ErrForbidden) {
 				return fmt.Errorf("seed approval: %w", err)
 			}

@@ -2,7 +2,7 @@
 GO ?= go
 BIN := bin/clearpost
 
-.PHONY: run test deps build generate check-generated lint bench frontend frontend-check e2e
+.PHONY: run test deps build generate check-generated lint bench bench-web frontend frontend-check e2e
 
 run: deps frontend build
 	$(BIN) dev
@@ -38,6 +38,10 @@ bench: deps
 	$(GO) test -run '^$$' -bench PublishOnTime -benchtime 1x -count 3 ./internal/app/
 	$(GO) test -run '^$$' -bench Redirect -benchtime 3s -count 3 ./internal/advocacy/
 	$(GO) test -run '^$$' -bench RateLimiterFeed -benchtime 1500x -count 2 ./internal/app/
+
+# The web app's speed in Chromium on the scale dataset (seeded into CLEARPOST_PERF_DB on first use).
+bench-web: deps frontend build
+	cd $(WEB) && CLEARPOST_PERF_DB=$${CLEARPOST_PERF_DB:-clearpost_perf} $(NPM) run perf
 
 # The web app (frontend/): npm ci only when node_modules is missing or older than the lock file,
 # vite build (into frontend/dist/app, which `build` embeds) only when a source changed.

@@ -38,5 +38,7 @@ export async function expectHeadingFocused(page: Page, name: string | RegExp) {
 export async function navigate(page: Page, label: string) {
   const burger = page.getByRole('button', { name: 'Open navigation' });
   if (await burger.isVisible()) await burger.click();
-  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: label, exact: true }).click();
+  // The link's name may go on after the label (the review queue's count).
+  const name = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`);
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
 }

@@ -7,7 +7,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const binary = join(root, 'bin/clearpost');
+// CLEARPOST_BIN: another build of the server (e.g. one made from a clean export while the tree does not compile).
+export const binary = process.env.CLEARPOST_BIN ?? join(root, 'bin/clearpost');
 const pgURL = process.env.CLEARPOST_E2E_PG ?? 'postgres://postgres@127.0.0.1:5432';
 const redisURL = process.env.CLEARPOST_E2E_REDIS ?? 'redis://127.0.0.1:6379/9';
 

@@ -47,6 +47,7 @@ export function Shell() {
             component={Link}
             to={item.to}
             label={item.label}
+            rightSection={item.badge && <item.badge />}
             active={location.pathname === item.to || location.pathname.startsWith(item.to + '/')}
             aria-current={location.pathname === item.to ? 'page' : undefined}
           />

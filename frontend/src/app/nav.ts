@@ -1,8 +1,10 @@
+import type { ComponentType } from 'react';
 import type { Role } from '../gql/graphql';
 import { reviewNav } from '../review/routes';
 import { m } from './messages';
 
-export type NavItem = { to: string; label: string; roles: Role[] };
+/** badge: shown after the label (e.g. a count), part of the link's name. */
+export type NavItem = { to: string; label: string; roles: Role[]; badge?: ComponentType };
 
 /** Who shares posts: employees, and the marketers and admins who are employees too. */
 export const advocates: Role[] = ['EMPLOYEE', 'MARKETER', 'ADMIN'];

@@ -1,14 +1,16 @@
 import { lazy, type ReactNode } from 'react';
-import { Navigate, type RouteObject } from 'react-router';
+import { Navigate, useSearchParams, type RouteObject } from 'react-router';
 import type { Role } from '../gql/graphql';
-import { reviewRoutes, reviewers } from '../review/routes';
+import { ReviewPage, reviewRoutes, reviewers } from '../review/routes';
 import { NotFound } from './Forbidden';
 import { advocates } from './nav';
 import { hasRole, RequireRole, useMe } from './session';
 import { Shell } from './Shell';
+// The feed is the first page most people open: it ships in the first chunk, so its query goes out
+// as soon as the session is known (a lazy page would wait for its chunk and Suspense's delay).
+import FeedPage from '../feed/FeedPage';
 
-// Each page is its own chunk, loaded when first visited (the shell stays in the first one).
-const FeedPage = lazy(() => import('../feed/FeedPage'));
+// Every other page is its own chunk, loaded when first visited (the shell stays in the first one).
 const PostPage = lazy(() => import('../feed/PostPage'));
 const SearchPage = lazy(() => import('../search/SearchPage'));
 const MySharesPage = lazy(() => import('../share/MySharesPage'));
@@ -26,8 +28,11 @@ function Home() {
   return <Navigate to="/notifications" replace />;
 }
 
-/** /posts/:id, the page notification e-mails link to (reviewers' post page: see review/routes.tsx). */
+/** /posts/:id, the page notification e-mails link to: the review page for reviewers (see review/routes.tsx). */
 function PostRoute() {
+  const me = useMe();
+  const [params] = useSearchParams();
+  if (hasRole(me, ...reviewers) && params.get('view') !== 'share') return <ReviewPage />;
   return <PostPage />;
 }
 

@@ -51,12 +51,16 @@ const searchQuery = graphql(`
 `);
 
 const PAGE = 10;
+/** How long typing pauses before the query goes out: short, so results follow the keystrokes. */
+const SEARCH_DELAY_MS = 60;
+/** Facet chips shown before "Show all filters": the most frequent; a chosen one always shows. */
+const FACETS_SHOWN = 12;
 
 /** As-you-type search of the approved posts on the caller's boards, with board and tag facets. */
 export default function SearchPage() {
   const [params, setParams] = useSearchParams();
   const [input, setInput] = useState(params.get('q') ?? '');
-  const [text] = useDebouncedValue(input.trim(), 250);
+  const [text] = useDebouncedValue(input.trim(), SEARCH_DELAY_MS);
   const boardId = params.get('board');
   const tags = params.getAll('tag');
 
@@ -110,6 +114,7 @@ function Results({
   onFilter: (board: string | null, tags: string[]) => void;
 }) {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const [allFacets, setAllFacets] = useState(false);
   const [{ data, error }, refetch] = useQuery({
     query: searchQuery,
     variables: { text, boardId, tags: tags.length ? tags : null, first: PAGE, after: null },
@@ -129,7 +134,7 @@ function Results({
               </Text>
               <Chip.Group multiple={false} value={boardId ?? ''} onChange={(v) => onFilter(v || null, tags)}>
                 <Group gap={6}>
-                  {s.boardFacets.map((f) => (
+                  {s.boardFacets.filter((f, i) => allFacets || i < FACETS_SHOWN || f.board.id === boardId).map((f) => (
                     <Chip key={f.board.id} value={f.board.id} size="sm">
                       {f.board.name} ({f.count})
                     </Chip>
@@ -145,13 +150,20 @@ function Results({
               </Text>
               <Chip.Group multiple value={tags} onChange={(v) => onFilter(boardId, v)}>
                 <Group gap={6}>
-                  {s.tagFacets.map((f) => (
+                  {s.tagFacets.filter((f, i) => allFacets || i < FACETS_SHOWN || tags.includes(f.tag)).map((f) => (
                     <Chip key={f.tag} value={f.tag} size="sm">
                       #{f.tag} ({f.count})
                     </Chip>
                   ))}
                 </Group>
               </Chip.Group>
+            </div>
+          )}
+          {!allFacets && (s.boardFacets.length > FACETS_SHOWN || s.tagFacets.length > FACETS_SHOWN) && (
+            <div>
+              <Button variant="subtle" size="compact-sm" onClick={() => setAllFacets(true)}>
+                {m.search.allFilters}
+              </Button>
             </div>
           )}
           {filtered && (

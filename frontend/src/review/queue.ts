@@ -1,0 +1,20 @@
+import { graphql } from '../gql';
+
+/** The posts awaiting the caller, for the navigation's count and j/k on the review page. */
+export const queueIdsQuery = graphql(`
+  query ReviewQueueIds {
+    reviewQueue(first: 100) {
+      edges {
+        node {
+          stageStartedAt
+          post {
+            id
+          }
+        }
+      }
+    }
+  }
+`);
+
+/** Notification kinds after which the queue may have changed. */
+export const queueKinds = ['REVIEW_REQUESTED', 'REVIEW_REMINDER', 'REVIEW_ESCALATED', 'POST_DECIDED'];

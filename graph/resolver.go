@@ -20,45 +20,37 @@ import (
 
 // Resolver is the root of the resolvers.
 type Resolver struct {
-	index     search.Index
-	searchKey SearchKey
-	boards    *boards.Service
-	users     *auth.Users
-	content   *content.Service
-	approval  *approval.Service
-	audit     *reports.Audit
-	publish   *publish.Service
-	webhooks  *webhooks.Service
-	advocacy  *advocacy.Service
-	notify    *notify.Service
-	hub       *notify.Hub
+	search   *search.Service
+	boards   *boards.Service
+	users    *auth.Users
+	content  *content.Service
+	approval *approval.Service
+	audit    *reports.Audit
+	publish  *publish.Service
+	webhooks *webhooks.Service
+	advocacy *advocacy.Service
+	notify   *notify.Service
+	hub      *notify.Hub
 }
 
 // NewResolver returns the root resolver over the services.
 func NewResolver(s Services) *Resolver {
-	return &Resolver{users: s.Users, content: s.Content, approval: s.Approval, boards: s.Boards, index: s.Index,
-		searchKey: s.SearchKey, audit: s.Audit, publish: s.Publish, webhooks: s.Webhooks,
+	return &Resolver{users: s.Users, content: s.Content, approval: s.Approval, boards: s.Boards, search: s.Search,
+		audit: s.Audit, publish: s.Publish, webhooks: s.Webhooks,
 		advocacy: s.Advocacy, notify: s.Notify, hub: s.Hub}
 }
 
 // Services are what the resolvers call.
 type Services struct {
-	Users     *auth.Users
-	Content   *content.Service
-	Approval  *approval.Service
-	Boards    *boards.Service
-	Index     search.Index
-	SearchKey SearchKey
-	Audit     *reports.Audit
-	Publish   *publish.Service
-	Webhooks  *webhooks.Service
-	Advocacy  *advocacy.Service
-	Notify    *notify.Service
-	Hub       *notify.Hub
-}
-
-// SearchKey is the search-only Meilisearch key that signs tenant tokens (empty: none).
-type SearchKey struct {
-	UID string
-	Key string
+	Users    *auth.Users
+	Content  *content.Service
+	Approval *approval.Service
+	Boards   *boards.Service
+	Search   *search.Service
+	Audit    *reports.Audit
+	Publish  *publish.Service
+	Webhooks *webhooks.Service
+	Advocacy *advocacy.Service
+	Notify   *notify.Service
+	Hub      *notify.Hub
 }

@@ -8,7 +8,6 @@ package graph
 import (
 	"clearpost/graph/exec"
 	"clearpost/graph/model"
-	"clearpost/internal/apperr"
 	"clearpost/internal/boards"
 	"clearpost/internal/content"
 	"clearpost/internal/search"
@@ -24,7 +23,7 @@ func (r *queryResolver) Search(ctx context.Context, text string, boardID *uuid.U
 	if err != nil {
 		return nil, err
 	}
-	res, err := r.boards.Search(ctx, r.index, boards.SearchInput{
+	res, err := r.search.Search(ctx, search.Input{
 		Text: text, BoardID: boardID, Tags: tags, Channel: deref(channel), Limit: limit, After: deref(after),
 	})
 	if err != nil {
@@ -35,11 +34,7 @@ func (r *queryResolver) Search(ctx context.Context, text string, boardID *uuid.U
 
 // SearchToken is the resolver for the searchToken field.
 func (r *queryResolver) SearchToken(ctx context.Context) (*model.SearchToken, error) {
-	signer, ok := r.index.(boards.TokenSigner)
-	if !ok || r.searchKey.Key == "" {
-		return nil, apperr.Conflictf("direct search needs the Meilisearch backend with CLEARPOST_MEILI_SEARCH_KEY; search through the search query instead")
-	}
-	tok, uid, expires, err := r.boards.SearchToken(ctx, signer, r.searchKey.UID, r.searchKey.Key, time.Hour)
+	tok, uid, expires, err := r.search.Token(ctx, time.Hour)
 	if err != nil {
 		return nil, err
 	}

@@ -180,16 +180,3 @@ type Message struct {
 type Publisher interface {
 	Publish(ctx context.Context, network string, creds map[string]string, m Message) (externalID, url string, err error)
 }
-
-// Task types and outbox topics of sharing. Route TopicShareScheduled to TypePublish,
-// jobs.TopicPostApproved to TypeApproved and jobs.TopicPostDecided to TypeDecided. TypeClick is
-// enqueued directly by the Redirector.
-const (
-	TypePublish  = "share:publish"  // publish a SCHEDULED share: payload share_id
-	TypeClick    = "share:click"    // count a click: payload share_id, visitor, at, window
-	TypeApproved = "share:approved" // a post was approved: settle shares waiting on it (payload post_id)
-	TypeDecided  = "share:decided"  // a decision was made on a post: settle rejected shares (payload post_id)
-
-	TopicShareCreated   = "share.created"   // payload share_id, post_id, user_id, network, status
-	TopicShareScheduled = "share.scheduled" // payload share_id, task_key, process_at
-)

@@ -46,7 +46,7 @@ func BenchmarkRedirect(b *testing.B) {
 	link := ls.url + "/s/" + sh.Code
 
 	pending := func() int {
-		info, err := ls.inspector.GetQueueInfo(jobs.QueueFor(advocacy.TypeClick))
+		info, err := ls.inspector.GetQueueInfo(jobs.QueueFor(jobs.TypeShareClick))
 		if err != nil {
 			return 0 // no queue yet
 		}

@@ -15,6 +15,7 @@ import (
 	"clearpost/internal/advocacy"
 	"clearpost/internal/auth"
 	"clearpost/internal/content"
+	"clearpost/internal/jobs"
 	"clearpost/migrations"
 
 	"github.com/google/uuid"
@@ -53,7 +54,7 @@ func TestReshareReturnsTheShare(t *testing.T) {
 	if n := b.count(t, `SELECT count(*) FROM audit_events WHERE action = 'share.created'`); n != 1 {
 		t.Fatalf("%d share.created events, want 1", n)
 	}
-	if n := b.count(t, `SELECT count(*) FROM outbox WHERE topic = $1`, advocacy.TopicShareCreated); n != 1 {
+	if n := b.count(t, `SELECT count(*) FROM outbox WHERE topic = $1`, jobs.TopicShareCreated); n != 1 {
 		t.Fatalf("%d share.created outbox rows, want 1", n)
 	}
 	counts, err := b.svc.Counts(ctx, []uuid.UUID{post})

@@ -308,7 +308,7 @@ const clientAddrHeader = "X-Test-Client-Addr"
 // clickTasks returns the share:click tasks waiting in Redis.
 func (ls *linkServer) clickTasks(tb testing.TB) []*asynq.TaskInfo {
 	tb.Helper()
-	tasks, err := ls.inspector.ListPendingTasks(jobs.QueueFor(advocacy.TypeClick), asynq.PageSize(1000))
+	tasks, err := ls.inspector.ListPendingTasks(jobs.QueueFor(jobs.TypeShareClick), asynq.PageSize(1000))
 	if err != nil && !errors.Is(err, asynq.ErrQueueNotFound) {
 		tb.Fatalf("list click tasks: %v", err)
 	}

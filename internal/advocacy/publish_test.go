@@ -11,6 +11,7 @@ import (
 	"clearpost/internal/advocacy"
 	"clearpost/internal/apperr"
 	"clearpost/internal/content"
+	"clearpost/internal/jobs"
 
 	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
@@ -38,7 +39,7 @@ func (b bundle) scheduled(t *testing.T) (*advocacy.Share, uuid.UUID) {
 }
 
 func publishTask(t *testing.T, b bundle, sh *advocacy.Share) *asynq.Task {
-	return task(t, advocacy.TypePublish, b.org, advocacy.TopicShareScheduled, map[string]any{"share_id": sh.ID, "task_key": sh.ID.String()})
+	return task(t, jobs.TypeSharePublish, b.org, jobs.TopicShareScheduled, map[string]any{"share_id": sh.ID, "task_key": sh.ID.String()})
 }
 
 func (b bundle) share(t *testing.T, id uuid.UUID) *advocacy.Share {
@@ -58,7 +59,7 @@ func TestScheduledSharePublishesOnce(t *testing.T) {
 	var key string
 	var processAt time.Time
 	if err := b.pool.QueryRow(context.Background(), `SELECT payload->>'task_key', (payload->>'process_at')::timestamptz FROM outbox
-		WHERE topic = $1 AND payload->>'share_id' = $2`, advocacy.TopicShareScheduled, sh.ID.String()).Scan(&key, &processAt); err != nil {
+		WHERE topic = $1 AND payload->>'share_id' = $2`, jobs.TopicShareScheduled, sh.ID.String()).Scan(&key, &processAt); err != nil {
 		t.Fatalf("share.scheduled outbox row: %v", err)
 	}
 	if key != sh.ID.String() || !processAt.Equal(sh.ScheduleAt.Truncate(time.Microsecond)) {

@@ -12,6 +12,7 @@ import (
 	"clearpost/internal/advocacy"
 	"clearpost/internal/apperr"
 	"clearpost/internal/auth"
+	"clearpost/internal/jobs"
 
 	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
@@ -25,7 +26,7 @@ func (b bundle) click(t *testing.T, share uuid.UUID, n int, at time.Time) {
 		visitor := make([]byte, 16)
 		copy(visitor, fmt.Sprintf("v%d-%s", i, share)[:16])
 		p, _ := json.Marshal(map[string]any{"share_id": share, "visitor": hex.EncodeToString(visitor), "at": at, "window": at.Truncate(30 * time.Minute)})
-		if err := h.ProcessTask(context.Background(), asynq.NewTask(advocacy.TypeClick, p)); err != nil {
+		if err := h.ProcessTask(context.Background(), asynq.NewTask(jobs.TypeShareClick, p)); err != nil {
 			t.Fatal(err)
 		}
 	}

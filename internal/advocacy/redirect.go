@@ -235,9 +235,9 @@ func (rd *Redirector) count(r *http.Request, share uuid.UUID) {
 	defer cancel()
 	// The id folds repeat clicks of a visitor while the first is still queued; the database's
 	// unique key folds the rest.
-	id := fmt.Sprintf("%s:%s:%s:%d", TypeClick, share, p.Visitor, p.Window.Unix())
-	_, err = rd.queue.EnqueueContext(ctx, asynq.NewTask(TypeClick, b), asynq.TaskID(id),
-		asynq.Queue(jobs.QueueFor(TypeClick)), asynq.MaxRetry(10), asynq.Timeout(time.Minute))
+	id := fmt.Sprintf("%s:%s:%s:%d", jobs.TypeShareClick, share, p.Visitor, p.Window.Unix())
+	_, err = rd.queue.EnqueueContext(ctx, asynq.NewTask(jobs.TypeShareClick, b), asynq.TaskID(id),
+		asynq.Queue(jobs.QueueFor(jobs.TypeShareClick)), asynq.MaxRetry(10), asynq.Timeout(time.Minute))
 	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
 		rd.log.WarnContext(r.Context(), "click not counted: enqueue failed", slog.String("share_id", share.String()), slog.Any("error", err))
 	}

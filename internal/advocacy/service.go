@@ -267,10 +267,10 @@ func (s *Service) Share(ctx context.Context, in ShareInput) (*Share, error) {
 			if approvalPost != nil {
 				details["approval_post_id"] = approvalPost
 			}
-			if err := p.Record(ctx, tx, "share.created", "share", sh.ID.String(), details); err != nil {
+			if err := p.Record(ctx, tx, jobs.TopicShareCreated, "share", sh.ID.String(), details); err != nil {
 				return err
 			}
-			if err := jobs.Enqueue(ctx, tx, p.OrgID, TopicShareCreated, map[string]any{
+			if err := jobs.Enqueue(ctx, tx, p.OrgID, jobs.TopicShareCreated, map[string]any{
 				"share_id": sh.ID, "post_id": sh.PostID, "user_id": sh.UserID, "network": sh.Network, "status": sh.Status,
 			}); err != nil {
 				return err
@@ -363,7 +363,7 @@ func enqueueScheduled(ctx context.Context, db postgres.Execer, sh *Share, now ti
 	if at.Before(now) {
 		at = now
 	}
-	return jobs.Enqueue(ctx, db, sh.OrgID, TopicShareScheduled, scheduledPayload{
+	return jobs.Enqueue(ctx, db, sh.OrgID, jobs.TopicShareScheduled, scheduledPayload{
 		Schedule: jobs.Schedule{TaskKey: sh.ID.String(), ProcessAt: at.UTC()},
 		ShareID:  sh.ID,
 	})

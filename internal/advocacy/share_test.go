@@ -154,7 +154,7 @@ func TestShareEditNeedsApproval(t *testing.T) {
 	}
 
 	handler := advocacy.NewApprovalHandler(b.pool, nil)
-	approved := task(t, advocacy.TypeApproved, b.org, jobs.TopicPostApproved, map[string]any{"post_id": calls[0].Post})
+	approved := task(t, jobs.TypeShareApproved, b.org, jobs.TopicPostApproved, map[string]any{"post_id": calls[0].Post})
 	// Still in review: nothing moves.
 	if err := handler.ProcessTask(context.Background(), approved); err != nil {
 		t.Fatal(err)
@@ -229,10 +229,10 @@ func TestShareEditApprovedScheduledOrRejected(t *testing.T) {
 	}
 
 	handler := advocacy.NewApprovalHandler(b.pool, nil)
-	if err := handler.ProcessTask(bg, task(t, advocacy.TypeApproved, b.org, jobs.TopicPostApproved, map[string]any{"post_id": *scheduled.ApprovalPostID})); err != nil {
+	if err := handler.ProcessTask(bg, task(t, jobs.TypeShareApproved, b.org, jobs.TopicPostApproved, map[string]any{"post_id": *scheduled.ApprovalPostID})); err != nil {
 		t.Fatal(err)
 	}
-	if err := handler.ProcessTask(bg, task(t, advocacy.TypeDecided, b.org, jobs.TopicPostDecided, map[string]any{"post_id": *rejected.ApprovalPostID})); err != nil {
+	if err := handler.ProcessTask(bg, task(t, jobs.TypeShareDecided, b.org, jobs.TopicPostDecided, map[string]any{"post_id": *rejected.ApprovalPostID})); err != nil {
 		t.Fatal(err)
 	}
 
@@ -272,7 +272,7 @@ func TestShareEditCanceledWhenPostChangesInReview(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = advocacy.NewApprovalHandler(b.pool, nil).ProcessTask(context.Background(),
-		task(t, advocacy.TypeApproved, b.org, jobs.TopicPostApproved, map[string]any{"post_id": *sh.ApprovalPostID}))
+		task(t, jobs.TypeShareApproved, b.org, jobs.TopicPostApproved, map[string]any{"post_id": *sh.ApprovalPostID}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -102,7 +102,7 @@ func NewPublishHandler(pool *pgxpool.Pool, keys *secretbox.Keyring, publisher Pu
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &publishHandler{pool: pool, keys: keys, publisher: publisher, publicURL: strings.TrimRight(publicURL, "/"),
-		log: log.With(slog.String("task", TypePublish))}
+		log: log.With(slog.String("task", jobs.TypeSharePublish))}
 }
 
 type sharePayload struct {
@@ -273,7 +273,7 @@ func NewApprovalHandler(pool *pgxpool.Pool, log *slog.Logger) asynq.Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &approvalHandler{pool: pool, log: log.With(slog.String("task", TypeApproved))}
+	return &approvalHandler{pool: pool, log: log.With(slog.String("task", jobs.TypeShareApproved))}
 }
 
 type postPayload struct {

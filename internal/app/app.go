@@ -259,9 +259,9 @@ func (a *App) Handler() (http.Handler, error) {
 		signers = append(signers, a.Config.AuditSigningKey.Public().(ed25519.PublicKey))
 	}
 	gql := graph.NewHandler(graph.NewResolver(graph.Services{
-		Users: a.Users, Content: a.Content, Approval: a.Approval, Boards: a.Boards, Index: a.Index,
-		SearchKey: graph.SearchKey{UID: a.Config.MeiliSearchKeyUID, Key: a.Config.MeiliSearchKey},
-		Audit:     reports.NewAudit(a.Pool, signers...), Publish: a.Publish, Webhooks: a.Webhooks,
+		Users: a.Users, Content: a.Content, Approval: a.Approval, Boards: a.Boards,
+		Search: search.NewService(a.Index, a.Boards, a.Config.MeiliSearchKeyUID, a.Config.MeiliSearchKey),
+		Audit:  reports.NewAudit(a.Pool, signers...), Publish: a.Publish, Webhooks: a.Webhooks,
 		Advocacy: a.Advocacy, Notify: a.Notify, Hub: a.Hub,
 	}), graph.Options{
 		Log: a.Log, ComplexityLimit: a.Config.QueryComplexity, DepthLimit: a.Config.QueryDepth,
@@ -422,34 +422,11 @@ func (a *App) Run(ctx context.Context) error {
 	}
 }
 
-// Routes are the outbox topics the relay turns into tasks.
-func Routes() jobs.Routes {
-	r := jobs.DefaultRoutes()
-	r[boards.TopicPostBoardsChanged] = []string{jobs.TypeSearchIndex}
-	r[publish.TopicPublishDue] = []string{publish.TypePublish}
-	r[advocacy.TopicShareScheduled] = []string{advocacy.TypePublish}
-	r[jobs.TopicPostApproved] = append(r[jobs.TopicPostApproved], advocacy.TypeApproved)
-	r[jobs.TopicPostDecided] = append(r[jobs.TopicPostDecided], advocacy.TypeDecided)
-	for _, topic := range notify.EventTopics {
-		r[topic] = append(r[topic], notify.TypeEvent)
-	}
-	r[notify.TopicEmail] = []string{notify.TypeEmail}
-	r[notify.TopicSlack] = []string{notify.TypeSlack}
-	for _, event := range webhooks.Events {
-		r[event] = append(r[event], webhooks.TypeFanout)
-	}
-	r[webhooks.TopicDelivery] = []string{webhooks.TypeDeliver}
-	return r
-}
-
-// TypeBoardsExpire is the periodic sweep that takes expired items and stale approvals off boards.
-const TypeBoardsExpire = "boards:expire"
-
 // Periodic is the work every worker's scheduler enqueues, once per period between them.
 func Periodic() []jobs.Periodic {
 	return []jobs.Periodic{
-		{Type: TypeBoardsExpire, Every: time.Minute},
-		{Type: notify.TypeSLA, Every: time.Minute},
+		{Type: jobs.TypeBoardsExpire, Every: time.Minute},
+		{Type: jobs.TypeReviewSLA, Every: time.Minute},
 	}
 }
 
@@ -459,23 +436,23 @@ func (a *App) startQueue(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("CLEARPOST_REDIS_URL: %w", err)
 	}
-	routes := Routes()
+	routes := jobs.AllRoutes()
 	worker := jobs.NewWorker(redisOpt, a.Log, int(a.Config.WorkerConcurrency), jobs.WithRetryBase(a.Config.RetryBase))
 	worker.Handle("search:", a.Indexer)
-	worker.Handle(publish.TypePublish, asynq.HandlerFunc(a.Publish.ProcessTask))
-	worker.Handle(webhooks.TypeFanout, asynq.HandlerFunc(a.Webhooks.HandleFanout))
-	worker.Handle(webhooks.TypeDeliver, asynq.HandlerFunc(a.Webhooks.HandleDeliver))
-	worker.Handle(advocacy.TypePublish, advocacy.NewPublishHandler(a.Pool, a.Secrets, sharePublisher{a.adapters}, a.PublicURL(), a.Log))
-	worker.Handle(advocacy.TypeClick, advocacy.NewClickHandler(a.Pool))
+	worker.Handle(jobs.TypePublishChannel, asynq.HandlerFunc(a.Publish.ProcessTask))
+	worker.Handle(jobs.TypeWebhookFanout, asynq.HandlerFunc(a.Webhooks.HandleFanout))
+	worker.Handle(jobs.TypeWebhookDeliver, asynq.HandlerFunc(a.Webhooks.HandleDeliver))
+	worker.Handle(jobs.TypeSharePublish, advocacy.NewPublishHandler(a.Pool, a.Secrets, sharePublisher{a.adapters}, a.PublicURL(), a.Log))
+	worker.Handle(jobs.TypeShareClick, advocacy.NewClickHandler(a.Pool))
 	approvals := advocacy.NewApprovalHandler(a.Pool, a.Log)
-	worker.Handle(advocacy.TypeApproved, approvals)
-	worker.Handle(advocacy.TypeDecided, approvals)
-	worker.Handle(notify.TypeEvent, asynq.HandlerFunc(a.Notify.ProcessEvent))
-	worker.Handle(notify.TypeEmail, asynq.HandlerFunc(a.Notify.ProcessEmail))
-	worker.Handle(notify.TypeSlack, asynq.HandlerFunc(a.Notify.ProcessSlack))
-	worker.Handle(notify.TypeSLA, asynq.HandlerFunc(a.Notify.ProcessSLA))
+	worker.Handle(jobs.TypeShareApproved, approvals)
+	worker.Handle(jobs.TypeShareDecided, approvals)
+	worker.Handle(jobs.TypeNotifyEvent, asynq.HandlerFunc(a.Notify.ProcessEvent))
+	worker.Handle(jobs.TypeNotifyEmail, asynq.HandlerFunc(a.Notify.ProcessEmail))
+	worker.Handle(jobs.TypeNotifySlack, asynq.HandlerFunc(a.Notify.ProcessSlack))
+	worker.Handle(jobs.TypeReviewSLA, asynq.HandlerFunc(a.Notify.ProcessSLA))
 	expirer := boards.NewExpirer(a.Pool, a.Log)
-	worker.Handle(TypeBoardsExpire, asynq.HandlerFunc(func(ctx context.Context, _ *asynq.Task) error {
+	worker.Handle(jobs.TypeBoardsExpire, asynq.HandlerFunc(func(ctx context.Context, _ *asynq.Task) error {
 		_, _, err := expirer.Sweep(ctx)
 		return err
 	}))
@@ -489,8 +466,8 @@ func (a *App) startQueue(ctx context.Context) error {
 	client := asynq.NewClient(redisOpt)
 	relay := jobs.NewRelay(a.Pool, client, routes, a.Log)
 	relay.MaxRetry = map[string]int{
-		publish.TypePublish: publish.MaxAttempts - 1, webhooks.TypeDeliver: webhooks.MaxRetry, advocacy.TypePublish: 10,
-		notify.TypeEmail: 10, notify.TypeSlack: 10,
+		jobs.TypePublishChannel: publish.MaxAttempts - 1, jobs.TypeWebhookDeliver: webhooks.MaxRetry, jobs.TypeSharePublish: 10,
+		jobs.TypeNotifyEmail: 10, jobs.TypeNotifySlack: 10,
 	}
 	a.wg.Add(2)
 	go func() {

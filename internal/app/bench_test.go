@@ -18,7 +18,7 @@ import (
 	"clearpost/internal/boards"
 	"clearpost/internal/config"
 	"clearpost/internal/content"
-	"clearpost/internal/search/searchtest"
+	"clearpost/internal/search/corpus"
 	"clearpost/internal/seed"
 
 	"github.com/google/uuid"
@@ -72,7 +72,7 @@ func BenchmarkAdvocacy(b *testing.B) {
 	})
 	// What employees type: words drawn like the posts' words (the same corpus), some misspelt,
 	// some quoted phrases.
-	corpus := searchtest.NewCorpus(o.Seed, nil)
+	corpus := corpus.New(o.Seed, nil)
 	queries := make([]string, 200)
 	for i := range queries {
 		queries[i] = corpus.Text()

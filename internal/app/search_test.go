@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"clearpost/internal/app/apptest"
+	"clearpost/internal/search"
 	"clearpost/internal/search/meili"
 )
 
@@ -211,7 +212,8 @@ func TestSearchTokenIsScopedToTheCallersBoards(t *testing.T) {
 
 	// A Meilisearch tenant token is signed locally: its rules name the org and the employee's boards.
 	x := meili.New(meili.Config{URL: "http://127.0.0.1:1", Index: "posts"})
-	tok, uid, _, err := p.App.Boards.SearchToken(p.As(t, p.org, "employee@example.com"), x, "8f4f2a43-0000-4000-8000-000000000001", "search-key-secret", time.Hour)
+	direct := search.NewService(x, p.App.Boards, "8f4f2a43-0000-4000-8000-000000000001", "search-key-secret")
+	tok, uid, _, err := direct.Token(p.As(t, p.org, "employee@example.com"), time.Hour)
 	if err != nil || uid != "posts" {
 		t.Fatalf("token: %v uid %q", err, uid)
 	}

@@ -238,7 +238,7 @@ func (s *Service) Submit(ctx context.Context, id uuid.UUID) (*content.Post, erro
 		if err := content.SetState(ctx, tx, post, content.StateInReview); err != nil {
 			return err
 		}
-		if err := record(ctx, tx, p, "post.submitted", "post", post.ID, map[string]any{
+		if err := record(ctx, tx, p, jobs.TopicPostSubmitted, "post", post.ID, map[string]any{
 			"review_id": review.ID, "version": v.Number, "content_hash": v.ContentHash,
 			"workflow": plan.WorkflowName, "stages": plan.Stages, "rules": plan.Rules, "labels": plan.Labels,
 		}); err != nil {
@@ -290,7 +290,7 @@ func (s *Service) Withdraw(ctx context.Context, id uuid.UUID, reason string) (*c
 		if err := content.SetState(ctx, tx, post, content.StateDraft); err != nil {
 			return err
 		}
-		if err := record(ctx, tx, p, "post.withdrawn", "post", post.ID, map[string]any{"from": from, "reason": reason}); err != nil {
+		if err := record(ctx, tx, p, jobs.TopicPostWithdrawn, "post", post.ID, map[string]any{"from": from, "reason": reason}); err != nil {
 			return err
 		}
 		topic := jobs.TopicPostWithdrawn
@@ -488,7 +488,7 @@ func (s *Service) clearStage(ctx context.Context, w postgres.Execer, p *auth.Pri
 	if err := s.approved(ctx, w, post.ID, p.UserID); err != nil {
 		return err
 	}
-	if err := record(ctx, w, p, "post.approved", "post", post.ID, map[string]any{"review_id": review.ID, "version_id": review.VersionID, "content_hash": review.ContentHash}); err != nil {
+	if err := record(ctx, w, p, jobs.TopicPostApproved, "post", post.ID, map[string]any{"review_id": review.ID, "version_id": review.VersionID, "content_hash": review.ContentHash}); err != nil {
 		return err
 	}
 	return jobs.Enqueue(ctx, w, p.OrgID, jobs.TopicPostApproved, map[string]any{"post_id": post.ID, "review_id": review.ID, "content_hash": review.ContentHash})
@@ -521,7 +521,7 @@ func (s *Service) AddComment(ctx context.Context, postID uuid.UUID, body string)
 		if err != nil {
 			return err
 		}
-		if err := record(ctx, tx, p, "comment.added", "post", post.ID, map[string]any{"comment_id": c.ID, "version": post.CurrentVersion, "comment": body}); err != nil {
+		if err := record(ctx, tx, p, jobs.TopicCommentAdded, "post", post.ID, map[string]any{"comment_id": c.ID, "version": post.CurrentVersion, "comment": body}); err != nil {
 			return err
 		}
 		return jobs.Enqueue(ctx, tx, p.OrgID, jobs.TopicCommentAdded, map[string]any{"post_id": post.ID, "comment_id": c.ID})

@@ -72,7 +72,7 @@ func (e *Expirer) Sweep(ctx context.Context) (items, posts int, err error) {
 				SubjectType: "board", SubjectID: g.board.String(), Details: map[string]any{"post_id": g.post}}); err != nil {
 				return err
 			}
-			if err := jobs.Enqueue(ctx, &w, g.org, TopicPostBoardsChanged, map[string]any{"post_id": g.post}); err != nil {
+			if err := jobs.Enqueue(ctx, &w, g.org, jobs.TopicPostBoardsChanged, map[string]any{"post_id": g.post}); err != nil {
 				return err
 			}
 		}

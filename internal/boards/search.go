@@ -4,94 +4,43 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 
 	"clearpost/internal/auth"
-	"clearpost/internal/search"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 )
 
-// SearchInput is a search as a person asks it.
-type SearchInput struct {
-	Text    string
-	BoardID *uuid.UUID // one of the caller's boards, or all of them
-	Tags    []string
-	Channel string
-	Limit   int
-	After   string
-}
-
-// Search finds APPROVED posts on the boards the caller may see (or on one of them). The scope is
-// decided here, from the caller's audience, and handed to the index: the index never sees a
-// query without it.
-func (s *Service) Search(ctx context.Context, index search.Index, in SearchInput) (search.Result, error) {
+// SearchScope returns the caller's organization and the live boards they see, or only boardID
+// when it is set: what search.Service asks before every query.
+func (s *Service) SearchScope(ctx context.Context, boardID *uuid.UUID) (uuid.UUID, []uuid.UUID, error) {
 	p, err := auth.Require(ctx)
 	if err != nil {
-		return search.Result{}, err
+		return uuid.Nil, nil, err
 	}
 	scope, err := s.Visible(ctx)
 	if err != nil {
-		return search.Result{}, err
+		return uuid.Nil, nil, err
 	}
-	if in.BoardID != nil {
-		if _, err := s.board(ctx, s.pool, p, *in.BoardID, false); err != nil {
-			return search.Result{}, err
+	if boardID != nil {
+		if _, err := s.board(ctx, s.pool, p, *boardID, false); err != nil {
+			return uuid.Nil, nil, err
 		}
-		if !slices.Contains(scope, *in.BoardID) {
-			return search.Result{}, nil // archived
+		if !slices.Contains(scope, *boardID) {
+			return p.OrgID, nil, nil // archived
 		}
-		scope = []uuid.UUID{*in.BoardID}
+		scope = []uuid.UUID{*boardID}
 	}
-	if len(scope) == 0 {
-		return search.Result{}, nil
-	}
-	res, err := index.Search(ctx, search.Query{
-		OrgID: p.OrgID, Text: in.Text, BoardIDs: scope, Tags: in.Tags, Channel: in.Channel, Limit: in.Limit, After: in.After,
-	})
-	if err != nil || len(res.Hits) == 0 {
-		return res, err
-	}
-	// The index follows PostgreSQL within moments (longer while Redis is away): PostgreSQL has the
-	// last word on each hit. A post that left APPROVED, left the caller's boards, or whose item
-	// expired is dropped.
-	ids := make([]uuid.UUID, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.PostID
-	}
+	return p.OrgID, scope, nil
+}
+
+// LivePosts returns which of posts are APPROVED and on one of boards now (their item not expired).
+func (s *Service) LivePosts(ctx context.Context, org uuid.UUID, posts, boards []uuid.UUID) ([]uuid.UUID, error) {
 	rows, err := s.pool.Query(ctx, `SELECT DISTINCT bi.post_id FROM board_items bi JOIN posts po ON po.id = bi.post_id
 		WHERE bi.org_id = $1 AND bi.post_id = ANY($2) AND bi.board_id = ANY($3) AND po.state = 'APPROVED'
-		  AND (bi.expires_at IS NULL OR bi.expires_at > now())`, p.OrgID, ids, scope)
+		  AND (bi.expires_at IS NULL OR bi.expires_at > now())`, org, posts, boards)
 	if err != nil {
-		return search.Result{}, fmt.Errorf("check search hits: %w", err)
+		return nil, fmt.Errorf("check search hits: %w", err)
 	}
-	live, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
-	if err != nil {
-		return search.Result{}, err
-	}
-	res.Hits = slices.DeleteFunc(res.Hits, func(h search.Hit) bool { return !slices.Contains(live, h.PostID) })
-	return res, nil
-}
-
-// TokenSigner signs a search token scoped to an organization and boards.
-type TokenSigner interface {
-	TenantToken(apiKeyUID, apiKey string, org uuid.UUID, boards []uuid.UUID, ttl time.Duration) (string, error)
-	UID() string
-}
-
-// SearchToken returns a tenant token scoped to the caller's organization and visible boards, for
-// clients that search the index directly.
-func (s *Service) SearchToken(ctx context.Context, signer TokenSigner, keyUID, key string, ttl time.Duration) (string, string, time.Time, error) {
-	p, err := auth.Require(ctx)
-	if err != nil {
-		return "", "", time.Time{}, err
-	}
-	scope, err := s.Visible(ctx)
-	if err != nil {
-		return "", "", time.Time{}, err
-	}
-	expires := time.Now().Add(ttl)
-	tok, err := signer.TenantToken(keyUID, key, p.OrgID, scope, ttl)
-	return tok, signer.UID(), expires, err
+	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
 }

@@ -287,14 +287,10 @@ func removeAllFrom(ctx context.Context, tx pgx.Tx, board uuid.UUID) ([]uuid.UUID
 	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
 }
 
-// TopicPostBoardsChanged is the outbox topic of a post that went on or off a board: the search
-// index must follow.
-const TopicPostBoardsChanged = "post.boards_changed"
-
 // reindex asks the workers to bring the search index in step with the posts' boards.
 func reindex(ctx context.Context, db postgres.Execer, org uuid.UUID, posts []uuid.UUID) error {
 	for _, id := range posts {
-		if err := jobs.Enqueue(ctx, db, org, TopicPostBoardsChanged, map[string]any{"post_id": id}); err != nil {
+		if err := jobs.Enqueue(ctx, db, org, jobs.TopicPostBoardsChanged, map[string]any{"post_id": id}); err != nil {
 			return err
 		}
 	}

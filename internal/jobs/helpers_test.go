@@ -19,7 +19,7 @@ import (
 
 // testRoutes sends approvals to search:index and unapprovals to search:delete, like the product,
 // and leaves comment.added unrouted.
-var testRoutes = DefaultRoutes()
+var testRoutes = Routes{TopicPostApproved: {TypeSearchIndex}, TopicPostUnapproved: {TypeSearchDelete}}
 
 // bundle is what a jobs test needs: a fresh database with one organization, its own Redis
 // database, and a recorder of what handlers saw.

@@ -12,17 +12,6 @@ import (
 	"github.com/google/uuid"
 )
 
-// Outbox topics: what happened, for the workers that react to it.
-const (
-	TopicPostSubmitted  = "post.submitted"
-	TopicStageStarted   = "review.stage_started"
-	TopicPostDecided    = "post.decided"
-	TopicPostApproved   = "post.approved"
-	TopicPostUnapproved = "post.unapproved"
-	TopicPostWithdrawn  = "post.withdrawn"
-	TopicCommentAdded   = "comment.added"
-)
-
 // Enqueue writes an outbox row in the caller's transaction, so the work it describes happens if and
 // only if the state change commits.
 func Enqueue(ctx context.Context, db postgres.Execer, org uuid.UUID, topic string, payload any) error {

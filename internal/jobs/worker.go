@@ -89,7 +89,7 @@ func NewWorker(redis asynq.RedisConnOpt, log *slog.Logger, concurrency int, opts
 }
 
 // Handle registers h for taskType. As with asynq.ServeMux, a pattern matches the task types it is
-// a prefix of and the longest pattern wins ("search:" serves "search:index" and "search:delete").
+// a prefix of and the longest pattern wins ("search:" serves both search task types).
 func (w *Worker) Handle(taskType string, h asynq.Handler) {
 	w.mux.Handle(taskType, h)
 }

@@ -85,9 +85,9 @@ func (s *Service) create(ctx context.Context, tx pgx.Tx, org uuid.UUID, users []
 			topic := ""
 			switch ch {
 			case ChannelEmail:
-				topic = TopicEmail
+				topic = jobs.TopicNotifyEmail
 			case ChannelSlack:
-				topic = TopicSlack
+				topic = jobs.TopicNotifySlack
 			default:
 				continue
 			}

@@ -37,7 +37,7 @@ type pendingDelivery struct {
 	link           string
 }
 
-// ProcessEmail is the handler of TypeEmail: it e-mails one notification to its user, once.
+// ProcessEmail is the handler of jobs.TypeNotifyEmail: it e-mails one notification to its user, once.
 func (s *Service) ProcessEmail(ctx context.Context, t *asynq.Task) error {
 	return s.processDelivery(ctx, t, ChannelEmail, func(ctx context.Context, d *pendingDelivery) (string, error) {
 		if s.mailer == nil {
@@ -53,7 +53,7 @@ func (s *Service) ProcessEmail(ctx context.Context, t *asynq.Task) error {
 	})
 }
 
-// ProcessSlack is the handler of TypeSlack: it posts one notification to its organization's Slack
+// ProcessSlack is the handler of jobs.TypeNotifySlack: it posts one notification to its organization's Slack
 // webhook, once.
 func (s *Service) ProcessSlack(ctx context.Context, t *asynq.Task) error {
 	return s.processDelivery(ctx, t, ChannelSlack, func(ctx context.Context, d *pendingDelivery) (string, error) {

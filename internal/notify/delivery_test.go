@@ -10,6 +10,7 @@ import (
 
 	"clearpost/internal/apperr"
 	"clearpost/internal/approval"
+	"clearpost/internal/jobs"
 	"clearpost/internal/notify"
 
 	"github.com/hibiken/asynq"
@@ -48,7 +49,7 @@ func TestSlackDelivery(t *testing.T) {
 	}
 	mustSubmit(t, b.pool, author, "Q3 <pricing> & more")
 	ran := b.drain(t)
-	if ran[notify.TypeSlack] != 1 || ran[notify.TypeEmail] != 0 {
+	if ran[jobs.TypeNotifySlack] != 1 || ran[jobs.TypeNotifyEmail] != 0 {
 		t.Fatalf("ran %v, want one Slack task and no e-mail", ran)
 	}
 	posts := b.slack.received()
@@ -162,11 +163,11 @@ func TestFailedDeliveryRetriedThenRecorded(t *testing.T) {
 	mustSubmit(t, b.pool, author, "Failing delivery")
 	// Run the event tasks; keep the delivery tasks to run by hand.
 	for _, row := range b.pendingOutbox(t, "") {
-		if err := b.svc.ProcessEvent(ctx, taskOf(t, notify.TypeEvent, row)); err != nil {
+		if err := b.svc.ProcessEvent(ctx, taskOf(t, jobs.TypeNotifyEvent, row)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	rows, err := b.pool.Query(ctx, `SELECT id, org_id, topic, payload FROM outbox WHERE topic IN ($1, $2) ORDER BY topic`, notify.TopicEmail, notify.TopicSlack)
+	rows, err := b.pool.Query(ctx, `SELECT id, org_id, topic, payload FROM outbox WHERE topic IN ($1, $2) ORDER BY topic`, jobs.TopicNotifyEmail, jobs.TopicNotifySlack)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,10 +178,10 @@ func TestFailedDeliveryRetriedThenRecorded(t *testing.T) {
 			t.Fatal(err)
 		}
 		switch r.Topic {
-		case notify.TopicSlack:
-			slackTask = taskOf(t, notify.TypeSlack, r)
-		case notify.TopicEmail:
-			mailTask = taskOf(t, notify.TypeEmail, r)
+		case jobs.TopicNotifySlack:
+			slackTask = taskOf(t, jobs.TypeNotifySlack, r)
+		case jobs.TopicNotifyEmail:
+			mailTask = taskOf(t, jobs.TypeNotifyEmail, r)
 		}
 	}
 	if rows.Err() != nil || slackTask == nil || mailTask == nil {

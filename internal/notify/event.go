@@ -26,10 +26,10 @@ type eventTask struct {
 	Error      string    `json:"error"`   // post.publish_failed: what went wrong
 }
 
-// EventTopics are the outbox topics whose rows notify:event handles.
-var EventTopics = []string{jobs.TopicPostSubmitted, jobs.TopicStageStarted, jobs.TopicPostDecided, jobs.TopicPostApproved, TopicPublishFailed}
+// jobs.NotifyTopics are the outbox topics whose rows notify:event handles.
+var EventTopics = []string{jobs.TopicPostSubmitted, jobs.TopicStageStarted, jobs.TopicPostDecided, jobs.TopicPostApproved, jobs.TopicPostPublishFailed}
 
-// ProcessEvent is the handler of TypeEvent: it notifies whoever the outbox event concerns, in one
+// ProcessEvent is the handler of jobs.TypeNotifyEvent: it notifies whoever the outbox event concerns, in one
 // transaction with their deliveries, once per user however often it runs.
 //
 //   - post.submitted, review.stage_started: the reviewers awaited at the stage (if the review is
@@ -64,7 +64,7 @@ func (s *Service) ProcessEvent(ctx context.Context, t *asynq.Task) error {
 			n, err = s.decided(ctx, tx, ev.OrgID, ev.DecisionID)
 		case jobs.TopicPostApproved:
 			n, err = s.approved(ctx, tx, ev)
-		case TopicPublishFailed:
+		case jobs.TopicPostPublishFailed:
 			n, err = s.publishFailed(ctx, tx, ev)
 		default:
 			s.log.DebugContext(ctx, "no notifications for topic", slog.String("topic", ev.Topic))

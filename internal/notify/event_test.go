@@ -32,8 +32,8 @@ func TestReviewersNotifiedStageByStageAndAuthorOfDecisions(t *testing.T) {
 
 	post := mustSubmit(t, b.pool, author, "Q3 pricing launch")
 	ran := b.drain(t)
-	if ran[notify.TypeEvent] != 2 {
-		t.Fatalf("ran %d notify:event tasks for a submission, want 2 (post.submitted, review.stage_started)", ran[notify.TypeEvent])
+	if ran[jobs.TypeNotifyEvent] != 2 {
+		t.Fatalf("ran %d notify:event tasks for a submission, want 2 (post.submitted, review.stage_started)", ran[jobs.TypeNotifyEvent])
 	}
 	got := b.notificationsOf(t, legal)
 	if len(got) != 1 {
@@ -147,7 +147,7 @@ func TestPublishFailedNotifiesAuthorAndMarketers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := jobs.Enqueue(context.Background(), b.pool, b.org, notify.TopicPublishFailed,
+	if err := jobs.Enqueue(context.Background(), b.pool, b.org, jobs.TopicPostPublishFailed,
 		map[string]any{"post_id": post.ID, "channel": "Acme LinkedIn page", "error": "token expired"}); err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +182,7 @@ func TestEventHandledTwiceNotifiesOnce(t *testing.T) {
 		t.Fatalf("%d post.submitted rows", len(rows))
 	}
 	b.skipOutbox(t)
-	task := taskOf(t, notify.TypeEvent, rows[0])
+	task := taskOf(t, jobs.TypeNotifyEvent, rows[0])
 	for range 2 {
 		if err := b.svc.ProcessEvent(ctx, task); err != nil {
 			t.Fatal(err)
@@ -192,7 +192,7 @@ func TestEventHandledTwiceNotifiesOnce(t *testing.T) {
 	if len(n) != 1 {
 		t.Fatalf("%d notifications after the event ran twice, want 1", len(n))
 	}
-	mailRows := b.pendingOutbox(t, notify.TopicEmail)
+	mailRows := b.pendingOutbox(t, jobs.TopicNotifyEmail)
 	if len(mailRows) != 1 {
 		t.Fatalf("%d e-mail outbox rows after the event ran twice, want 1", len(mailRows))
 	}
@@ -203,7 +203,7 @@ func TestEventHandledTwiceNotifiesOnce(t *testing.T) {
 	if want := notify.TaskKey(n[0].ID, notify.ChannelEmail); key != want || key != n[0].ID.String()+".email" {
 		t.Fatalf("task_key %q, want %q", key, want)
 	}
-	mailTask := taskOf(t, notify.TypeEmail, mailRows[0])
+	mailTask := taskOf(t, jobs.TypeNotifyEmail, mailRows[0])
 	for range 2 {
 		if err := b.svc.ProcessEmail(ctx, mailTask); err != nil {
 			t.Fatal(err)
@@ -251,7 +251,7 @@ func TestOtherOrganizationIsolated(t *testing.T) {
 	// The same event, claimed by the other organization: its review is not found there.
 	forged := rows[0]
 	forged.OrgID = org2
-	if err := b.svc.ProcessEvent(ctx, taskOf(t, notify.TypeEvent, forged)); err != nil {
+	if err := b.svc.ProcessEvent(ctx, taskOf(t, jobs.TypeNotifyEvent, forged)); err != nil {
 		t.Fatalf("forged event: %v", err)
 	}
 	if k := b.kindsOf(t, outsider); k != "" {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"clearpost/internal/approval"
+	"clearpost/internal/jobs"
 	"clearpost/internal/notify"
 
 	"github.com/hibiken/asynq"
@@ -74,8 +75,8 @@ func TestSlackWebhookGuardsPrivateTargets(t *testing.T) {
 			}
 		}
 	}
-	for _, row := range b.pendingOutbox(t, notify.TopicSlack) {
-		slackErrs = append(slackErrs, b.svc.ProcessSlack(ctx, taskOf(t, notify.TypeSlack, row)))
+	for _, row := range b.pendingOutbox(t, jobs.TopicNotifySlack) {
+		slackErrs = append(slackErrs, b.svc.ProcessSlack(ctx, taskOf(t, jobs.TypeNotifySlack, row)))
 	}
 	if len(slackErrs) != 1 || !errors.Is(slackErrs[0], asynq.SkipRetry) {
 		t.Fatalf("Slack tasks: %v, want one refused for good", slackErrs)

@@ -190,17 +190,17 @@ func mustDecide(tb testing.TB, pool *pgxpool.Pool, r *user, post uuid.UUID, kind
 // handlers are the task handlers a test relay runs, by task type.
 func (b *bundle) handlers() map[string]func(context.Context, *asynq.Task) error {
 	return map[string]func(context.Context, *asynq.Task) error{
-		notify.TypeEvent: b.svc.ProcessEvent,
-		notify.TypeEmail: b.svc.ProcessEmail,
-		notify.TypeSlack: b.svc.ProcessSlack,
+		jobs.TypeNotifyEvent: b.svc.ProcessEvent,
+		jobs.TypeNotifyEmail: b.svc.ProcessEmail,
+		jobs.TypeNotifySlack: b.svc.ProcessSlack,
 	}
 }
 
 // testRoutes route the topics of notifications as the app does.
 func testRoutes() jobs.Routes {
-	r := jobs.Routes{notify.TopicEmail: {notify.TypeEmail}, notify.TopicSlack: {notify.TypeSlack}}
-	for _, topic := range notify.EventTopics {
-		r[topic] = []string{notify.TypeEvent}
+	r := jobs.Routes{jobs.TopicNotifyEmail: {jobs.TypeNotifyEmail}, jobs.TopicNotifySlack: {jobs.TypeNotifySlack}}
+	for _, topic := range jobs.NotifyTopics {
+		r[topic] = []string{jobs.TypeNotifyEvent}
 	}
 	return r
 }

@@ -25,25 +25,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// Task types of this package. QueueFor sends them all to the default queue.
-const (
-	TypeEvent = "notify:event" // work out who to notify of an outbox event (routed from the topics below)
-	TypeEmail = "notify:email" // send one notification's e-mail: payload carries notification_id
-	TypeSlack = "notify:slack" // post one notification to the organization's Slack webhook
-	TypeSLA   = "review:sla"   // periodic: Sweep(now)
-)
-
-// Outbox topics this package writes: one row per delivery, started as TypeEmail / TypeSlack with
-// the task key "<notification id>.<channel>".
-const (
-	TopicEmail = "notify.email"
-	TopicSlack = "notify.slack"
-)
-
-// TopicPublishFailed is the topic of a failed brand-channel publication (payload: post_id,
-// channel, error), whose notify:event tells the author and the organization's marketers.
-const TopicPublishFailed = "post.publish_failed"
-
 // Kind is what a notification is about.
 type Kind string
 

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"clearpost/internal/approval"
+	"clearpost/internal/jobs"
 	"clearpost/internal/notify"
 )
 
@@ -33,7 +34,7 @@ func TestPreferencesRespected(t *testing.T) {
 	set(muted, notify.Preferences{Channels: []notify.Channel{}})
 
 	mustSubmit(t, b.pool, author, "Preferences matter")
-	emailTasks := b.drain(t)[notify.TypeEmail]
+	emailTasks := b.drain(t)[jobs.TypeNotifyEmail]
 
 	// In-app only: listed, no delivery, no e-mail.
 	if n := b.notificationsOf(t, inAppOnly); len(n) != 1 || !n[0].InApp {

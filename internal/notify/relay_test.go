@@ -31,9 +31,9 @@ func TestThroughRelayAndWorker(t *testing.T) {
 	relay := jobs.NewRelay(b.pool, client, testRoutes(), b.log)
 	relay.PollInterval = 100 * time.Millisecond
 	worker := jobs.NewWorker(redis.Opt(), b.log, 2)
-	worker.Handle(notify.TypeEvent, asynq.HandlerFunc(b.svc.ProcessEvent))
-	worker.Handle(notify.TypeEmail, asynq.HandlerFunc(b.svc.ProcessEmail))
-	worker.Handle(notify.TypeSlack, asynq.HandlerFunc(b.svc.ProcessSlack))
+	worker.Handle(jobs.TypeNotifyEvent, asynq.HandlerFunc(b.svc.ProcessEvent))
+	worker.Handle(jobs.TypeNotifyEmail, asynq.HandlerFunc(b.svc.ProcessEmail))
+	worker.Handle(jobs.TypeNotifySlack, asynq.HandlerFunc(b.svc.ProcessSlack))
 	if err := worker.CheckRoutes(testRoutes()); err != nil {
 		t.Fatal(err)
 	}
@@ -59,12 +59,12 @@ func TestThroughRelayAndWorker(t *testing.T) {
 	}
 	inspector := asynq.NewInspector(redis.Opt())
 	t.Cleanup(func() { inspector.Close() })
-	id := notify.TypeEmail + ":" + notify.TaskKey(n[0].ID, notify.ChannelEmail)
-	info, err := inspector.GetTaskInfo(jobs.QueueFor(notify.TypeEmail), id)
+	id := jobs.TypeNotifyEmail + ":" + notify.TaskKey(n[0].ID, notify.ChannelEmail)
+	info, err := inspector.GetTaskInfo(jobs.QueueFor(jobs.TypeNotifyEmail), id)
 	if err != nil {
 		t.Fatalf("task %s: %v", id, err)
 	}
-	if info.Type != notify.TypeEmail {
+	if info.Type != jobs.TypeNotifyEmail {
 		t.Fatalf("task %s is a %s", id, info.Type)
 	}
 	// The worker records the delivery once the server has accepted the message.

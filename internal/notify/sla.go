@@ -39,7 +39,7 @@ type slaCandidate struct {
 	escalated  bool
 }
 
-// ProcessSLA is the handler of the periodic TypeSLA task: it sweeps as of now.
+// ProcessSLA is the handler of the periodic jobs.TypeReviewSLA task: it sweeps as of now.
 func (s *Service) ProcessSLA(ctx context.Context, _ *asynq.Task) error {
 	_, _, err := s.Sweep(ctx, time.Now())
 	return err

@@ -11,6 +11,7 @@ import (
 	"clearpost/internal/approval"
 	"clearpost/internal/auth"
 	"clearpost/internal/content"
+	"clearpost/internal/jobs"
 	"clearpost/internal/notify"
 
 	"github.com/google/uuid"
@@ -173,7 +174,7 @@ func TestConcurrentSweepsFireEachOnce(t *testing.T) {
 	t.Parallel()
 	f, posts := setupSLA(t, 3)
 	at := f.started.Add(5 * time.Hour)
-	mailsBefore := count(t, f.pool, `SELECT count(*) FROM outbox WHERE topic = $1`, notify.TopicEmail)
+	mailsBefore := count(t, f.pool, `SELECT count(*) FROM outbox WHERE topic = $1`, jobs.TopicNotifyEmail)
 	type result struct{ reminded, escalated int }
 	results := make([]result, 2)
 	errs := make([]error, 2)
@@ -214,7 +215,7 @@ func TestConcurrentSweepsFireEachOnce(t *testing.T) {
 	if got := count(t, f.pool, `SELECT count(*) FROM audit_events WHERE action = 'review.escalated'`); got != len(posts) {
 		t.Fatalf("%d escalation audit events, want %d", got, len(posts))
 	}
-	if got := count(t, f.pool, `SELECT count(*) FROM outbox WHERE topic = $1`, notify.TopicEmail); got != mailsBefore+3*len(posts) {
+	if got := count(t, f.pool, `SELECT count(*) FROM outbox WHERE topic = $1`, jobs.TopicNotifyEmail); got != mailsBefore+3*len(posts) {
 		t.Fatalf("%d e-mail tasks queued by the sweeps, want %d (two reminders and one escalation per post)", got-mailsBefore, 3*len(posts))
 	}
 	f.sweep(t, 6*time.Hour, 0, 0)

@@ -13,15 +13,6 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// TypePublish is the task that publishes one job to its channel.
-const TypePublish = "publish:channel"
-
-// Outbox topics publishing writes, for notifications and outgoing webhooks.
-const (
-	TopicPostPublished     = "post.published"
-	TopicPostPublishFailed = "post.publish_failed"
-)
-
 // duePayload is what a publish.due outbox row carries, and so the publish task's payload.
 type duePayload struct {
 	jobs.Event
@@ -39,7 +30,7 @@ func enqueueJob(ctx context.Context, db postgres.Execer, j *Job) error {
 	if j.RunAt != nil {
 		p.ProcessAt = *j.RunAt
 	}
-	return jobs.Enqueue(ctx, db, j.OrgID, TopicPublishDue, p)
+	return jobs.Enqueue(ctx, db, j.OrgID, jobs.TopicPublishDue, p)
 }
 
 // JobsOf returns the publish jobs of the organization's posts among postIDs, oldest first, for a

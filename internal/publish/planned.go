@@ -3,17 +3,11 @@ package publish
 import (
 	"context"
 
+	"clearpost/internal/jobs"
 	"clearpost/internal/postgres"
 
 	"github.com/google/uuid"
 )
-
-// TopicPublishDue starts the publish:channel task of one publish job; its payload names the job,
-// its generation, the task key and when to run.
-const TopicPublishDue = "publish.due"
-
-// TopicPostScheduled tells subscribers that a post's publication was scheduled.
-const TopicPostScheduled = "post.scheduled"
 
 // SchedulePlanned turns a post's publication plan into publish jobs for its approved version: one
 // per planned channel, SCHEDULED at the planned time (now, if it has passed) or AWAITING_RELEASE
@@ -46,12 +40,12 @@ func SchedulePlanned(ctx context.Context, db postgres.Execer, postID uuid.UUID) 
 			RETURNING j.id, j.org_id, j.post_id, j.status, j.run_at, j.generation),
 		due AS (
 			INSERT INTO outbox (org_id, topic, payload)
-			SELECT org_id, '`+TopicPublishDue+`', jsonb_build_object('job_id', id, 'post_id', post_id, 'generation', generation,
+			SELECT org_id, '`+jobs.TopicPublishDue+`', jsonb_build_object('job_id', id, 'post_id', post_id, 'generation', generation,
 				'task_key', id::text || '.' || generation, 'process_at', run_at)
 			FROM upserted WHERE status = 'SCHEDULED'
 			RETURNING 1)
 		INSERT INTO outbox (org_id, topic, payload)
-		SELECT plan.org_id, '`+TopicPostScheduled+`', jsonb_build_object('post_id', plan.post_id, 'publish_at', plan.publish_at,
+		SELECT plan.org_id, '`+jobs.TopicPostScheduled+`', jsonb_build_object('post_id', plan.post_id, 'publish_at', plan.publish_at,
 			'time_zone', plan.time_zone, 'channel_ids', plan.channel_ids)
 		FROM plan WHERE EXISTS (SELECT 1 FROM upserted WHERE status = 'SCHEDULED')`, postID)
 	return err

@@ -169,10 +169,10 @@ func (s *Service) succeeded(ctx context.Context, a *attempt, r platform.Receipt)
 	// job someone else already recorded is left alone.
 	err := postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
 		var w postgres.Deferred
-		if err := systemRecord(ctx, &w, a.job, "post.published", details); err != nil {
+		if err := systemRecord(ctx, &w, a.job, jobs.TopicPostPublished, details); err != nil {
 			return err
 		}
-		if err := jobs.Enqueue(ctx, &w, a.job.OrgID, TopicPostPublished, details); err != nil {
+		if err := jobs.Enqueue(ctx, &w, a.job.OrgID, jobs.TopicPostPublished, details); err != nil {
 			return err
 		}
 		var recorded bool
@@ -223,10 +223,10 @@ func (s *Service) fail(ctx context.Context, tx pgx.Tx, j *Job, channel, reason s
 		return err
 	}
 	details := map[string]any{"job_id": j.ID, "channel_id": j.ChannelID, "channel": channel, "error": reason, "content_hash": j.ContentHash}
-	if err := systemRecord(ctx, tx, j, "post.publish_failed", details); err != nil {
+	if err := systemRecord(ctx, tx, j, jobs.TopicPostPublishFailed, details); err != nil {
 		return err
 	}
-	return jobs.Enqueue(ctx, tx, j.OrgID, TopicPostPublishFailed, map[string]any{
+	return jobs.Enqueue(ctx, tx, j.OrgID, jobs.TopicPostPublishFailed, map[string]any{
 		"post_id": j.PostID, "job_id": j.ID, "channel_id": j.ChannelID, "channel": channel, "error": reason})
 }
 

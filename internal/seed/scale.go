@@ -9,7 +9,7 @@ import (
 
 	"clearpost/internal/content"
 	"clearpost/internal/search"
-	"clearpost/internal/search/searchtest"
+	"clearpost/internal/search/corpus"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -85,7 +85,7 @@ func Scale(ctx context.Context, pool *pgxpool.Pool, org uuid.UUID, o ScaleOption
 
 	// Realistic text: Zipf-distributed words over a large vocabulary, the corpus the search
 	// backends are measured with, so a query matches as selectively as it would in real life.
-	corpus := searchtest.NewCorpus(o.Seed, boardIDs)
+	corpus := corpus.New(o.Seed, boardIDs)
 	posts := make([][]any, 0, o.Posts)
 	versions := make([][]any, 0, o.Posts)
 	items := make([][]any, 0, o.Posts*2)

@@ -63,7 +63,7 @@ func (r result) String() string {
 	return r.err
 }
 
-// HandleDeliver is the TypeDeliver task handler: one attempt at one delivery. A 2xx answer makes it
+// HandleDeliver is the jobs.TypeWebhookDeliver task handler: one attempt at one delivery. A 2xx answer makes it
 // DELIVERED; anything else (another status, a network error, a timeout, a refused address) is
 // logged and returned as an error so that asynq retries it with backoff, until the last retry, which
 // makes it FAILED (and returns nil: the outcome is recorded, nothing is left to do). A delivery

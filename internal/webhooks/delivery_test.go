@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"clearpost/internal/jobs"
 	"clearpost/internal/webhooks"
 
 	"github.com/google/uuid"
@@ -182,7 +183,7 @@ func TestFanoutTwiceCreatesOneDelivery(t *testing.T) {
 	if ds := b.deliveries(t, sub.ID); len(ds) != 1 {
 		t.Fatalf("%d deliveries after two fan-outs, want 1", len(ds))
 	}
-	if n := b.count(t, `SELECT count(*) FROM outbox WHERE topic = $1`, webhooks.TopicDelivery); n != 1 {
+	if n := b.count(t, `SELECT count(*) FROM outbox WHERE topic = $1`, jobs.TopicWebhookDelivery); n != 1 {
 		t.Errorf("%d delivery outbox rows, want 1", n)
 	}
 	b.pump(t) // relays the event row too: its fan-out runs a third time

@@ -15,14 +15,14 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// deliveryRow is the payload of a TopicDelivery outbox row. Its task key is the delivery id: one
+// deliveryRow is the payload of a jobs.TopicWebhookDelivery outbox row. Its task key is the delivery id: one
 // task per delivery exists however often a row for it is relayed.
 type deliveryRow struct {
 	jobs.Schedule
 	DeliveryID uuid.UUID `json:"delivery_id"`
 }
 
-// deliveryTask is the payload of a TypeDeliver task.
+// deliveryTask is the payload of a jobs.TypeWebhookDeliver task.
 type deliveryTask struct {
 	jobs.Event
 	DeliveryID uuid.UUID `json:"delivery_id"`
@@ -30,7 +30,7 @@ type deliveryTask struct {
 
 // enqueueDelivery writes the outbox row that starts delivery id's task.
 func enqueueDelivery(ctx context.Context, db postgres.Execer, org, id uuid.UUID) error {
-	return jobs.Enqueue(ctx, db, org, TopicDelivery, deliveryRow{
+	return jobs.Enqueue(ctx, db, org, jobs.TopicWebhookDelivery, deliveryRow{
 		Schedule:   jobs.Schedule{TaskKey: id.String()},
 		DeliveryID: id,
 	})
@@ -48,7 +48,7 @@ type postSnapshot struct {
 // internalKeys are keys of a task payload that are the relay's business, not the receiver's.
 var internalKeys = []string{"outbox_id", "org_id", "topic", "task_key", "process_at"}
 
-// HandleFanout is the TypeFanout task handler: for an event (an outbox row of one of Events) it
+// HandleFanout is the jobs.TypeWebhookFanout task handler: for an event (an outbox row of one of Events) it
 // creates, in one transaction, a delivery for each active subscription of the event's organization
 // that names the event, and the outbox row that starts each delivery's task. A delivery is unique
 // per (subscription, event), so running it again creates nothing. The body's data is the event's

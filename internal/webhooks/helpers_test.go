@@ -162,17 +162,17 @@ func (b *bundle) fanoutTask(t *testing.T, id int64) *asynq.Task {
 		Scan(&row.ID, &row.OrgID, &row.Topic, &row.Payload); err != nil {
 		t.Fatal(err)
 	}
-	return task(t, webhooks.TypeFanout, row)
+	return task(t, jobs.TypeWebhookFanout, row)
 }
 
 // deliverTask is a webhook:deliver task of delivery id of org.
 func deliverTask(t *testing.T, org, id uuid.UUID) *asynq.Task {
 	t.Helper()
-	payload, err := json.Marshal(map[string]any{"delivery_id": id, "task_key": id, "outbox_id": 1, "org_id": org, "topic": webhooks.TopicDelivery})
+	payload, err := json.Marshal(map[string]any{"delivery_id": id, "task_key": id, "outbox_id": 1, "org_id": org, "topic": jobs.TopicWebhookDelivery})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return asynq.NewTask(webhooks.TypeDeliver, payload)
+	return asynq.NewTask(jobs.TypeWebhookDeliver, payload)
 }
 
 // pump plays relay and worker without Redis: it takes the unrelayed outbox rows, oldest first,
@@ -199,10 +199,10 @@ func (b *bundle) pump(t *testing.T) map[uuid.UUID]error {
 		for _, row := range batch {
 			switch {
 			case webhooks.ValidEvent(row.Topic):
-				if err := b.svc.HandleFanout(ctx, task(t, webhooks.TypeFanout, row)); err != nil {
+				if err := b.svc.HandleFanout(ctx, task(t, jobs.TypeWebhookFanout, row)); err != nil {
 					t.Fatalf("fanout of outbox row %d: %v", row.ID, err)
 				}
-			case row.Topic == webhooks.TopicDelivery:
+			case row.Topic == jobs.TopicWebhookDelivery:
 				var p struct {
 					DeliveryID uuid.UUID `json:"delivery_id"`
 					TaskKey    string    `json:"task_key"`
@@ -213,7 +213,7 @@ func (b *bundle) pump(t *testing.T) map[uuid.UUID]error {
 				if p.TaskKey != p.DeliveryID.String() {
 					t.Errorf("delivery outbox row %s: task_key %q, want the delivery id", row.Payload, p.TaskKey)
 				}
-				errs[p.DeliveryID] = b.svc.HandleDeliver(ctx, task(t, webhooks.TypeDeliver, row))
+				errs[p.DeliveryID] = b.svc.HandleDeliver(ctx, task(t, jobs.TypeWebhookDeliver, row))
 			}
 		}
 	}

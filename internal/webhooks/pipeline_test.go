@@ -21,9 +21,9 @@ import (
 func (b *bundle) runPipeline(t *testing.T) jobstest.Redis {
 	t.Helper()
 	redis := jobstest.NewRedis(t)
-	routes := jobs.Routes{webhooks.TopicDelivery: {webhooks.TypeDeliver}}
+	routes := jobs.Routes{jobs.TopicWebhookDelivery: {jobs.TypeWebhookDeliver}}
 	for _, e := range webhooks.Events {
-		routes[e] = []string{webhooks.TypeFanout}
+		routes[e] = []string{jobs.TypeWebhookFanout}
 	}
 	client := asynq.NewClient(redis.Opt())
 	t.Cleanup(func() { client.Close() })
@@ -47,8 +47,8 @@ func (b *bundle) runPipeline(t *testing.T) jobstest.Redis {
 		LogLevel:                 asynq.ErrorLevel,
 	})
 	mux := asynq.NewServeMux()
-	mux.HandleFunc(webhooks.TypeFanout, b.svc.HandleFanout)
-	mux.HandleFunc(webhooks.TypeDeliver, b.svc.HandleDeliver)
+	mux.HandleFunc(jobs.TypeWebhookFanout, b.svc.HandleFanout)
+	mux.HandleFunc(jobs.TypeWebhookDeliver, b.svc.HandleDeliver)
 	if err := srv.Start(mux); err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestPipelineRetriesUntilDeliveredAndRedelivers(t *testing.T) {
 	// The task is named by its delivery (task_key), and asynq retried it twice.
 	in := asynq.NewInspector(redis.Opt())
 	defer in.Close()
-	info, err := in.GetTaskInfo(jobs.QueueFor(webhooks.TypeDeliver), webhooks.TypeDeliver+":"+first.ID.String())
+	info, err := in.GetTaskInfo(jobs.QueueFor(jobs.TypeWebhookDeliver), jobs.TypeWebhookDeliver+":"+first.ID.String())
 	if err != nil || info.Retried != 2 || info.State != asynq.TaskStateCompleted {
 		t.Errorf("deliver task: %+v, %v; want completed after 2 retries", info, err)
 	}

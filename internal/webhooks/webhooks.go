@@ -12,21 +12,13 @@
 package webhooks
 
 import (
+	"clearpost/internal/jobs"
+
 	"encoding/json"
 	"slices"
 	"time"
 
 	"github.com/google/uuid"
-)
-
-// Task types and the outbox topic of a delivery.
-const (
-	// TypeFanout turns one event (an outbox row of one of Events) into deliveries.
-	TypeFanout = "webhook:fanout"
-	// TypeDeliver makes one attempt at one delivery: payload delivery_id, task key the delivery id.
-	TypeDeliver = "webhook:deliver"
-	// TopicDelivery is the outbox topic of a delivery to make; route it to TypeDeliver.
-	TopicDelivery = "webhook.delivery"
 )
 
 // MaxRetry is how many times a delivery is retried after its first attempt. With asynq's default
@@ -47,22 +39,9 @@ const (
 	HeaderSignature = "X-Clearpost-Signature"
 )
 
-// Events a subscription may name: the outbox topics of the post lifecycle.
-const (
-	EventPostSubmitted     = "post.submitted"
-	EventPostDecided       = "post.decided"
-	EventPostApproved      = "post.approved"
-	EventPostScheduled     = "post.scheduled"
-	EventPostPublished     = "post.published"
-	EventPostPublishFailed = "post.publish_failed"
-	EventShareCreated      = "share.created"
-)
-
-// Events lists every event name, sorted.
-var Events = []string{
-	EventPostApproved, EventPostDecided, EventPostPublishFailed, EventPostPublished,
-	EventPostScheduled, EventPostSubmitted, EventShareCreated,
-}
+// Events lists every event a subscription may name: the outbox topics of the post lifecycle,
+// sorted.
+var Events = jobs.WebhookEvents
 
 // ValidEvent reports whether name is one of Events.
 func ValidEvent(name string) bool { return slices.Contains(Events, name) }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"clearpost/internal/jobs"
 )
 
 // WebhookAdapter delivers a signed JSON event to any HTTP endpoint.
@@ -53,7 +55,7 @@ func (a *WebhookAdapter) Validate(c Credentials) error {
 }
 
 // WebhookEventType is the type of the event a publish delivers.
-const WebhookEventType = "post.published"
+const WebhookEventType = jobs.TopicPostPublished
 
 // WebhookEvent is the JSON body of a delivery.
 type WebhookEvent struct {

@@ -11,7 +11,7 @@ import (
 
 	"clearpost/internal/postgres/pgtest"
 	"clearpost/internal/search"
-	"clearpost/internal/search/searchtest"
+	"clearpost/internal/search/corpus"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -39,7 +39,7 @@ func BenchmarkSearch(b *testing.B) {
 	for i := range boards {
 		boards[i] = uuid.New()
 	}
-	corpus := searchtest.NewCorpus(1, boards)
+	corpus := corpus.New(1, boards)
 	start := time.Now()
 	if err := bulkLoad(ctx, pool, org, corpus, benchDocuments); err != nil {
 		b.Fatal(err)
@@ -125,7 +125,7 @@ func runQueries(b *testing.B, idx *Index, queries []search.Query) {
 // bulkLoad writes n generated documents of org with COPY into a temporary table, and from there
 // into the index's tables (computing the vectors), then the organization's vocabulary, then
 // refreshes the planner's statistics.
-func bulkLoad(ctx context.Context, pool *pgxpool.Pool, org uuid.UUID, corpus *searchtest.Corpus, n int) error {
+func bulkLoad(ctx context.Context, pool *pgxpool.Pool, org uuid.UUID, corpus *corpus.Corpus, n int) error {
 	docs := make([]search.Document, n)
 	for i := range docs {
 		docs[i] = corpus.Document(org).Normalize()
@@ -182,7 +182,7 @@ func BenchmarkUpsert(b *testing.B) {
 	for i := range boards {
 		boards[i] = uuid.New()
 	}
-	corpus := searchtest.NewCorpus(2, boards)
+	corpus := corpus.New(2, boards)
 	batch := func() []search.Document {
 		docs := make([]search.Document, BatchSize)
 		for i := range docs {

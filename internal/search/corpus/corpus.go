@@ -1,4 +1,6 @@
-package searchtest
+// Package corpus generates realistic posts and searches from a fixed seed: the scale dataset of
+// `clearpost seed -scale` and the search benchmarks.
+package corpus
 
 import (
 	"fmt"
@@ -27,8 +29,8 @@ type Corpus struct {
 	epoch    time.Time
 }
 
-// NewCorpus returns a corpus whose documents are on the given boards.
-func NewCorpus(seed uint64, boards []uuid.UUID) *Corpus {
+// New returns a corpus whose documents are on the given boards.
+func New(seed uint64, boards []uuid.UUID) *Corpus {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	words := append([]string{}, contentWords...)
 	// product, company and place names: pronounceable, each rare, many

@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-// CLEARPOST_BIN: another build of the server (e.g. one made from a clean export while the tree does not compile).
+// CLEARPOST_BIN: another build of the server to run the journeys against.
 export const binary = process.env.CLEARPOST_BIN ?? join(root, 'bin/clearpost');
 const pgURL = process.env.CLEARPOST_E2E_PG ?? 'postgres://postgres@127.0.0.1:5432';
 const redisURL = process.env.CLEARPOST_E2E_REDIS ?? 'redis://127.0.0.1:6379/9';
@@ -57,29 +57,12 @@ export async function startServer(): Promise<Server> {
   const exited = new Promise<number | null>((ok) => child.once('exit', ok));
 
   const url = `http://${addr}`;
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`clearpost dev exited with ${child.exitCode}: see e2e/.output/server.log`);
-    try {
-      const r = await fetch(`${url}/readyz`);
-      if (r.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error('clearpost dev did not become ready in 90 s: see e2e/.output/server.log');
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await waitReady(url, child, 90, 'e2e/.output/server.log');
   return {
     url,
     addr,
     async stop() {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
+      await stopChild(child, exited);
       try {
         psql(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
       } catch (e) {
@@ -87,4 +70,32 @@ export async function startServer(): Promise<Server> {
       }
     },
   };
+}
+
+/** Waits until the server at url answers /readyz, or fails naming log, killing it after seconds. */
+export async function waitReady(url: string, child: ChildProcess, seconds: number, log: string) {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`clearpost dev exited with ${child.exitCode}: see ${log}`);
+    try {
+      const r = await fetch(`${url}/readyz`);
+      if (r.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`clearpost dev did not become ready in ${seconds} s: see ${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Stops child gracefully (SIGTERM), or with SIGKILL after 15 s. */
+export async function stopChild(child: ChildProcess, exited: Promise<number | null>) {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
 }

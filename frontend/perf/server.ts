@@ -6,28 +6,16 @@
 // seeded and dropped for this run.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, type WriteStream } from 'node:fs';
-import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { freePort, root, stopChild, waitReady } from '../e2e/server';
 
-export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export { root };
 // CLEARPOST_PERF_BIN: another build to measure (its web app is embedded in it).
 export const binary = process.env.CLEARPOST_PERF_BIN ? resolve(process.env.CLEARPOST_PERF_BIN) : join(root, 'bin/clearpost');
 export const outDir = join(root, 'frontend/perf/.output');
 const pgURL = process.env.CLEARPOST_PERF_PG ?? 'postgres://postgres@127.0.0.1:5432';
 // Not the journeys' Redis database (9): they flush theirs when they start.
 const redisURL = process.env.CLEARPOST_PERF_REDIS ?? 'redis://127.0.0.1:6379/10';
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
-}
 
 export function psql(db: string, sql: string): string {
   return execFileSync('psql', [`${pgURL}/${db}`, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], { stdio: 'pipe' }).toString().trim();
@@ -59,30 +47,12 @@ function startDev(db: string, addr: string, log: WriteStream): Child {
   return { child, exited: new Promise((ok) => child.once('exit', ok)) };
 }
 
-async function ready(url: string, { child }: Child) {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`clearpost dev exited with ${child.exitCode}: see perf/.output/server.log`);
-    try {
-      const r = await fetch(`${url}/readyz`);
-      if (r.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error('clearpost dev did not become ready in 120 s: see perf/.output/server.log');
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
+function ready(url: string, { child }: Child) {
+  return waitReady(url, child, 120, 'perf/.output/server.log');
 }
 
-async function stopDev({ child, exited }: Child) {
-  if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
+function stopDev({ child, exited }: Child) {
+  return stopChild(child, exited);
 }
 
 /** The seed's posts: a database holding fewer is not the scale dataset. */

@@ -17,10 +17,10 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Hooks are what other features do when a post's approval changes, in the transaction that
+// hooks are what other features do when a post's approval changes, in the transaction that
 // changes it, so that they commit or roll back with it. app registers them (OnApproved,
 // OnUnapproved); the review itself knows nothing of boards or publication.
-type Hooks struct {
+type hooks struct {
 	// Approved runs when a post's last stage clears: the post is APPROVED by actor.
 	Approved []func(ctx context.Context, w postgres.Execer, postID, actor uuid.UUID) error
 	// Unapproved runs when an APPROVED post stops being so: edited, withdrawn or expired.
@@ -46,10 +46,10 @@ func (s *Service) approved(ctx context.Context, w postgres.Execer, postID, actor
 	return nil
 }
 
-// Unapprove closes postID's approved review as status (VOIDED: its content changed or aged;
+// unapprove closes postID's approved review as status (VOIDED: its content changed or aged;
 // WITHDRAWN) and runs the Unapproved hooks, in the caller's transaction. The post's own state is
 // the caller's to set.
-func (s *Service) Unapprove(ctx context.Context, w postgres.Execer, postID uuid.UUID, status ReviewStatus) error {
+func (s *Service) unapprove(ctx context.Context, w postgres.Execer, postID uuid.UUID, status ReviewStatus) error {
 	if _, err := w.Exec(ctx, `UPDATE reviews SET status = $2, closed_at = now() WHERE post_id = $1 AND status = 'APPROVED'`, postID, status); err != nil {
 		return err
 	}
@@ -95,7 +95,7 @@ func (s *Service) Edit(ctx context.Context, id uuid.UUID, c content.Content, exp
 			return err
 		}
 		// The approval was bound to the old hash: void it, and take the post off every board.
-		if err := s.Unapprove(ctx, tx, post.ID, ReviewVoided); err != nil {
+		if err := s.unapprove(ctx, tx, post.ID, ReviewVoided); err != nil {
 			return err
 		}
 		if err := content.SetState(ctx, tx, post, content.StateDraft); err != nil {
@@ -280,7 +280,7 @@ func (s *Service) Withdraw(ctx context.Context, id uuid.UUID, reason string) (*c
 			return apperr.Conflictf("post is %s: only IN_REVIEW, CHANGES_REQUESTED and APPROVED posts can be withdrawn", from)
 		}
 		if from == content.StateApproved {
-			if err := s.Unapprove(ctx, tx, post.ID, ReviewWithdrawn); err != nil {
+			if err := s.unapprove(ctx, tx, post.ID, ReviewWithdrawn); err != nil {
 				return err
 			}
 		} else if _, err := tx.Exec(ctx, `UPDATE reviews SET status = 'WITHDRAWN', closed_at = now()

@@ -20,7 +20,7 @@ import (
 // the review: submit, decide stage by stage, request changes, reject, withdraw, edit.
 type Service struct {
 	pool  *pgxpool.Pool
-	hooks Hooks
+	hooks hooks
 }
 
 // NewService returns the service on pool.

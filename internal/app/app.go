@@ -453,7 +453,10 @@ func (a *App) startQueue(ctx context.Context) error {
 	worker.Handle(jobs.TypeReviewSLA, asynq.HandlerFunc(a.Notify.ProcessSLA))
 	expirer := boards.NewExpirer(a.Pool, a.Log)
 	worker.Handle(jobs.TypeBoardsExpire, asynq.HandlerFunc(func(ctx context.Context, _ *asynq.Task) error {
-		_, _, err := expirer.Sweep(ctx)
+		if _, err := expirer.Sweep(ctx); err != nil {
+			return err
+		}
+		_, err := a.Approval.ExpireStale(ctx)
 		return err
 	}))
 	scheduler, err := jobs.NewScheduler(redisOpt, a.Log, Periodic())

@@ -245,7 +245,11 @@ func TestStaleContentAndExpiredItemsLeaveTheBoards(t *testing.T) {
 	if _, err := p.App.Pool.Exec(ctx, `UPDATE board_items SET expires_at = now() - interval '1 second' WHERE post_id = $1`, expiring.ID); err != nil {
 		t.Fatal(err)
 	}
-	items, posts, err := boards.NewExpirer(p.App.Pool, apptest.Logger()).Sweep(ctx)
+	items, err := boards.NewExpirer(p.App.Pool, apptest.Logger()).Sweep(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	posts, err := p.App.Approval.ExpireStale(ctx)
 	if err != nil || items != 1 || posts != 1 {
 		t.Fatalf("sweep took off %d items and %d posts (%v), want 1 and 1", items, posts, err)
 	}
@@ -256,7 +260,8 @@ func TestStaleContentAndExpiredItemsLeaveTheBoards(t *testing.T) {
 		t.Fatalf("stale post is %s with review %s, want DRAFT and VOIDED", got.State, got.Review.Status)
 	}
 	// Nothing left to sweep: a second run is a no-op.
-	if items, posts, _ := boards.NewExpirer(p.App.Pool, apptest.Logger()).Sweep(ctx); items+posts != 0 {
+	items, _ = boards.NewExpirer(p.App.Pool, apptest.Logger()).Sweep(ctx)
+	if posts, _ := p.App.Approval.ExpireStale(ctx); items+posts != 0 {
 		t.Fatalf("second sweep took off %d items and %d posts", items, posts)
 	}
 	var audited int

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"clearpost/internal/apperr"
 	"clearpost/internal/audit"
@@ -17,9 +16,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// Expirer takes content off the boards when it goes stale: items past their expiry, and posts
-// approved longer ago than their organization's maximum content age, which must be approved
-// again. One sweep runs at a time across every process (a Postgres advisory lock).
+// Expirer takes items off the boards once past their expiry. (Posts approved longer ago than
+// their organization's maximum content age lose their approval in approval.ExpireStale, and
+// leave the boards through its Unapproved hook.) One sweep runs at a time across every process
+// (a Postgres advisory lock).
 type Expirer struct {
 	pool *pgxpool.Pool
 	log  *slog.Logger
@@ -30,25 +30,9 @@ func NewExpirer(pool *pgxpool.Pool, log *slog.Logger) *Expirer { return &Expirer
 
 const expiryLock = 7255002
 
-// Run sweeps every interval until ctx is done.
-func (e *Expirer) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if _, _, err := e.Sweep(ctx); err != nil && ctx.Err() == nil {
-			e.log.ErrorContext(ctx, "expiry sweep", slog.Any("error", err))
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
-// Sweep removes expired items and un-approves stale posts, auditing each and telling the index.
-// It returns how many items and posts it took off.
-func (e *Expirer) Sweep(ctx context.Context) (items, posts int, err error) {
+// Sweep removes expired items, auditing each and telling the index. It returns how many items it
+// took off.
+func (e *Expirer) Sweep(ctx context.Context) (items int, err error) {
 	err = postgres.WithTx(ctx, e.pool, func(tx pgx.Tx) error {
 		var locked bool
 		if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1)`, expiryLock).Scan(&locked); err != nil || !locked {
@@ -76,51 +60,16 @@ func (e *Expirer) Sweep(ctx context.Context) (items, posts int, err error) {
 				return err
 			}
 		}
-		// Stale approvals: the post returns to DRAFT, its approval voided, off every board.
-		rows, err = tx.Query(ctx, `UPDATE posts p SET state = 'DRAFT', updated_at = now()
-			FROM organizations o
-			WHERE o.id = p.org_id AND o.max_content_age_days IS NOT NULL AND p.state = 'APPROVED'
-			  AND p.approved_at < now() - make_interval(days => o.max_content_age_days)
-			RETURNING p.org_id, p.id, p.approved_at`)
-		if err != nil {
-			return err
-		}
-		type stale struct {
-			org, post  uuid.UUID
-			approvedAt time.Time
-		}
-		staled, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (stale, error) {
-			var s stale
-			return s, r.Scan(&s.org, &s.post, &s.approvedAt)
-		})
-		if err != nil {
-			return err
-		}
-		for _, s := range staled {
-			if _, err := w.Exec(ctx, `UPDATE reviews SET status = 'VOIDED', closed_at = now() WHERE post_id = $1 AND status = 'APPROVED'`, s.post); err != nil {
-				return err
-			}
-			if err := RemoveUnapproved(ctx, &w, s.post); err != nil {
-				return err
-			}
-			if err := audit.Record(ctx, &w, audit.Event{OrgID: s.org, ActorEmail: "system", Action: "post.approval_expired",
-				SubjectType: "post", SubjectID: s.post.String(), Details: map[string]any{"approved_at": s.approvedAt}}); err != nil {
-				return err
-			}
-			if err := jobs.Enqueue(ctx, &w, s.org, jobs.TopicPostUnapproved, map[string]any{"post_id": s.post, "reason": "stale"}); err != nil {
-				return err
-			}
-		}
-		items, posts = len(expired), len(staled)
+		items = len(expired)
 		return w.Flush(ctx, tx)
 	})
 	if err != nil {
-		return 0, 0, fmt.Errorf("expiry sweep: %w", err)
+		return 0, fmt.Errorf("expiry sweep: %w", err)
 	}
-	if items+posts > 0 {
-		e.log.InfoContext(ctx, "expired board content", slog.Int("items", items), slog.Int("posts", posts))
+	if items > 0 {
+		e.log.InfoContext(ctx, "expired board items", slog.Int("items", items))
 	}
-	return items, posts, nil
+	return items, nil
 }
 
 // SetMaxContentAge sets after how many days approved content leaves the boards until approved

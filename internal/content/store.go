@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"clearpost/internal/apperr"
 	"clearpost/internal/auth"
@@ -22,10 +23,13 @@ const (
 )
 
 // ScanPost reads a row of PostColumns.
-func ScanPost(row pgx.Row) (*Post, error) {
+func ScanPost(row pgx.Row) (*Post, error) { return scanPostAnd(row) }
+
+// scanPostAnd reads a row of PostColumns followed by the columns read into extra.
+func scanPostAnd(row pgx.Row, extra ...any) (*Post, error) {
 	var p Post
-	err := row.Scan(&p.ID, &p.OrgID, &p.AuthorID, &p.State, &p.Title, &p.CurrentVersion, &p.CreatedAt, &p.UpdatedAt)
-	if err != nil {
+	dest := append([]any{&p.ID, &p.OrgID, &p.AuthorID, &p.State, &p.Title, &p.CurrentVersion, &p.CreatedAt, &p.UpdatedAt}, extra...)
+	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
 	return &p, nil
@@ -147,4 +151,36 @@ func MarkApproved(ctx context.Context, w postgres.Execer, post *Post) error {
 func Touch(ctx context.Context, w postgres.Execer, postID uuid.UUID) error {
 	_, err := w.Exec(ctx, `UPDATE posts SET updated_at = now() WHERE id = $1`, postID)
 	return err
+}
+
+// StaleApproval is an APPROVED post whose approval is older than its organization allows.
+type StaleApproval struct {
+	Post       *Post
+	ApprovedAt time.Time
+}
+
+const lockStaleApproved = `SELECT ` + postColumnsOf + `, p.approved_at
+	FROM posts p JOIN organizations o ON o.id = p.org_id
+	WHERE o.max_content_age_days IS NOT NULL AND p.state = 'APPROVED'
+	  AND p.approved_at < now() - make_interval(days => o.max_content_age_days)
+	ORDER BY p.approved_at
+	FOR UPDATE OF p SKIP LOCKED`
+
+// postColumnsOf is PostColumns qualified by the alias p.
+const postColumnsOf = `p.id, p.org_id, p.author_id, p.state, p.title, p.current_version, p.created_at, p.updated_at`
+
+// LockStaleApproved locks and returns, across organizations, the APPROVED posts approved longer
+// ago than their organization's maximum content age. Posts another transaction holds are left
+// for the next sweep.
+func LockStaleApproved(ctx context.Context, db postgres.DB) ([]StaleApproval, error) {
+	rows, err := db.Query(ctx, lockStaleApproved)
+	if err != nil {
+		return nil, fmt.Errorf("stale approvals: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (StaleApproval, error) {
+		var s StaleApproval
+		var err error
+		s.Post, err = scanPostAnd(r, &s.ApprovedAt)
+		return s, err
+	})
 }

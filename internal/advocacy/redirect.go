@@ -17,12 +17,12 @@ import (
 
 	"clearpost/internal/audit"
 	"clearpost/internal/jobs"
+	"clearpost/internal/postgres"
 
 	"github.com/google/uuid"
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/hashicorp/golang-lru/v2/expirable"
 	"github.com/hibiken/asynq"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/mileusna/useragent"
 )
@@ -192,7 +192,7 @@ func (rd *Redirector) lookup(ctx context.Context, code string) (target, bool, er
 	)
 	err := rd.pool.QueryRow(ctx, `SELECT id, coalesce(duplicate_of, id), destination, network, campaign FROM shares
 		WHERE code = $1 AND destination <> ''`, code).Scan(&id, &counted, &destination, &network, &campaign)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		rd.missing.Add(code, struct{}{})
 		return target{}, false, nil
 	}

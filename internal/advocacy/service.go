@@ -19,7 +19,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -68,19 +67,24 @@ type sharedPost struct {
 	needsApproval bool // the organization's share_edits_need_approval
 }
 
-func loadSharedPost(ctx context.Context, db postgres.DB, org, id uuid.UUID, lock bool) (*sharedPost, error) {
-	q := `SELECT p.state, p.title, v.id, v.content, v.content_hash, o.share_edits_need_approval
+const (
+	selectSharedPost = `SELECT p.state, p.title, v.id, v.content, v.content_hash, o.share_edits_need_approval
 		FROM posts p
 		JOIN post_versions v ON v.post_id = p.id AND v.number = p.current_version
 		JOIN organizations o ON o.id = p.org_id
 		WHERE p.org_id = $1 AND p.id = $2`
+	lockSharedPost = selectSharedPost + ` FOR SHARE OF p`
+)
+
+func loadSharedPost(ctx context.Context, db postgres.DB, org, id uuid.UUID, lock bool) (*sharedPost, error) {
+	q := selectSharedPost
 	if lock {
-		q += ` FOR SHARE OF p`
+		q = lockSharedPost
 	}
 	var sp sharedPost
 	var raw []byte
 	err := db.QueryRow(ctx, q, org, id).Scan(&sp.state, &sp.title, &sp.versionID, &raw, &sp.hash, &sp.needsApproval)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		return nil, apperr.NotFoundf("post %s not found", id)
 	}
 	if err != nil {
@@ -244,7 +248,7 @@ func (s *Service) Share(ctx context.Context, in ShareInput) (*Share, error) {
 				RETURNING `+shareColumns,
 				p.OrgID, p.UserID, in.PostID, post.versionID, post.hash, network, text, edited, status, code,
 				destination, campaign, in.ScheduleAt, approvalPost))
-			if errors.Is(err, pgx.ErrNoRows) {
+			if postgres.NoRows(err) {
 				var found bool
 				sh, found, err = liveShare(ctx, tx, p, in.PostID, network)
 				if err == nil && !found {
@@ -280,8 +284,7 @@ func (s *Service) Share(ctx context.Context, in ShareInput) (*Share, error) {
 			}
 			return nil
 		})
-		var pgErr *pgconn.PgError
-		if errors.As(err, &pgErr) && pgErr.ConstraintName == "shares_code_key" && attempt < 3 {
+		if postgres.IsViolation(err, postgres.UniqueViolation, "shares_code_key") && attempt < 3 {
 			continue // a code collision: about one in 10^17
 		}
 		if errors.Is(err, errShareGone) && attempt < 3 {
@@ -320,7 +323,7 @@ func liveShare(ctx context.Context, db postgres.DB, p *auth.Principal, post uuid
 	sh, err := scanShare(db.QueryRow(ctx, `SELECT `+shareColumns+` FROM shares
 		WHERE org_id = $1 AND user_id = $2 AND post_id = $3 AND network = $4 AND duplicate_of IS NULL
 		  AND status IN ('OPENED', 'PENDING_APPROVAL', 'SCHEDULED', 'PUBLISHED')`, p.OrgID, p.UserID, post, network))
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		return nil, false, nil
 	}
 	if err != nil {

@@ -2,7 +2,6 @@ package advocacy
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"clearpost/internal/apperr"
@@ -42,14 +41,19 @@ func collectShares(rows pgx.Rows, err error) ([]*Share, error) {
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Share, error) { return scanShare(r) })
 }
 
+const (
+	selectShare = `SELECT ` + shareColumns + ` FROM shares WHERE org_id = $1 AND id = $2`
+	lockShare   = selectShare + ` FOR UPDATE`
+)
+
 // getShare reads a share of org.
 func getShare(ctx context.Context, db postgres.DB, org, id uuid.UUID, forUpdate bool) (*Share, error) {
-	q := `SELECT ` + shareColumns + ` FROM shares WHERE org_id = $1 AND id = $2`
+	q := selectShare
 	if forUpdate {
-		q += ` FOR UPDATE`
+		q = lockShare
 	}
 	s, err := scanShare(db.QueryRow(ctx, q, org, id))
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		return nil, apperr.NotFoundf("share %s not found", id)
 	}
 	if err != nil {

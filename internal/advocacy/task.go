@@ -196,7 +196,7 @@ func (h *publishHandler) claim(ctx context.Context, org, id uuid.UUID) (*publish
 			LEFT JOIN connected_accounts ca ON ca.user_id = s.user_id AND ca.network = s.network
 			WHERE s.id = $1 AND s.org_id = $2
 			FOR UPDATE OF s`, id, org), &claimed, &active, &postState, &currentHash, &accountID, &sealed)
-		if errors.Is(err, pgx.ErrNoRows) {
+		if postgres.NoRows(err) {
 			h.log.WarnContext(ctx, "share to publish not found", slog.String("share_id", id.String()))
 			return nil
 		}
@@ -319,7 +319,7 @@ func (h *approvalHandler) ProcessTask(ctx context.Context, t *asynq.Task) error 
 			var comment string
 			err := tx.QueryRow(ctx, `SELECT comment FROM decisions WHERE post_id = $1 AND kind = 'REJECT'
 				ORDER BY created_at DESC LIMIT 1`, p.PostID).Scan(&comment)
-			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			if err != nil && !postgres.NoRows(err) {
 				return err
 			}
 			reason := "the edited text was rejected in review"

@@ -110,7 +110,7 @@ func (s *Service) UpdateWorkflow(ctx context.Context, id uuid.UUID, in WorkflowI
 	var w *Workflow
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
 		before, err := scanWorkflow(tx.QueryRow(ctx, `SELECT `+workflowColumns+` FROM workflows WHERE org_id = $1 AND id = $2 FOR UPDATE`, p.OrgID, id))
-		if errors.Is(err, pgx.ErrNoRows) {
+		if postgres.NoRows(err) {
 			return apperr.NotFoundf("workflow %s not found", id)
 		}
 		if err != nil {
@@ -217,7 +217,7 @@ func (s *Service) UpdateRule(ctx context.Context, id uuid.UUID, in RuleInput, ex
 	var r *Rule
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
 		before, err := scanRule(tx.QueryRow(ctx, `SELECT `+ruleColumns+` FROM routing_rules WHERE org_id = $1 AND id = $2 FOR UPDATE`, p.OrgID, id))
-		if errors.Is(err, pgx.ErrNoRows) {
+		if postgres.NoRows(err) {
 			return apperr.NotFoundf("routing rule %s not found", id)
 		}
 		if err != nil {
@@ -252,7 +252,7 @@ func (s *Service) DeleteRule(ctx context.Context, id uuid.UUID) (*Rule, error) {
 	var r *Rule
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
 		r, err = scanRule(tx.QueryRow(ctx, `DELETE FROM routing_rules WHERE org_id = $1 AND id = $2 RETURNING `+ruleColumns, p.OrgID, id))
-		if errors.Is(err, pgx.ErrNoRows) {
+		if postgres.NoRows(err) {
 			return apperr.NotFoundf("routing rule %s not found", id)
 		}
 		if err != nil {

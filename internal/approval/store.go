@@ -3,7 +3,6 @@ package approval
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -78,7 +77,7 @@ func ListWorkflows(ctx context.Context, db postgres.DB, org uuid.UUID) ([]*Workf
 // GetWorkflow returns workflow id of org.
 func GetWorkflow(ctx context.Context, db postgres.DB, org, id uuid.UUID) (*Workflow, error) {
 	w, err := scanWorkflow(db.QueryRow(ctx, `SELECT `+workflowColumns+` FROM workflows WHERE org_id = $1 AND id = $2`, org, id))
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		return nil, apperr.NotFoundf("workflow %s not found", id)
 	}
 	return w, err
@@ -181,7 +180,7 @@ func MarkRuleFailing(ctx context.Context, db postgres.DB, org, id uuid.UUID, rev
 			last_error_at = greatest(r.last_error_at, $5)
 		FROM old WHERE r.id = old.id
 		RETURNING old.failing_since IS NULL, r.failing_since`, org, id, rev, errText, at).Scan(&started, &since)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		return false, time.Time{}, nil
 	}
 	if err != nil {

@@ -3,12 +3,12 @@ package boards
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"clearpost/internal/jobs"
+	"clearpost/internal/postgres"
 	"clearpost/internal/search"
 
 	"github.com/google/uuid"
@@ -66,7 +66,7 @@ func scanDocument(row pgx.Row) (search.Document, error) {
 // Sync writes one post's current state to the index (or takes it out).
 func (x *Indexer) Sync(ctx context.Context, org, postID uuid.UUID) error {
 	d, err := scanDocument(x.pool.QueryRow(ctx, documentQuery+` WHERE p.org_id = $1 AND p.id = $2`, org, postID))
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		return x.index.Delete(ctx, org, postID)
 	}
 	if err != nil {

@@ -60,13 +60,18 @@ func canCurate(p *auth.Principal, b *Board) bool {
 	return p.OrgID == b.OrgID && (p.Has(editors...) || slices.Contains(b.Curators, p.UserID))
 }
 
+const (
+	selectBoard = `SELECT ` + boardColumns + ` FROM boards WHERE org_id = $1 AND id = $2`
+	lockBoard   = selectBoard + ` FOR UPDATE`
+)
+
 func (s *Service) board(ctx context.Context, db postgres.DB, p *auth.Principal, id uuid.UUID, forUpdate bool) (*Board, error) {
-	q := `SELECT ` + boardColumns + ` FROM boards WHERE org_id = $1 AND id = $2`
+	q := selectBoard
 	if forUpdate {
-		q += ` FOR UPDATE`
+		q = lockBoard
 	}
 	b, err := scanBoard(db.QueryRow(ctx, q, p.OrgID, id))
-	if errors.Is(err, pgx.ErrNoRows) || (err == nil && !canSee(p, b)) {
+	if postgres.NoRows(err) || (err == nil && !canSee(p, b)) {
 		return nil, apperr.NotFoundf("board %s not found", id)
 	}
 	if err != nil {
@@ -330,7 +335,7 @@ func (s *Service) Add(ctx context.Context, boardID, postID uuid.UUID, in ItemInp
 		var state string
 		var approvedAt *time.Time
 		err = tx.QueryRow(ctx, `SELECT state, approved_at FROM posts WHERE org_id = $1 AND id = $2 FOR SHARE`, p.OrgID, postID).Scan(&state, &approvedAt)
-		if errors.Is(err, pgx.ErrNoRows) {
+		if postgres.NoRows(err) {
 			return apperr.NotFoundf("post %s not found", postID)
 		}
 		if err != nil {
@@ -504,7 +509,7 @@ func (s *Service) changeItem(ctx context.Context, boardID, postID uuid.UUID, act
 			return apperr.Forbiddenf("only marketers, admins and the board's curators arrange it")
 		}
 		it, err = scanItem(tx.QueryRow(ctx, sql, boardID, postID, arg))
-		if errors.Is(err, pgx.ErrNoRows) {
+		if postgres.NoRows(err) {
 			return apperr.NotFoundf("post is not on board %s", boardID)
 		}
 		if err != nil {
@@ -533,7 +538,7 @@ func (s *Service) Target(ctx context.Context, postID uuid.UUID, boardIDs []uuid.
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
 		var state string
 		err := tx.QueryRow(ctx, `SELECT state FROM posts WHERE org_id = $1 AND id = $2 FOR UPDATE`, p.OrgID, postID).Scan(&state)
-		if errors.Is(err, pgx.ErrNoRows) {
+		if postgres.NoRows(err) {
 			return apperr.NotFoundf("post %s not found", postID)
 		}
 		if err != nil {

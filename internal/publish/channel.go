@@ -3,7 +3,6 @@ package publish
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -18,7 +17,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Channel is a brand channel: a LinkedIn page, an X account, a Facebook page, a Slack channel or
@@ -154,7 +152,7 @@ func (s *Service) UpdateChannel(ctx context.Context, id uuid.UUID, u ChannelUpda
 	var ch *Channel
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
 		cur, creds, err := s.scanChannel(tx.QueryRow(ctx, `SELECT `+channelColumns+` FROM channels WHERE org_id = $1 AND id = $2 FOR UPDATE`, p.OrgID, id))
-		if errors.Is(err, pgx.ErrNoRows) {
+		if postgres.NoRows(err) {
 			return apperr.NotFoundf("channel %s not found", id)
 		}
 		if err != nil {
@@ -297,7 +295,7 @@ func (s *Service) Rekey(ctx context.Context) (int, error) {
 }
 
 func channelError(err error) error {
-	if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == "23505" {
+	if postgres.IsViolation(err, postgres.UniqueViolation, "") {
 		return apperr.Invalidf("name", "a channel of that name exists")
 	}
 	return err

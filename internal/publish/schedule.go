@@ -2,7 +2,6 @@ package publish
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -278,7 +277,7 @@ func (s *Service) Retry(ctx context.Context, jobID uuid.UUID) (*Job, error) {
 		var postID uuid.UUID
 		var status JobStatus
 		err := tx.QueryRow(ctx, `SELECT post_id, status FROM publish_jobs WHERE org_id = $1 AND id = $2`, p.OrgID, jobID).Scan(&postID, &status)
-		if errors.Is(err, pgx.ErrNoRows) {
+		if postgres.NoRows(err) {
 			return apperr.NotFoundf("publish job %s not found", jobID)
 		}
 		if err != nil {
@@ -332,7 +331,7 @@ func (s *Service) reschedule(ctx context.Context, tx pgx.Tx, where string, arg a
 func lockPost(ctx context.Context, tx pgx.Tx, org, id uuid.UUID) (content.State, error) {
 	var state content.State
 	err := tx.QueryRow(ctx, `SELECT state FROM posts WHERE org_id = $1 AND id = $2 FOR UPDATE`, org, id).Scan(&state)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		return "", apperr.NotFoundf("post %s not found", id)
 	}
 	return state, err

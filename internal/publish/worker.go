@@ -101,7 +101,7 @@ func (s *Service) claim(ctx context.Context, p duePayload) (*attempt, error) {
 		&job.RunAt, &job.Generation, &job.Attempts, &job.LastError, &job.ExternalID, &job.ExternalURL, &job.PublishedAt, &job.CancelReason,
 		&job.CreatedAt, &job.UpdatedAt, &oldStatus, &previousStart, &state, &current, &number, &raw, &approvedHash,
 		&platformName, &channelName, &enabled, &sealed)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if postgres.NoRows(err) {
 		return nil, nil // stale task, or already done
 	}
 	if err != nil {
@@ -178,7 +178,7 @@ func (s *Service) succeeded(ctx context.Context, a *attempt, r platform.Receipt)
 		var recorded bool
 		if err := tx.QueryRow(ctx, `UPDATE publish_jobs SET status = 'PUBLISHED', external_id = $2, external_url = $3, published_at = $4,
 				last_error = '', updated_at = now()
-			WHERE id = $1 AND status = 'PUBLISHING' RETURNING true`, a.job.ID, r.ExternalID, r.URL, r.At).Scan(&recorded); errors.Is(err, pgx.ErrNoRows) {
+			WHERE id = $1 AND status = 'PUBLISHING' RETURNING true`, a.job.ID, r.ExternalID, r.URL, r.At).Scan(&recorded); postgres.NoRows(err) {
 			return nil
 		} else if err != nil {
 			return err

@@ -96,11 +96,16 @@ func (s *Server) getGroup(w http.ResponseWriter, r *http.Request, req request) e
 	return nil
 }
 
+const (
+	selectGroup = `SELECT ` + groupColumns + ` FROM scim_groups WHERE org_id = $1 AND id = $2`
+	lockGroup   = selectGroup + ` FOR UPDATE`
+)
+
 // loadGroup reads group id of org; lock locks it for an update.
 func loadGroup(ctx context.Context, db postgres.DB, org, id uuid.UUID, lock bool) (*group, error) {
-	q := `SELECT ` + groupColumns + ` FROM scim_groups WHERE org_id = $1 AND id = $2`
+	q := selectGroup
 	if lock {
-		q += ` FOR UPDATE`
+		q = lockGroup
 	}
 	g, err := scanGroup(db.QueryRow(ctx, q, org, id))
 	if postgres.NoRows(err) {

@@ -155,11 +155,16 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request, req request) er
 	return nil
 }
 
+const (
+	selectUser = `SELECT ` + userColumns + ` FROM users WHERE org_id = $1 AND id = $2 AND scim_deleted_at IS NULL`
+	lockUser   = selectUser + ` FOR NO KEY UPDATE`
+)
+
 // loadUser reads user id of org, not deleted by SCIM; lock locks the row for an update.
 func (s *Server) loadUser(ctx context.Context, db postgres.DB, org, id uuid.UUID, lock bool) (*user, error) {
-	q := `SELECT ` + userColumns + ` FROM users WHERE org_id = $1 AND id = $2 AND scim_deleted_at IS NULL`
+	q := selectUser
 	if lock {
-		q += ` FOR NO KEY UPDATE`
+		q = lockUser
 	}
 	u, err := scanUser(db.QueryRow(ctx, q, org, id))
 	if postgres.NoRows(err) {

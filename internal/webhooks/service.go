@@ -185,11 +185,16 @@ func (s *Service) Create(ctx context.Context, in SubscriptionInput) (*Subscripti
 	return sub, secret, nil
 }
 
+const (
+	selectSubscription = `SELECT ` + subscriptionColumns + ` FROM webhook_subscriptions WHERE org_id = $1 AND id = $2`
+	lockSubscription   = selectSubscription + ` FOR UPDATE`
+)
+
 // subscription reads one of p's organization's subscriptions; another organization's is not found.
 func subscription(ctx context.Context, db postgres.DB, p *auth.Principal, id uuid.UUID, forUpdate bool) (*Subscription, error) {
-	q := `SELECT ` + subscriptionColumns + ` FROM webhook_subscriptions WHERE org_id = $1 AND id = $2`
+	q := selectSubscription
 	if forUpdate {
-		q += ` FOR UPDATE`
+		q = lockSubscription
 	}
 	sub, err := scanSubscription(db.QueryRow(ctx, q, p.OrgID, id))
 	if postgres.NoRows(err) {

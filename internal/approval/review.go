@@ -74,12 +74,9 @@ func (s *Service) Edit(ctx context.Context, id uuid.UUID, c content.Content, exp
 	}
 	var post *content.Post
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		post, err = content.Visible(ctx, tx, p, id, true)
+		post, err = lockEditable(ctx, tx, p, id, "edit")
 		if err != nil {
 			return err
-		}
-		if !content.MayEdit(p, post) {
-			return apperr.Forbiddenf("only the author, marketers and admins edit posts")
 		}
 		if expectedVersion != 0 && expectedVersion != post.CurrentVersion {
 			return apperr.Conflictf("post changed since you read it: it is at version %d, you edited version %d", post.CurrentVersion, expectedVersion)
@@ -110,6 +107,18 @@ func (s *Service) Edit(ctx context.Context, id uuid.UUID, c content.Content, exp
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update post %s: %w", id, err)
+	}
+	return post, nil
+}
+
+// lockEditable locks post id for a change only its author, marketers and admins may make (verb).
+func lockEditable(ctx context.Context, tx pgx.Tx, p *auth.Principal, id uuid.UUID, verb string) (*content.Post, error) {
+	post, err := content.Visible(ctx, tx, p, id, true)
+	if err != nil {
+		return nil, err
+	}
+	if !content.MayEdit(p, post) {
+		return nil, apperr.Forbiddenf("only the author, marketers and admins %s posts", verb)
 	}
 	return post, nil
 }
@@ -190,12 +199,9 @@ func (s *Service) Submit(ctx context.Context, id uuid.UUID) (*content.Post, erro
 	}
 	var post *content.Post
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		post, err = content.Visible(ctx, tx, p, id, true)
+		post, err = lockEditable(ctx, tx, p, id, "submit")
 		if err != nil {
 			return err
-		}
-		if !content.MayEdit(p, post) {
-			return apperr.Forbiddenf("only the author, marketers and admins submit posts")
 		}
 		if post.State != content.StateDraft && post.State != content.StateChangesRequested {
 			return apperr.Conflictf("post is %s: only DRAFT and CHANGES_REQUESTED posts can be submitted", post.State)

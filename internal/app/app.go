@@ -78,6 +78,8 @@ type App struct {
 	Advocacy *advocacy.Service
 	Notify   *notify.Service
 	Hub      *notify.Hub
+	// Reconciler re-enqueues work Redis lost; set while the task queue runs (worker, dev).
+	Reconciler *jobs.Reconciler
 
 	adapters map[string]platform.Adapter
 	clicks   *asynq.Client
@@ -427,6 +429,7 @@ func Periodic() []jobs.Periodic {
 	return []jobs.Periodic{
 		{Type: jobs.TypeBoardsExpire, Every: time.Minute},
 		{Type: jobs.TypeReviewSLA, Every: time.Minute},
+		{Type: jobs.TypeReconcile, Every: jobs.ReconcileEvery},
 	}
 }
 
@@ -437,7 +440,19 @@ func (a *App) startQueue(ctx context.Context) error {
 		return fmt.Errorf("CLEARPOST_REDIS_URL: %w", err)
 	}
 	routes := jobs.AllRoutes()
+	client := asynq.NewClient(redisOpt)
+	relay := jobs.NewRelay(a.Pool, client, routes, a.Log)
+	relay.MaxRetry = map[string]int{
+		jobs.TypePublishChannel: publish.MaxAttempts - 1, jobs.TypeWebhookDeliver: webhooks.MaxRetry, jobs.TypeSharePublish: 10,
+		jobs.TypeNotifyEmail: 10, jobs.TypeNotifySlack: 10,
+	}
 	worker := jobs.NewWorker(redisOpt, a.Log, int(a.Config.WorkerConcurrency), jobs.WithRetryBase(a.Config.RetryBase))
+	worker.RecordCompletions(a.Pool)
+	a.Reconciler = jobs.NewReconciler(a.Pool, relay, a.Log)
+	worker.Handle(jobs.TypeReconcile, asynq.HandlerFunc(func(ctx context.Context, _ *asynq.Task) error {
+		_, err := a.Reconciler.Sweep(ctx)
+		return err
+	}))
 	worker.Handle("search:", a.Indexer)
 	worker.Handle(jobs.TypePublishChannel, asynq.HandlerFunc(a.Publish.ProcessTask))
 	worker.Handle(jobs.TypeWebhookFanout, asynq.HandlerFunc(a.Webhooks.HandleFanout))
@@ -465,12 +480,6 @@ func (a *App) startQueue(ctx context.Context) error {
 	}
 	if err := worker.CheckRoutes(routes); err != nil {
 		return err
-	}
-	client := asynq.NewClient(redisOpt)
-	relay := jobs.NewRelay(a.Pool, client, routes, a.Log)
-	relay.MaxRetry = map[string]int{
-		jobs.TypePublishChannel: publish.MaxAttempts - 1, jobs.TypeWebhookDeliver: webhooks.MaxRetry, jobs.TypeSharePublish: 10,
-		jobs.TypeNotifyEmail: 10, jobs.TypeNotifySlack: 10,
 	}
 	a.wg.Add(2)
 	go func() {

@@ -20,8 +20,11 @@ type Periodic struct {
 // taskIDFor is the task id of p's run for the period containing now: every scheduler that ticks
 // within one period computes the same id.
 func (p Periodic) taskIDFor(now time.Time) string {
-	return fmt.Sprintf("periodic:%s:%d", p.Type, now.Truncate(p.Every).Unix())
+	return fmt.Sprintf("%s%s:%d", periodicPrefix, p.Type, now.Truncate(p.Every).Unix())
 }
+
+// periodicPrefix starts every periodic task's id.
+const periodicPrefix = "periodic:"
 
 // Scheduler enqueues periodic tasks through asynq's scheduler.
 type Scheduler struct {

@@ -268,15 +268,28 @@ func (r *Relay) enqueue(ctx context.Context, rows []outboxRow) error {
 	return firstErr
 }
 
+// taskIDOf is the id of the task t: its Schedule's key when the payload names one, its row's
+// otherwise.
+func taskIDOf(t relayTask, sched Schedule) string {
+	if sched.TaskKey != "" {
+		return t.taskType + ":" + sched.TaskKey
+	}
+	return TaskID(t.row.ID, t.row.CreatedAt, t.taskType)
+}
+
 func (r *Relay) enqueueTask(ctx context.Context, t relayTask) error {
+	_, err := r.enqueueNew(ctx, t)
+	return err
+}
+
+// enqueueNew enqueues t and reports whether Redis took it as new: false when a task of its id is
+// there already (waiting, running, or finished and retained).
+func (r *Relay) enqueueNew(ctx context.Context, t relayTask) (bool, error) {
 	payload, sched, err := taskPayload(t.row)
 	if err != nil {
-		return fmt.Errorf("outbox row %d: payload: %w", t.row.ID, err)
+		return false, fmt.Errorf("outbox row %d: payload: %w", t.row.ID, err)
 	}
-	id := TaskID(t.row.ID, t.row.CreatedAt, t.taskType)
-	if sched.TaskKey != "" {
-		id = t.taskType + ":" + sched.TaskKey
-	}
+	id := taskIDOf(t, sched)
 	opts := []asynq.Option{asynq.TaskID(id), asynq.Queue(QueueFor(t.taskType)), asynq.Retention(r.retention())}
 	if !sched.ProcessAt.IsZero() {
 		opts = append(opts, asynq.ProcessAt(sched.ProcessAt))
@@ -285,10 +298,13 @@ func (r *Relay) enqueueTask(ctx context.Context, t relayTask) error {
 		opts = append(opts, asynq.MaxRetry(n))
 	}
 	_, err = r.client.EnqueueContext(ctx, asynq.NewTask(t.taskType, payload), opts...)
-	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
-		return fmt.Errorf("outbox row %d: enqueue %s: %w", t.row.ID, t.taskType, err)
+	if errors.Is(err, asynq.ErrTaskIDConflict) {
+		return false, nil
 	}
-	return nil
+	if err != nil {
+		return false, fmt.Errorf("outbox row %d: enqueue %s: %w", t.row.ID, t.taskType, err)
+	}
+	return true, nil
 }
 
 // listen keeps a LISTEN connection open and signals wake on every notification, and each time it

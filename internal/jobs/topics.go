@@ -40,6 +40,7 @@ const (
 	TypeNotifySlack    = "notify:slack"    // post one notification to the organization's Slack webhook
 	TypeReviewSLA      = "review:sla"      // periodic: remind and escalate stages near or past their SLA
 	TypeBoardsExpire   = "boards:expire"   // periodic: expired items and stale approvals off the boards
+	TypeReconcile      = "jobs:reconcile"  // periodic: work Redis lost enqueued again (Reconciler)
 	TypeWebhookFanout  = "webhook:fanout"  // turn one event (a row of WebhookEvents) into deliveries
 	TypeWebhookDeliver = "webhook:deliver" // one attempt at one delivery: payload delivery_id
 )

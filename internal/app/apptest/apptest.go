@@ -41,12 +41,13 @@ const ClientID = "clearpost-test"
 
 // Env is a running Clearpost with its identity providers.
 type Env struct {
-	App  *app.App
-	URL  string // the API's base URL
-	idp  *httptest.Server
-	mux  *http.ServeMux
-	mu   sync.Mutex
-	orgs map[string]*Org
+	App   *app.App
+	URL   string         // the API's base URL
+	Redis jobstest.Redis // the task queue's database (StartWithQueue)
+	idp   *httptest.Server
+	mux   *http.ServeMux
+	mu    sync.Mutex
+	orgs  map[string]*Org
 }
 
 // Org is an organization of the Env, with its own identity provider.
@@ -75,7 +76,9 @@ func Start(t testing.TB, configure ...func(*config.Config)) *Env {
 // database of its own, leased for the test.
 func StartWithQueue(t testing.TB, configure ...func(*config.Config)) *Env {
 	r := jobstest.NewRedis(t)
-	return start(t, true, append([]func(*config.Config){func(c *config.Config) { c.RedisURL = r.URL() }}, configure...)...)
+	env := start(t, true, append([]func(*config.Config){func(c *config.Config) { c.RedisURL = r.URL() }}, configure...)...)
+	env.Redis = r
+	return env
 }
 
 // StartWithQueueVia is StartWithQueue with the app reaching Redis through a proxy the test can

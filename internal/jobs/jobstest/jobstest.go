@@ -119,6 +119,30 @@ func NewRedis(tb testing.TB) Redis {
 	}
 }
 
+// Wipe empties the database but for its lease, as Redis restarting without its data would: every
+// task, scheduled or not, is gone.
+func (r Redis) Wipe(tb testing.TB) {
+	tb.Helper()
+	c := redis.NewClient(&redis.Options{Addr: r.Addr, Password: r.Password, DB: r.DB})
+	defer c.Close()
+	ctx := context.Background()
+	err := c.Watch(ctx, func(tx *redis.Tx) error {
+		token, err := tx.Get(ctx, leaseKey).Result()
+		if err != nil {
+			return fmt.Errorf("lease: %w", err)
+		}
+		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.FlushDB(ctx)
+			p.Set(ctx, leaseKey, token, leaseTTL)
+			return nil
+		})
+		return err
+	}, leaseKey)
+	if err != nil {
+		tb.Fatalf("wipe test redis database %d: %v", r.DB, err)
+	}
+}
+
 // lease takes c's database if nobody holds it and empties it, keeping the lease.
 func lease(ctx context.Context, c *redis.Client, token string) (bool, error) {
 	ok, err := c.SetNX(ctx, leaseKey, token, leaseTTL).Result()

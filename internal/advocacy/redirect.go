@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"clearpost/internal/audit"
@@ -35,6 +36,7 @@ const (
 	missingTTL         = time.Minute
 	lookupTimeout      = 2 * time.Second
 	enqueueTimeout     = 500 * time.Millisecond
+	redisRetryAfter    = 5 * time.Second // after a failed enqueue, how long clicks skip Redis
 )
 
 // RedirectOptions configure a Redirector.
@@ -58,6 +60,7 @@ type Enqueuer interface {
 // target is where a code leads. Codes and their shares' destinations never change, so a target is
 // cached for good.
 type target struct {
+	org uuid.UUID
 	// shareID is the share its clicks count on: the code's share, or the share it repeats when it
 	// is a repeat made before shares were unique (duplicate_of).
 	shareID  uuid.UUID
@@ -80,6 +83,8 @@ type Redirector struct {
 	missing *expirable.LRU[string, struct{}] // unknown codes, briefly, so probing does not hit the database
 	log     *slog.Logger
 	now     func() time.Time
+	// redisDownUntil (Unix ns): until then clicks go straight to the outbox.
+	redisDownUntil atomic.Int64
 }
 
 // NewRedirector returns the tracked-link handler reading shares from pool and enqueueing clicks
@@ -165,7 +170,7 @@ func (rd *Redirector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method == http.MethodGet && !IsBot(r.UserAgent()) {
-		rd.count(r, t.shareID)
+		rd.count(r, t)
 	}
 	h := w.Header()
 	// Every click must reach us to be counted; search engines need not index the hop.
@@ -187,11 +192,11 @@ func (rd *Redirector) lookup(ctx context.Context, code string) (target, bool, er
 	ctx, cancel := context.WithTimeout(ctx, lookupTimeout)
 	defer cancel()
 	var (
-		id, counted                    uuid.UUID
+		org, id, counted               uuid.UUID
 		destination, network, campaign string
 	)
-	err := rd.pool.QueryRow(ctx, `SELECT id, coalesce(duplicate_of, id), destination, network, campaign FROM shares
-		WHERE code = $1 AND destination <> ''`, code).Scan(&id, &counted, &destination, &network, &campaign)
+	err := rd.pool.QueryRow(ctx, `SELECT org_id, id, coalesce(duplicate_of, id), destination, network, campaign FROM shares
+		WHERE code = $1 AND destination <> ''`, code).Scan(&org, &id, &counted, &destination, &network, &campaign)
 	if postgres.NoRows(err) {
 		rd.missing.Add(code, struct{}{})
 		return target{}, false, nil
@@ -206,41 +211,62 @@ func (rd *Redirector) lookup(ctx context.Context, code string) (target, bool, er
 		rd.missing.Add(code, struct{}{})
 		return target{}, false, nil
 	}
-	t := target{shareID: counted, location: loc}
+	t := target{org: org, shareID: counted, location: loc}
 	rd.cache.Add(code, t)
 	return t, true, nil
 }
 
 // clickPayload is a share:click task's payload: no address, no user agent.
 type clickPayload struct {
-	ShareID uuid.UUID `json:"share_id"`
-	Visitor string    `json:"visitor"` // hex of 16 bytes of HMAC-SHA256(key, share, address, day)
-	At      time.Time `json:"at"`
-	Window  time.Time `json:"window"` // start of the counting window At falls in
+	jobs.Schedule           // the task key, when the click goes through the outbox
+	ShareID       uuid.UUID `json:"share_id"`
+	Visitor       string    `json:"visitor"` // hex of 16 bytes of HMAC-SHA256(key, share, address, day)
+	At            time.Time `json:"at"`
+	Window        time.Time `json:"window"` // start of the counting window At falls in
 }
 
-// count enqueues a share:click task. A click that cannot be enqueued is logged and lost: the
-// visitor is redirected all the same.
-func (rd *Redirector) count(r *http.Request, share uuid.UUID) {
+// count enqueues a share:click task. While Redis cannot take it, the click is written to the
+// outbox instead, in PostgreSQL: the relay hands it to Redis when Redis is back, under the same
+// task id. A click is lost only when neither can take it; the visitor is redirected all the same.
+func (rd *Redirector) count(r *http.Request, t target) {
 	now := rd.now().UTC()
 	window := now.Truncate(rd.window)
-	p := clickPayload{ShareID: share, Visitor: rd.visitor(share, r, window), At: now, Window: window}
+	p := clickPayload{ShareID: t.shareID, Visitor: rd.visitor(t.shareID, r, window), At: now, Window: window}
+	// The key folds repeat clicks of a visitor while the first is still queued; the database's
+	// unique key folds the rest.
+	p.TaskKey = fmt.Sprintf("%s:%s:%d", t.shareID, p.Visitor, p.Window.Unix())
+	// A visitor who hangs up once redirected has still clicked.
+	ctx := context.WithoutCancel(r.Context())
+	if now.UnixNano() >= rd.redisDownUntil.Load() {
+		err := rd.enqueue(ctx, p)
+		if err == nil {
+			return
+		}
+		// Clicks skip Redis for a while rather than each waiting for it to fail.
+		rd.redisDownUntil.Store(now.Add(redisRetryAfter).UnixNano())
+		rd.log.WarnContext(ctx, "clicks go to the outbox: enqueue failed", slog.Any("error", err))
+	}
+	ctx, cancel := context.WithTimeout(ctx, lookupTimeout)
+	defer cancel()
+	if err := jobs.Enqueue(ctx, rd.pool, t.org, jobs.TopicShareClicked, p); err != nil {
+		rd.log.ErrorContext(ctx, "click not counted: neither Redis nor PostgreSQL took it", slog.String("share_id", t.shareID.String()), slog.Any("error", err))
+	}
+}
+
+// enqueue hands a click to Redis.
+func (rd *Redirector) enqueue(ctx context.Context, p clickPayload) error {
 	b, err := json.Marshal(p)
 	if err != nil {
-		rd.log.ErrorContext(r.Context(), "encode click", slog.Any("error", err))
-		return
+		return err
 	}
-	// A visitor who hangs up once redirected has still clicked.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), enqueueTimeout)
+	ctx, cancel := context.WithTimeout(ctx, enqueueTimeout)
 	defer cancel()
-	// The id folds repeat clicks of a visitor while the first is still queued; the database's
-	// unique key folds the rest.
-	id := fmt.Sprintf("%s:%s:%s:%d", jobs.TypeShareClick, share, p.Visitor, p.Window.Unix())
-	_, err = rd.queue.EnqueueContext(ctx, asynq.NewTask(jobs.TypeShareClick, b), asynq.TaskID(id),
+	_, err = rd.queue.EnqueueContext(ctx, asynq.NewTask(jobs.TypeShareClick, b), asynq.TaskID(jobs.TypeShareClick+":"+p.TaskKey),
 		asynq.Queue(jobs.QueueFor(jobs.TypeShareClick)), asynq.MaxRetry(10), asynq.Timeout(time.Minute))
-	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
-		rd.log.WarnContext(r.Context(), "click not counted: enqueue failed", slog.String("share_id", share.String()), slog.Any("error", err))
+	if errors.Is(err, asynq.ErrTaskIDConflict) {
+		return nil
 	}
+	return err
 }
 
 // visitor is the keyed hash identifying a visitor of one share: the client address (an IPv6

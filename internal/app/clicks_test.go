@@ -1,0 +1,81 @@
+package app_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"clearpost/internal/app/apptest"
+)
+
+// Redis is away while a visitor follows a tracked link: the redirect answers at once, the click
+// waits in PostgreSQL, and once Redis is back it is counted, once however often the visitor
+// clicked.
+func TestClicksDuringARedisOutageAreCounted(t *testing.T) {
+	t.Parallel()
+	env, proxy := apptest.StartWithQueueVia(t)
+	p := tokens(t, env)
+	ctx := context.Background()
+	b := p.board(t, "Everyone", map[string]any{"everyone": true})
+	pp := p.create(t, "Our outage-proof launch.")
+	p.Must(t, p.tok["marketer"], `mutation($id: ID!) { updatePost(id: $id, content: {body: "Our outage-proof launch.", link: "https://example.com/launch"}) { id } }`,
+		map[string]any{"id": pp.ID}, nil)
+	pp = p.get(t, "marketer", pp.ID)
+	p.Must(t, p.tok["marketer"], `mutation($p: ID!, $b: [ID!]!) { targetBoards(postId: $p, boardIds: $b) { id } }`, map[string]any{"p": pp.ID, "b": []string{b}}, nil)
+	p.approvePost(t, pp)
+	var out struct{ SharePost struct{ TrackedURL string } }
+	p.Must(t, p.tok["employee"], `mutation($p: ID!) { sharePost(postId: $p, network: LINKEDIN) { trackedUrl } }`, map[string]any{"p": pp.ID}, &out)
+	link := out.SharePost.TrackedURL
+
+	proxy.Stop()
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for range 3 {
+		req, _ := http.NewRequest(http.MethodGet, p.URL+mustURL(t, link).Path, nil)
+		req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36")
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusFound {
+			t.Fatalf("tracked link answered %d while Redis is away, want 302", resp.StatusCode)
+		}
+	}
+	var waiting int
+	if err := env.App.Pool.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE topic = 'share.clicked' AND relayed_at IS NULL`).Scan(&waiting); err != nil {
+		t.Fatal(err)
+	}
+	if waiting != 3 {
+		t.Fatalf("%d clicks waiting in the outbox, want 3", waiting)
+	}
+
+	proxy.Start()
+	const counts = `query($id: ID!) { post(id: $id) { clickCount } }`
+	var c struct{ Post struct{ ClickCount int } }
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		p.Must(t, p.tok["marketer"], counts, map[string]any{"id": pp.ID}, &c)
+		if c.Post.ClickCount > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the click made while Redis was away was never counted")
+		}
+	}
+	// Every click row relayed (the two repeats under the first one's task id), and counted once.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if err := env.App.Pool.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE topic = 'share.clicked' AND relayed_at IS NULL`).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d clicks still waiting in the outbox", waiting)
+		}
+	}
+	p.Must(t, p.tok["marketer"], counts, map[string]any{"id": pp.ID}, &c)
+	if c.Post.ClickCount != 1 {
+		t.Errorf("click count = %d, want 1 (one visitor)", c.Post.ClickCount)
+	}
+}

@@ -65,6 +65,7 @@ func dev(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Wri
 		cfg.ClickKey = rand.Text()
 	}
 	cfg.AllowPrivateTargets = true
+	cfg.ShutdownDelay = 0 // no load balancer in front of a laptop
 	var users []devoidc.User
 	for _, p := range seed.People {
 		users = append(users, devoidc.User{Subject: p.Subject(), Email: p.Email, Name: p.Name, Groups: p.IdPGroups})

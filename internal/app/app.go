@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"clearpost/graph"
@@ -87,9 +88,16 @@ type App struct {
 
 	opts     Options
 	listener net.Listener
-	server   *http.Server
-	wg       sync.WaitGroup
-	cancel   context.CancelFunc
+	// draining is set when Shutdown starts: /readyz answers 503 so that load balancers stop
+	// sending new requests before the server stops taking them.
+	draining atomic.Bool
+	// subs ends at shutdown, and with it the websocket subscriptions, which
+	// http.Server.Shutdown neither waits for nor closes.
+	subs    context.Context
+	endSubs context.CancelFunc
+	server  *http.Server
+	wg      sync.WaitGroup
+	cancel  context.CancelFunc
 }
 
 // New connects to the database, checks (or migrates) the schema and assembles the services.
@@ -99,6 +107,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		return nil, err
 	}
 	a := &App{Config: cfg, Log: log, Pool: pool, opts: opts}
+	a.subs, a.endSubs = context.WithCancel(context.Background())
 	// Links in shares, notifications and e-mail are built with the public URL, so it is settled
 	// before any service is: configured, or the address this process binds now.
 	if err := a.settlePublicURL(); err != nil {
@@ -283,7 +292,7 @@ func (a *App) Handler() (http.Handler, error) {
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", httpserver.LimitBody(api, a.Config.MaxBodyBytes))
+	mux.Handle("/graphql", a.subscriptions(httpserver.LimitBody(api, a.Config.MaxBodyBytes)))
 	if a.Config.Playground {
 		mux.Handle("GET /graphql/ide", ide.Handler("/graphql/ide", "/graphql"))
 		mux.Handle("GET /graphql/ide/", ide.Handler("/graphql/ide", "/graphql"))
@@ -314,6 +323,10 @@ func (a *App) Handler() (http.Handler, error) {
 	mux.Handle("GET /s/{code}", httpserver.RateLimit(redirector, int(a.Config.RateLimitLinks), httpserver.ByAddress))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if a.draining.Load() {
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			return
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := a.Pool.Ping(ctx); err != nil {
@@ -360,6 +373,21 @@ func (a *App) Addr() string {
 		return ""
 	}
 	return a.listener.Addr().String()
+}
+
+// subscriptions gives websocket requests (subscriptions) a context that ends at shutdown.
+func (a *App) subscriptions(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		stop := context.AfterFunc(a.subs, cancel)
+		defer stop()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 // Run serves until ctx is cancelled or Shutdown is called.
@@ -505,10 +533,20 @@ func (a *App) startQueue(ctx context.Context) error {
 	return nil
 }
 
-// Shutdown stops serving, waits for requests and background loops to finish, and closes the pool.
+// Shutdown stops serving gracefully: /readyz turns unready at once, and after
+// CLEARPOST_SHUTDOWN_DELAY (time for load balancers to notice) the server stops taking requests,
+// lets those in flight finish, and closes websocket subscriptions (a normal close frame, on which
+// graphql-ws clients reconnect, to another replica). Then the worker hands back what it could not finish, background
+// loops stop and the pool closes. ctx bounds the whole.
 func (a *App) Shutdown(ctx context.Context) error {
+	a.draining.Store(true)
 	var err error
 	if a.server != nil {
+		select {
+		case <-time.After(a.Config.ShutdownDelay):
+		case <-ctx.Done():
+		}
+		a.endSubs()
 		err = a.server.Shutdown(ctx)
 	}
 	if a.cancel != nil {

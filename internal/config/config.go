@@ -30,6 +30,7 @@ type Config struct {
 	LogFormat       string        // CLEARPOST_LOG_FORMAT: text or json
 	AutoMigrate     bool          // CLEARPOST_AUTO_MIGRATE: serve applies pending migrations at start
 	ShutdownTimeout time.Duration // CLEARPOST_SHUTDOWN_TIMEOUT
+	ShutdownDelay   time.Duration // CLEARPOST_SHUTDOWN_DELAY: unready before draining
 
 	// The identity provider of the organization named by OrgSlug. serve registers it at start.
 	OIDCIssuer       string   // CLEARPOST_OIDC_ISSUER
@@ -112,6 +113,7 @@ func Defaults() Config {
 		LogLevel:           "info",
 		LogFormat:          "text",
 		ShutdownTimeout:    15 * time.Second,
+		ShutdownDelay:      5 * time.Second,
 		OrgSlug:            "default",
 		OrgName:            "Default organization",
 		GroupsClaim:        "groups",
@@ -182,6 +184,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	str("CLEARPOST_LOG_FORMAT", &c.LogFormat)
 	boolean("CLEARPOST_AUTO_MIGRATE", &c.AutoMigrate)
 	duration("CLEARPOST_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
+	duration("CLEARPOST_SHUTDOWN_DELAY", &c.ShutdownDelay)
 	str("CLEARPOST_OIDC_ISSUER", &c.OIDCIssuer)
 	str("CLEARPOST_OIDC_CLIENT_ID", &c.OIDCClientID)
 	if v, err := secret(getenv, "CLEARPOST_OIDC_CLIENT_SECRET"); err != nil {

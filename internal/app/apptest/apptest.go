@@ -101,6 +101,7 @@ func start(t testing.TB, queue bool, configure ...func(*config.Config)) *Env {
 	cfg.AuditSealEvery = 50 * time.Millisecond
 	cfg.SecretKeys, cfg.ClickKey = secretbox.NewKey("test"), "test-click-key-0123456789"
 	cfg.RetryBase, cfg.AllowPrivateTargets = 20*time.Millisecond, true
+	cfg.ShutdownDelay = 0 // no load balancer to tell
 	for _, f := range configure {
 		f(&cfg)
 	}

@@ -364,6 +364,43 @@ func (b *Browser) Do(t testing.TB, query string, header http.Header) *Result {
 	return send(t, b.Client, b.env.URL+"/graphql", body, header)
 }
 
+// StartServe runs another serve replica (the API only) against the same database and Redis as e,
+// until t ends, and returns its base URL.
+func (e *Env) StartServe(t testing.TB) string {
+	t.Helper()
+	cfg := e.App.Config
+	cfg.HTTPAddr = "127.0.0.1:0" // behind the same public URL, as behind a load balancer
+	a, err := app.New(context.Background(), cfg, Logger(), app.Options{HTTP: true})
+	if err != nil {
+		t.Fatalf("start serve replica: %v", err)
+	}
+	if err := a.Listen(); err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve replica run: %v", err)
+		}
+		sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer scancel()
+		if err := a.Shutdown(sctx); err != nil {
+			t.Errorf("serve replica shutdown: %v", err)
+		}
+	})
+	return "http://" + a.Addr()
+}
+
+// DoAt is Do against another replica's base URL.
+func (b *Browser) DoAt(t testing.TB, base, query string) *Result {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query})
+	return send(t, b.Client, base+"/graphql", body, nil)
+}
+
 // StartWorker runs another worker process's worth of the App (outbox relay, task handlers,
 // scheduler, audit sealer) against the same database and Redis as e, until t ends.
 func (e *Env) StartWorker(t testing.TB) *app.App {

@@ -47,6 +47,7 @@ export function PostCard({
   titleSlot,
   body,
   extra,
+  className,
 }: {
   post: PostCardFragment;
   pinned?: boolean;
@@ -58,6 +59,7 @@ export function PostCard({
   /** Replaces the body (search shows the matching snippet). */
   body?: ReactNode;
   extra?: ReactNode;
+  className?: string;
 }) {
   const [sharing, setSharing] = useState(false);
   const content = post.currentVersion.content;
@@ -65,7 +67,7 @@ export function PostCard({
   const images = content.media.filter((md) => md.kind.toUpperCase() === 'IMAGE');
   const others = content.media.filter((md) => md.kind.toUpperCase() !== 'IMAGE');
   return (
-    <Card withBorder radius="md" padding="lg" component="article" aria-label={title}>
+    <Card withBorder radius="md" padding="lg" component="article" aria-label={title} className={className}>
       <Stack gap="sm">
         {(!hideTitle || pinned) && (
         <Group justify={hideTitle ? 'flex-end' : 'space-between'} align="flex-start" wrap="nowrap">
@@ -89,7 +91,7 @@ export function PostCard({
         {images.length > 0 && (
           <SimpleGrid cols={images.length > 1 ? 2 : 1} spacing="xs">
             {images.map((img) => (
-              <Image key={img.url} src={img.url} alt={img.altText} radius="sm" mah={280} fit="cover" fallbackSrc={undefined} />
+              <Image key={img.url} src={img.url} alt={img.altText} radius="sm" mah={280} fit="cover" fallbackSrc={undefined} loading="lazy" decoding="async" />
             ))}
           </SimpleGrid>
         )}

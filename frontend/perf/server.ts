@@ -15,7 +15,7 @@ export const binary = process.env.CLEARPOST_PERF_BIN ? resolve(process.env.CLEAR
 export const outDir = join(root, 'frontend/perf/.output');
 const pgURL = process.env.CLEARPOST_PERF_PG ?? 'postgres://postgres@127.0.0.1:5432';
 // Not the journeys' Redis database (9): they flush theirs when they start.
-const redisURL = process.env.CLEARPOST_PERF_REDIS ?? 'redis://127.0.0.1:6379/10';
+const redisURL = process.env.CLEARPOST_PERF_REDIS ?? 'redis://127.0.0.1:6379/8';
 
 export function psql(db: string, sql: string): string {
   return execFileSync('psql', [`${pgURL}/${db}`, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], { stdio: 'pipe' }).toString().trim();

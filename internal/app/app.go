@@ -37,12 +37,15 @@ import (
 	"clearpost/internal/search/meili"
 	searchpg "clearpost/internal/search/postgres"
 	"clearpost/internal/secretbox"
+	"clearpost/internal/tracing"
 	"clearpost/internal/webhooks"
 
 	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/rs/cors"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel/propagation"
 )
 
 // Options choose what one process runs.
@@ -81,6 +84,8 @@ type App struct {
 	Hub      *notify.Hub
 	// Reconciler re-enqueues work Redis lost; set while the task queue runs (worker, dev).
 	Reconciler *jobs.Reconciler
+	// Tracing receives the spans of requests, tasks and platform calls (CLEARPOST_OTLP_ENDPOINT).
+	Tracing *tracing.Provider
 
 	adapters map[string]platform.Adapter
 	clicks   *asynq.Client
@@ -146,8 +151,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		pool.Close()
 		return nil, fmt.Errorf("CLEARPOST_SECRET_KEYS: %w", err)
 	}
+	if a.Tracing, err = tracing.New(cfg.OTLPEndpoint, "clearpost"); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("CLEARPOST_OTLP_ENDPOINT: %w", err)
+	}
 	a.adapters = platform.Adapters(platform.Options{
-		HTTPClient:      opts.HTTPClient,
+		HTTPClient: opts.HTTPClient, Tracer: a.Tracing,
 		LinkedInBaseURL: cfg.LinkedInAPIURL, XBaseURL: cfg.XAPIURL, FacebookBaseURL: cfg.FacebookAPIURL,
 		AllowPrivateAddresses: cfg.AllowPrivateTargets,
 	})
@@ -338,7 +347,18 @@ func (a *App) Handler() (http.Handler, error) {
 	for pattern, h := range a.opts.Mount {
 		mux.Handle(pattern, h)
 	}
-	return httpserver.Common(mux, a.Log, a.Config.TrustProxyHeader), nil
+	// A span per request. Its trace context from the client is not trusted: the request starts a
+	// trace of its own, linked to the client's.
+	traced := otelhttp.NewHandler(httpserver.Common(mux, a.Log, a.Config.TrustProxyHeader), "http",
+		otelhttp.WithTracerProvider(a.Tracing), otelhttp.WithPropagators(propagation.TraceContext{}), otelhttp.WithPublicEndpointFn(func(*http.Request) bool { return true }),
+		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + routeOf(r.URL.Path) }))
+	return traced, nil
+}
+
+// routeOf names a request's route for its span: its first path segment, never an id or a code.
+func routeOf(path string) string {
+	first, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	return "/" + first
 }
 
 func isLoopback(host string) bool {
@@ -476,6 +496,7 @@ func (a *App) startQueue(ctx context.Context) error {
 	}
 	worker := jobs.NewWorker(redisOpt, a.Log, int(a.Config.WorkerConcurrency), jobs.WithRetryBase(a.Config.RetryBase))
 	worker.RecordCompletions(a.Pool)
+	worker.Trace(a.Tracing)
 	a.Reconciler = jobs.NewReconciler(a.Pool, relay, a.Log)
 	worker.Handle(jobs.TypeReconcile, asynq.HandlerFunc(func(ctx context.Context, _ *asynq.Task) error {
 		_, err := a.Reconciler.Sweep(ctx)
@@ -557,5 +578,8 @@ func (a *App) Shutdown(ctx context.Context) error {
 		_ = a.clicks.Close()
 	}
 	a.Pool.Close()
+	if terr := a.Tracing.Shutdown(ctx); terr != nil && err == nil {
+		err = fmt.Errorf("flush traces: %w", terr)
+	}
 	return err
 }

@@ -28,6 +28,7 @@ type Config struct {
 	PublicURL       string        // CLEARPOST_PUBLIC_URL: how browsers reach this service
 	LogLevel        string        // CLEARPOST_LOG_LEVEL: debug, info, warn, error
 	LogFormat       string        // CLEARPOST_LOG_FORMAT: text or json
+	OTLPEndpoint    string        // CLEARPOST_OTLP_ENDPOINT: OTLP/HTTP collector for traces; empty: off
 	AutoMigrate     bool          // CLEARPOST_AUTO_MIGRATE: serve applies pending migrations at start
 	ShutdownTimeout time.Duration // CLEARPOST_SHUTDOWN_TIMEOUT
 	ShutdownDelay   time.Duration // CLEARPOST_SHUTDOWN_DELAY: unready before draining
@@ -182,6 +183,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	str("CLEARPOST_PUBLIC_URL", &c.PublicURL)
 	str("CLEARPOST_LOG_LEVEL", &c.LogLevel)
 	str("CLEARPOST_LOG_FORMAT", &c.LogFormat)
+	str("CLEARPOST_OTLP_ENDPOINT", &c.OTLPEndpoint)
 	boolean("CLEARPOST_AUTO_MIGRATE", &c.AutoMigrate)
 	duration("CLEARPOST_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
 	duration("CLEARPOST_SHUTDOWN_DELAY", &c.ShutdownDelay)

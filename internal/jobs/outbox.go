@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"clearpost/internal/postgres"
+	"clearpost/internal/tracing"
 
 	"github.com/google/uuid"
 )
@@ -19,8 +20,18 @@ func Enqueue(ctx context.Context, db postgres.Execer, org uuid.UUID, topic strin
 	if err != nil {
 		return fmt.Errorf("outbox %s: %w", topic, err)
 	}
-	if _, err := db.Exec(ctx, `INSERT INTO outbox (org_id, topic, payload) VALUES ($1, $2, $3)`, org, topic, b); err != nil {
+	if _, err := db.Exec(ctx, `INSERT INTO outbox (org_id, topic, payload, trace_context) VALUES ($1, $2, $3, $4)`, org, topic, b, TraceContext(ctx)); err != nil {
 		return fmt.Errorf("outbox %s: %w", topic, err)
+	}
+	return nil
+}
+
+// TraceContext is the outbox's trace_context for rows written in ctx: the traceparent of its span,
+// so that the task a row starts continues the trace of the request that asked for it; nil when
+// ctx is not traced. Statements that write outbox rows themselves store it too.
+func TraceContext(ctx context.Context) *string {
+	if tp := tracing.Inject(ctx); tp != "" {
+		return &tp
 	}
 	return nil
 }

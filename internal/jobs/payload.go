@@ -20,6 +20,8 @@ type Event struct {
 	OutboxID int64     `json:"outbox_id"`
 	OrgID    uuid.UUID `json:"org_id"`
 	Topic    string    `json:"topic"`
+	// Traceparent is the trace of the request that wrote the row (the worker continues it).
+	Traceparent string `json:"traceparent,omitempty"`
 }
 
 // DecodePayload decodes t's JSON payload into a T. A payload that does not decode will not decode
@@ -45,7 +47,7 @@ type Schedule struct {
 }
 
 // taskPayload is the payload of a task started for an outbox row: the row's payload with outbox_id,
-// org_id and topic added (they win over payload keys of the same name), and the row's Schedule. A
+// org_id, topic and traceparent added (they win over payload keys of the same name), and the row's Schedule. A
 // payload that is not a JSON object is kept under "payload".
 func taskPayload(row outboxRow) ([]byte, Schedule, error) {
 	var sched Schedule
@@ -64,6 +66,9 @@ func taskPayload(row outboxRow) ([]byte, Schedule, error) {
 	set("outbox_id", row.ID)
 	set("org_id", row.OrgID)
 	set("topic", row.Topic)
+	if row.Trace != "" {
+		set("traceparent", row.Trace)
+	}
 	if err != nil {
 		return nil, sched, err
 	}

@@ -59,7 +59,7 @@ type ReconcileResult struct {
 }
 
 const (
-	selectUndone = `SELECT id, org_id, topic, payload, created_at, relayed_at
+	selectUndone = `SELECT id, org_id, topic, payload, created_at, coalesce(trace_context, ''), relayed_at
 		FROM outbox WHERE relayed_at IS NOT NULL AND done_at IS NULL AND id > $1
 		ORDER BY id LIMIT $2`
 	selectCompleted = `SELECT task_id FROM task_completions WHERE task_id = ANY($1)`
@@ -106,9 +106,6 @@ func (c *Reconciler) Sweep(ctx context.Context) (ReconcileResult, error) {
 	if _, err := c.pool.Exec(ctx, pruneCompletions, 2*c.relay.retention()); err != nil {
 		return res, fmt.Errorf("prune task completions: %w", err)
 	}
-	if res.Recovered > 0 {
-		c.log.WarnContext(ctx, "tasks lost by Redis enqueued again", slog.Int("tasks", res.Recovered), slog.Int("rows_checked", res.Checked))
-	}
 	return res, nil
 }
 
@@ -124,7 +121,7 @@ func (c *Reconciler) undone(ctx context.Context, after int64) ([]undoneRow, erro
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (undoneRow, error) {
 		var u undoneRow
-		return u, r.Scan(&u.ID, &u.OrgID, &u.Topic, &u.Payload, &u.CreatedAt, &u.RelayedAt)
+		return u, r.Scan(&u.ID, &u.OrgID, &u.Topic, &u.Payload, &u.CreatedAt, &u.Trace, &u.RelayedAt)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("undone outbox rows: %w", err)
@@ -172,7 +169,7 @@ func (c *Reconciler) reconcile(ctx context.Context, rows []undoneRow, res *Recon
 
 	open := map[int64]bool{} // rows with a task still to end
 	for _, p := range tasks {
-		if completed[p.id] || open[p.task.row.ID] {
+		if completed[p.id] {
 			continue
 		}
 		if time.Since(p.since) > c.relay.retention() {
@@ -186,6 +183,7 @@ func (c *Reconciler) reconcile(ctx context.Context, rows []undoneRow, res *Recon
 		}
 		if added {
 			res.Recovered++
+			c.log.WarnContext(ctx, "task lost by Redis enqueued again", slog.String("task_id", p.id), slog.Int64("outbox_id", p.task.row.ID))
 		}
 		open[p.task.row.ID] = true
 	}

@@ -86,6 +86,7 @@ type outboxRow struct {
 	Topic     string
 	Payload   []byte
 	CreatedAt time.Time
+	Trace     string // the W3C traceparent of the request that wrote it, or ""
 }
 
 // TaskID is the id of the task of type taskType started for outbox row id created at createdAt.
@@ -183,7 +184,7 @@ func (r *Relay) RelayOnce(ctx context.Context) (int, error) {
 // claim locks the oldest unrelayed rows that no other relay holds.
 func (r *Relay) claim(ctx context.Context, tx pgx.Tx) ([]outboxRow, error) {
 	rows, err := tx.Query(ctx, `
-		SELECT id, org_id, topic, payload, created_at
+		SELECT id, org_id, topic, payload, created_at, coalesce(trace_context, '')
 		FROM outbox
 		WHERE relayed_at IS NULL
 		ORDER BY id

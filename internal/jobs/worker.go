@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -10,7 +11,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"clearpost/internal/tracing"
+
 	"github.com/hibiken/asynq"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Worker timings.
@@ -165,4 +171,25 @@ func (w *Worker) healthCheck(err error) {
 	case err == nil && !w.healthy.Swap(true):
 		w.log.Info("redis reachable again")
 	}
+}
+
+// Trace makes w continue, in each task it runs, the trace of the request whose outbox row
+// started it (the payload's traceparent), with a span per task in tp.
+func (w *Worker) Trace(tp trace.TracerProvider) {
+	tracer := tp.Tracer("clearpost/jobs")
+	w.mux.Use(func(next asynq.Handler) asynq.Handler {
+		return asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {
+			var ev Event
+			_ = json.Unmarshal(t.Payload(), &ev) // a payload that does not decode fails in its handler
+			ctx, span := tracer.Start(tracing.Extract(ctx, ev.Traceparent), "task "+t.Type(), trace.WithSpanKind(trace.SpanKindConsumer),
+				trace.WithAttributes(attribute.String("messaging.system", "asynq"), attribute.String("messaging.operation.type", "process"),
+					attribute.String("clearpost.task_type", t.Type())))
+			defer span.End()
+			err := next.ProcessTask(ctx, t)
+			if err != nil {
+				span.SetStatus(codes.Error, "task failed")
+			}
+			return err
+		})
+	})
 }

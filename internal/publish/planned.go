@@ -39,14 +39,14 @@ func SchedulePlanned(ctx context.Context, db postgres.Execer, postID uuid.UUID) 
 			WHERE j.status IN ('AWAITING_RELEASE', 'SCHEDULED', 'CANCELED', 'FAILED')
 			RETURNING j.id, j.org_id, j.post_id, j.status, j.run_at, j.generation),
 		due AS (
-			INSERT INTO outbox (org_id, topic, payload)
+			INSERT INTO outbox (org_id, topic, payload, trace_context)
 			SELECT org_id, '`+jobs.TopicPublishDue+`', jsonb_build_object('job_id', id, 'post_id', post_id, 'generation', generation,
-				'task_key', id::text || '.' || generation, 'process_at', run_at)
+				'task_key', id::text || '.' || generation, 'process_at', run_at), $2
 			FROM upserted WHERE status = 'SCHEDULED'
 			RETURNING 1)
-		INSERT INTO outbox (org_id, topic, payload)
+		INSERT INTO outbox (org_id, topic, payload, trace_context)
 		SELECT plan.org_id, '`+jobs.TopicPostScheduled+`', jsonb_build_object('post_id', plan.post_id, 'publish_at', plan.publish_at,
-			'time_zone', plan.time_zone, 'channel_ids', plan.channel_ids)
-		FROM plan WHERE EXISTS (SELECT 1 FROM upserted WHERE status = 'SCHEDULED')`, postID)
+			'time_zone', plan.time_zone, 'channel_ids', plan.channel_ids), $2
+		FROM plan WHERE EXISTS (SELECT 1 FROM upserted WHERE status = 'SCHEDULED')`, postID, jobs.TraceContext(ctx))
 	return err
 }

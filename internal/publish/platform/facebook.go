@@ -27,7 +27,7 @@ type FacebookAdapter struct {
 func NewFacebook(opts Options) *FacebookAdapter {
 	opts = opts.withDefaults()
 	return &FacebookAdapter{
-		c:       caller{platform: Facebook, client: opts.HTTPClient, now: opts.Now},
+		c:       caller{platform: Facebook, client: opts.HTTPClient, now: opts.Now, tracer: opts.tracer()},
 		base:    opts.FacebookBaseURL,
 		version: opts.FacebookVersion,
 	}

@@ -27,7 +27,7 @@ type LinkedInAdapter struct {
 func NewLinkedIn(opts Options) *LinkedInAdapter {
 	opts = opts.withDefaults()
 	return &LinkedInAdapter{
-		c:       caller{platform: LinkedIn, client: opts.HTTPClient, now: opts.Now},
+		c:       caller{platform: LinkedIn, client: opts.HTTPClient, now: opts.Now, tracer: opts.tracer()},
 		base:    opts.LinkedInBaseURL,
 		version: opts.LinkedInVersion,
 	}

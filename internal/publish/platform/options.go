@@ -3,6 +3,9 @@ package platform
 import (
 	"net/http"
 	"time"
+
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 )
 
 // Default API hosts and versions.
@@ -34,6 +37,17 @@ type Options struct {
 
 	// Now is the clock used when a platform reports no time of its own; default time.Now.
 	Now func() time.Time
+
+	// Tracer records a span per platform call (nil: none). The trace context is not sent to
+	// the platforms.
+	Tracer trace.TracerProvider
+}
+
+func (o Options) tracer() trace.Tracer {
+	if o.Tracer == nil {
+		return noop.NewTracerProvider().Tracer("")
+	}
+	return o.Tracer.Tracer("clearpost/publish/platform")
 }
 
 func (o Options) withDefaults() Options {

@@ -25,7 +25,7 @@ type SlackAdapter struct {
 func NewSlack(opts Options) *SlackAdapter {
 	opts = opts.withDefaults()
 	return &SlackAdapter{
-		c:            caller{platform: Slack, client: guardedClient(opts.HTTPClient, opts.AllowPrivateAddresses), now: opts.Now},
+		c:            caller{platform: Slack, client: guardedClient(opts.HTTPClient, opts.AllowPrivateAddresses), now: opts.Now, tracer: opts.tracer()},
 		allowPrivate: opts.AllowPrivateAddresses,
 	}
 }

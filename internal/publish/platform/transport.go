@@ -10,6 +10,10 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // maxResponseBody bounds how much of any response body an adapter reads.
@@ -20,6 +24,7 @@ type caller struct {
 	platform string
 	client   *http.Client
 	now      func() time.Time
+	tracer   trace.Tracer
 }
 
 // response is a bounded, fully read HTTP response.
@@ -35,6 +40,27 @@ func (r *response) ok() bool { return r.status >= 200 && r.status < 300 }
 // response fails with a retryable *Error whose text carries neither the URL nor any credential.
 func (c caller) do(req *http.Request, creds Credentials) (*response, error) {
 	req.Header.Set("User-Agent", "Clearpost")
+	if c.tracer != nil {
+		// The host only: a path or query may hold a secret (a Slack webhook, a token).
+		ctx, span := c.tracer.Start(req.Context(), c.platform+" "+req.Method, trace.WithSpanKind(trace.SpanKindClient),
+			trace.WithAttributes(attribute.String("http.request.method", req.Method), attribute.String("server.address", req.URL.Hostname())))
+		defer span.End()
+		req = req.WithContext(ctx)
+		resp, err := c.send(req, creds)
+		if err != nil {
+			span.SetStatus(codes.Error, "no response")
+		} else {
+			span.SetAttributes(attribute.Int("http.response.status_code", resp.status))
+			if !resp.ok() {
+				span.SetStatus(codes.Error, http.StatusText(resp.status))
+			}
+		}
+		return resp, err
+	}
+	return c.send(req, creds)
+}
+
+func (c caller) send(req *http.Request, creds Credentials) (*response, error) {
 	resp, err := c.client.Do(req)
 	if err != nil {
 		return nil, c.transportError(req, err, creds)

@@ -32,7 +32,7 @@ type WebhookAdapter struct {
 func NewWebhook(opts Options) *WebhookAdapter {
 	opts = opts.withDefaults()
 	return &WebhookAdapter{
-		c:            caller{platform: Webhook, client: guardedClient(opts.HTTPClient, opts.AllowPrivateAddresses), now: opts.Now},
+		c:            caller{platform: Webhook, client: guardedClient(opts.HTTPClient, opts.AllowPrivateAddresses), now: opts.Now, tracer: opts.tracer()},
 		allowPrivate: opts.AllowPrivateAddresses,
 	}
 }

@@ -26,7 +26,7 @@ type XAdapter struct {
 // NewX returns the X adapter.
 func NewX(opts Options) *XAdapter {
 	opts = opts.withDefaults()
-	return &XAdapter{c: caller{platform: X, client: opts.HTTPClient, now: opts.Now}, base: opts.XBaseURL}
+	return &XAdapter{c: caller{platform: X, client: opts.HTTPClient, now: opts.Now, tracer: opts.tracer()}, base: opts.XBaseURL}
 }
 
 // Platform returns "x".

@@ -5,9 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/coder/websocket"
-	"github.com/coder/websocket/wsjson"
 )
 
 // Two serve replicas behind one public URL, and the worker beside them: a browser signed in
@@ -26,46 +23,10 @@ func TestServeReplicasShareSessionsAndSubscriptions(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(two, "http")+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(websocket.StatusNormalClosure, "")
-	type message struct {
-		Type    string
-		Payload struct {
-			Data struct{ NotificationAdded struct{ Kind string } }
-		}
-	}
-	send := func(v any) {
-		if err := wsjson.Write(ctx, conn, v); err != nil {
-			t.Fatal(err)
-		}
-	}
-	read := func() message {
-		var m message
-		if err := wsjson.Read(ctx, conn, &m); err != nil {
-			t.Fatalf("read from replica two: %v", err)
-		}
-		return m
-	}
-	send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + p.tok["legal"]}})
-	if m := read(); m.Type != "connection_ack" {
-		t.Fatalf("got %q, want connection_ack", m.Type)
-	}
-	send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `subscription { notificationAdded { kind } }`}})
-
+	next := subscribeNotifications(t, ctx, two, p.tok["legal"])
 	pp := p.create(t, "Pricing starts at $49 per seat") // through replica one
 	p.submit(t, pp.ID)
-	for {
-		m := read()
-		if m.Type == "ping" {
-			send(map[string]any{"type": "pong"})
-			continue
-		}
-		if m.Type != "next" || m.Payload.Data.NotificationAdded.Kind != "REVIEW_REQUESTED" {
-			t.Fatalf("got %+v, want a REVIEW_REQUESTED notification", m)
-		}
-		break
+	if kind := next(); kind != "REVIEW_REQUESTED" {
+		t.Fatalf("replica two got %q, want a REVIEW_REQUESTED notification", kind)
 	}
 }

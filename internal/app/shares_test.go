@@ -124,11 +124,24 @@ func TestNotificationSubscription(t *testing.T) {
 		t.Error("a websocket from another origin was accepted")
 	}
 
-	conn, _, err := websocket.Dial(ctx, wsURL, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	next := subscribeNotifications(t, ctx, p.URL, p.tok["legal"])
+	pp := p.create(t, "Pricing starts at $49 per seat")
+	p.submit(t, pp.ID)
+	if kind := next(); kind != "REVIEW_REQUESTED" {
+		t.Fatalf("got %q, want a REVIEW_REQUESTED notification", kind)
+	}
+}
+
+// subscribeNotifications opens a notificationAdded subscription on the API at base, signed in
+// with token in connection_init, and returns a function that waits for the next notification and
+// returns its kind (answering pings meanwhile).
+func subscribeNotifications(t *testing.T, ctx context.Context, base, token string) func() string {
+	t.Helper()
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close(websocket.StatusNormalClosure, "")
+	t.Cleanup(func() { conn.Close(websocket.StatusNormalClosure, "") })
 	send := func(v any) {
 		if err := wsjson.Write(ctx, conn, v); err != nil {
 			t.Fatal(err)
@@ -145,28 +158,27 @@ func TestNotificationSubscription(t *testing.T) {
 	read := func() message {
 		var m message
 		if err := wsjson.Read(ctx, conn, &m); err != nil {
-			t.Fatal(err)
+			t.Fatalf("read from %s: %v", base, err)
 		}
 		return m
 	}
-	send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + p.tok["legal"]}})
+	send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + token}})
 	if m := read(); m.Type != "connection_ack" {
 		t.Fatalf("got %q, want connection_ack", m.Type)
 	}
 	send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `subscription { notificationAdded { kind title } }`}})
-
-	pp := p.create(t, "Pricing starts at $49 per seat")
-	p.submit(t, pp.ID)
-	for {
-		m := read()
-		if m.Type == "ping" {
-			send(map[string]any{"type": "pong"})
-			continue
+	return func() string {
+		for {
+			m := read()
+			if m.Type == "ping" {
+				send(map[string]any{"type": "pong"})
+				continue
+			}
+			if m.Type != "next" {
+				t.Fatalf("got %+v, want a notification", m)
+			}
+			return m.Payload.Data.NotificationAdded.Kind
 		}
-		if m.Type != "next" || m.Payload.Data.NotificationAdded.Kind != "REVIEW_REQUESTED" {
-			t.Fatalf("got %+v, want a REVIEW_REQUESTED notification", m)
-		}
-		break
 	}
 }
 

@@ -370,12 +370,19 @@ func (e *Env) StartServe(t testing.TB) string {
 	t.Helper()
 	cfg := e.App.Config
 	cfg.HTTPAddr = "127.0.0.1:0" // behind the same public URL, as behind a load balancer
-	a, err := app.New(context.Background(), cfg, Logger(), app.Options{HTTP: true})
+	a := runProcess(t, "serve replica", cfg, app.Options{HTTP: true})
+	return "http://" + a.Addr()
+}
+
+// runProcess runs another process's worth of the App (what opts says) with cfg until t ends.
+func runProcess(t testing.TB, what string, cfg config.Config, opts app.Options) *app.App {
+	t.Helper()
+	a, err := app.New(context.Background(), cfg, Logger(), opts)
 	if err != nil {
-		t.Fatalf("start serve replica: %v", err)
+		t.Fatalf("start %s: %v", what, err)
 	}
 	if err := a.Listen(); err != nil {
-		t.Fatalf("listen: %v", err)
+		t.Fatalf("%s: listen: %v", what, err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -383,15 +390,15 @@ func (e *Env) StartServe(t testing.TB) string {
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
-			t.Errorf("serve replica run: %v", err)
+			t.Errorf("%s run: %v", what, err)
 		}
 		sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer scancel()
 		if err := a.Shutdown(sctx); err != nil {
-			t.Errorf("serve replica shutdown: %v", err)
+			t.Errorf("%s shutdown: %v", what, err)
 		}
 	})
-	return "http://" + a.Addr()
+	return a
 }
 
 // DoAt is Do against another replica's base URL.
@@ -405,23 +412,5 @@ func (b *Browser) DoAt(t testing.TB, base, query string) *Result {
 // scheduler, audit sealer) against the same database and Redis as e, until t ends.
 func (e *Env) StartWorker(t testing.TB) *app.App {
 	t.Helper()
-	a, err := app.New(context.Background(), e.App.Config, Logger(), app.Options{Worker: true, Queue: true})
-	if err != nil {
-		t.Fatalf("start worker: %v", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("worker run: %v", err)
-		}
-		sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer scancel()
-		if err := a.Shutdown(sctx); err != nil {
-			t.Errorf("worker shutdown: %v", err)
-		}
-	})
-	return a
+	return runProcess(t, "worker", e.App.Config, app.Options{Worker: true, Queue: true})
 }

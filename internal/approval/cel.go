@@ -13,6 +13,8 @@ import (
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common"
 	"github.com/google/cel-go/ext"
+
+	"clearpost/internal/text"
 )
 
 // Limits on routing rule expressions. A rule is written by a marketer but evaluated on every
@@ -157,11 +159,11 @@ func (r *CompiledRule) Eval(facts Facts, labels []string) (bool, error) {
 		if ctx.Err() != nil || (details != nil && details.ActualCost() != nil && *details.ActualCost() > evalCostLimit) {
 			err = fmt.Errorf("%w (%v)", ErrTooExpensive, err)
 		}
-		return false, fmt.Errorf("evaluate %q: %w", truncate(r.expr, 80), err)
+		return false, fmt.Errorf("evaluate %q: %w", text.Truncate(r.expr, 80), err)
 	}
 	b, ok := out.Value().(bool)
 	if !ok {
-		return false, fmt.Errorf("evaluate %q: result is %s, not a bool", truncate(r.expr, 80), out.Type())
+		return false, fmt.Errorf("evaluate %q: result is %s, not a bool", text.Truncate(r.expr, 80), out.Type())
 	}
 	return b, nil
 }
@@ -207,14 +209,6 @@ func position(s string, i int) (line, col int) {
 		}
 	}
 	return line, col
-}
-
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n]) + "…"
 }
 
 func plural(n int, one, many string) string {

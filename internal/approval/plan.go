@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+
+	"clearpost/internal/text"
 )
 
 // RuleError is a routing rule that could not be applied: its expression no longer compiles, fails
@@ -137,7 +139,7 @@ func Resolve(base *Workflow, workflows map[uuid.UUID]*Workflow, rules []Rule, fa
 			note = "nothing applied: the action is unknown"
 		}
 		if o.err != nil {
-			m.Error = truncate(o.err.Error(), maxRuleErrorLength)
+			m.Error = text.Truncate(o.err.Error(), maxRuleErrorLength)
 			m.Note = "the rule failed, so it applies as if it matched (fails closed)"
 			if note != "" {
 				m.Note += ": " + note

@@ -9,6 +9,7 @@ import (
 
 	"clearpost/internal/apperr"
 	"clearpost/internal/auth"
+	"clearpost/internal/text"
 
 	"github.com/google/uuid"
 )
@@ -78,7 +79,7 @@ func ValidateRule(name, expression string, action Action) error {
 		}
 		p.Add("expression", "%s", e.Error())
 	} else if err := trySamples(prg); err != nil {
-		p.Add("expression", "%s", truncate(err.Error(), 500))
+		p.Add("expression", "%s", text.Truncate(err.Error(), 500))
 	}
 	switch action.Kind {
 	case ActionAddGroup, ActionAddStage:
@@ -96,7 +97,7 @@ func ValidateRule(name, expression string, action Action) error {
 	case "":
 		p.Add("action.kind", "is required")
 	default:
-		p.Add("action.kind", "%q is not one of ADD_GROUP, ADD_STAGE, USE_WORKFLOW", truncate(string(action.Kind), 40))
+		p.Add("action.kind", "%q is not one of ADD_GROUP, ADD_STAGE, USE_WORKFLOW", text.Truncate(string(action.Kind), 40))
 	}
 	return p.Err()
 }
@@ -125,7 +126,7 @@ func checkList(p *apperr.Problems, field string, list []string) {
 		}
 		key := strings.ToLower(strings.TrimSpace(v))
 		if seen[key] {
-			p.Add(f, "%q is listed more than once", truncate(v, 40))
+			p.Add(f, "%q is listed more than once", text.Truncate(v, 40))
 		}
 		seen[key] = true
 	}
@@ -158,7 +159,7 @@ func checkGroup(p *apperr.Problems, field, g string, required bool) bool {
 	case g == "":
 		p.Add(field, "is required")
 	case !auth.ValidGroupName(g):
-		p.Add(field, "%q is not a group name (lower-case letters, digits, - and _, at most 63)", truncate(g, 70))
+		p.Add(field, "%q is not a group name (lower-case letters, digits, - and _, at most 63)", text.Truncate(g, 70))
 	default:
 		return true
 	}
@@ -178,7 +179,7 @@ func checkQuorum(p *apperr.Problems, field string, q Quorum) {
 	case "":
 		p.Add(field+".kind", "is required")
 	default:
-		p.Add(field+".kind", "%q is not one of ANY, ALL, N", truncate(string(q.Kind), 40))
+		p.Add(field+".kind", "%q is not one of ANY, ALL, N", text.Truncate(string(q.Kind), 40))
 	}
 }
 

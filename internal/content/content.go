@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"clearpost/internal/apperr"
+	"clearpost/internal/text"
 
 	"github.com/google/uuid"
 )
@@ -158,7 +159,7 @@ func (c Content) Hash() string {
 // those of the input, so validate before normalizing).
 func (c Content) Validate() error {
 	var p apperr.Problems
-	text := func(field, v string, max int, required bool) {
+	checkText := func(field, v string, max int, required bool) {
 		switch {
 		case required && strings.TrimSpace(v) == "":
 			p.Add(field, "is required")
@@ -171,11 +172,11 @@ func (c Content) Validate() error {
 	webURL := func(field, v string) {
 		u, err := url.Parse(v)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(v) > 2048 {
-			p.Add(field, "%q is not an http(s) URL", truncate(v, 80))
+			p.Add(field, "%q is not an http(s) URL", text.Truncate(v, 80))
 		}
 	}
-	text("content.title", strings.TrimSpace(c.Title), 200, false)
-	text("content.body", c.Body, 100000, true)
+	checkText("content.title", strings.TrimSpace(c.Title), 200, false)
+	checkText("content.body", c.Body, 100000, true)
 	if link := strings.TrimSpace(c.Link); link != "" {
 		webURL("content.link", link)
 	}
@@ -186,9 +187,9 @@ func (c Content) Validate() error {
 		f := fmt.Sprintf("content.media[%d]", i)
 		m.URL, m.Kind = strings.TrimSpace(m.URL), strings.ToUpper(strings.TrimSpace(m.Kind))
 		webURL(f+".url", m.URL)
-		text(f+".altText", m.AltText, 1000, true)
+		checkText(f+".altText", m.AltText, 1000, true)
 		if !slices.Contains(mediaKinds, m.Kind) {
-			p.Add(f+".kind", "%q is not one of IMAGE, VIDEO, DOCUMENT", truncate(m.Kind, 40))
+			p.Add(f+".kind", "%q is not one of IMAGE, VIDEO, DOCUMENT", text.Truncate(m.Kind, 40))
 		}
 	}
 	if len(c.Tags) > 20 {
@@ -196,14 +197,14 @@ func (c Content) Validate() error {
 	}
 	for i, t := range c.Tags {
 		if !tagPattern.MatchString(strings.ToLower(strings.TrimSpace(t))) {
-			p.Add(fmt.Sprintf("content.tags[%d]", i), "%q is not a tag (lower-case letters, digits, - and _, at most 50)", truncate(t, 60))
+			p.Add(fmt.Sprintf("content.tags[%d]", i), "%q is not a tag (lower-case letters, digits, - and _, at most 50)", text.Truncate(t, 60))
 		}
 	}
-	text("content.category", c.Category, 50, false)
-	text("content.region", c.Region, 50, false)
+	checkText("content.category", c.Category, 50, false)
+	checkText("content.region", c.Region, 50, false)
 	for i, ch := range c.Channels {
 		if _, ok := platformLimits[strings.ToLower(strings.TrimSpace(ch))]; !ok {
-			p.Add(fmt.Sprintf("content.channels[%d]", i), "%q is not a platform (%s)", truncate(ch, 40), strings.Join(Platforms(), ", "))
+			p.Add(fmt.Sprintf("content.channels[%d]", i), "%q is not a platform (%s)", text.Truncate(ch, 40), strings.Join(Platforms(), ", "))
 		}
 	}
 	overridden := map[string]bool{}
@@ -213,12 +214,12 @@ func (c Content) Validate() error {
 		limit, ok := platformLimits[o.Channel]
 		switch {
 		case !ok:
-			p.Add(f+".channel", "%q is not a platform (%s)", truncate(o.Channel, 40), strings.Join(Platforms(), ", "))
+			p.Add(f+".channel", "%q is not a platform (%s)", text.Truncate(o.Channel, 40), strings.Join(Platforms(), ", "))
 		case overridden[o.Channel]:
 			p.Add(f+".channel", "%q is overridden twice", o.Channel)
 		default:
 			overridden[o.Channel] = true
-			text(f+".body", o.Body, limit, true)
+			checkText(f+".body", o.Body, limit, true)
 		}
 	}
 	// Each target platform must accept the body it will get.
@@ -229,13 +230,6 @@ func (c Content) Validate() error {
 			}
 		}
 	}
-	text("content.shareText", c.ShareText, 3000, false)
+	checkText("content.shareText", c.ShareText, 3000, false)
 	return p.Err()
-}
-
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "…"
 }

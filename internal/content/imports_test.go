@@ -13,7 +13,7 @@ func TestImportsNoOtherFeature(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	allowed := map[string]bool{"clearpost/internal/apperr": true, "clearpost/internal/auth": true, "clearpost/internal/postgres": true}
+	allowed := map[string]bool{"clearpost/internal/apperr": true, "clearpost/internal/auth": true, "clearpost/internal/postgres": true, "clearpost/internal/text": true}
 	for _, imp := range pkg.Imports {
 		if strings.HasPrefix(imp, "clearpost/") && !allowed[imp] {
 			t.Errorf("content imports %s; it may import only %v", imp, allowed)

@@ -61,6 +61,14 @@ func (s *Service) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		}
 	}
 	r, err := adapter.Publish(ctx, a.creds, a.message)
+	if platform.IsDuplicate(err) {
+		// Another delivery of this job (a task run twice: a worker lost mid-attempt, Redis
+		// recovered from PostgreSQL) may have just published it: ask, and keep its receipt.
+		if found, ok, ferr := adapter.Find(ctx, a.creds, a.message, a.job.CreatedAt.Add(-time.Minute)); ferr == nil && ok {
+			s.log.InfoContext(ctx, "publication found after the platform refused a duplicate", slog.String("job_id", a.job.ID.String()))
+			return s.succeeded(ctx, a, found)
+		}
+	}
 	if err != nil {
 		// A platform that answered refused it; without an answer (a timeout, a reset) it may have
 		// published, and the next attempt asks first.

@@ -383,3 +383,32 @@ func TestRetryableFailureIsRetriedWithBackoff(t *testing.T) {
 		t.Errorf("job %+v with %d X posts, want PUBLISHED once after 2 attempts", got, len(b.x.Posts()))
 	}
 }
+
+// A second delivery of a job whose post another delivery has just put on X: X refuses the
+// duplicate, and the worker finds the post there and keeps its receipt instead of failing a job
+// that went out.
+func TestDuplicateRefusalFindsThePublishedPost(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	x := b.xChannel(t, "Brand X")
+	_, js := b.due(t, "Published by the other delivery.", x)
+	j := js[x.ID]
+	if err := b.svc.ProcessTask(context.Background(), b.dueTask(t, j.ID)); err != nil {
+		t.Fatal(err)
+	}
+	first := b.job(t, j.ID)
+	// The second delivery claimed the job before the first recorded its receipt.
+	if _, err := b.pool.Exec(context.Background(), `UPDATE publish_jobs SET status = 'SCHEDULED', external_id = '', external_url = '', published_at = NULL WHERE id = $1`, j.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.svc.ProcessTask(context.Background(), b.dueTask(t, j.ID)); err != nil {
+		t.Fatal(err)
+	}
+	got := b.job(t, j.ID)
+	if got.Status != publish.JobPublished || got.ExternalID != first.ExternalID {
+		t.Fatalf("job %+v, want PUBLISHED with the receipt of the post already on X (%s)", got, first.ExternalID)
+	}
+	if n := len(b.x.Posts()); n != 1 {
+		t.Errorf("X holds %d posts, want 1", n)
+	}
+}

@@ -44,6 +44,8 @@ type Options struct {
 	Introspection bool
 	// MaxListItems bounds every list in an operation's arguments (0: DefaultMaxListItems).
 	MaxListItems int
+	// Metrics times operations and counts errors by code (nil: none).
+	Metrics graphql.HandlerExtension
 }
 
 // NewHandler returns the GraphQL endpoint: POST and GET (for persisted queries) transports,
@@ -62,6 +64,9 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 		InitFunc:       wsInit(o.Authenticator),
 	})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if o.Metrics != nil {
+		srv.Use(o.Metrics)
+	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	// Sign-in is checked before anything else is, so an anonymous caller learns nothing but that.
 	srv.Use(signedIn{introspection: o.Introspection})

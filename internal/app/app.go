@@ -86,6 +86,8 @@ type App struct {
 	Reconciler *jobs.Reconciler
 	// Tracing receives the spans of requests, tasks and platform calls (CLEARPOST_OTLP_ENDPOINT).
 	Tracing *tracing.Provider
+	// metrics serves /metrics on CLEARPOST_METRICS_ADDR (nil inside when off).
+	metrics *metricsServer
 
 	adapters map[string]platform.Adapter
 	clicks   *asynq.Client
@@ -174,6 +176,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if cfg.AuditSigningKey != nil {
 		a.Sealer = audit.NewSealer(pool, cfg.AuditSigningKey, log)
 	}
+	if a.metrics, err = newMetricsServer(cfg.MetricsAddr, pool, cfg.RedisURL, log); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	a.Publish.OnPublished(a.metrics.Metrics().ObservePublishLateness)
 	built = true
 	return a, nil
 }
@@ -286,6 +293,7 @@ func (a *App) Handler() (http.Handler, error) {
 	}), graph.Options{
 		Log: a.Log, ComplexityLimit: a.Config.QueryComplexity, DepthLimit: a.Config.QueryDepth,
 		Authenticator: authn, TrustedOrigins: a.Config.CORSOrigins, Introspection: a.Config.Introspection,
+		Metrics: a.metrics.Metrics().GraphQL(),
 	})
 	// Bearer tokens and session cookies both authenticate /graphql; cookie requests are checked
 	// against cross-site forgery. CORS answers only the configured origins.
@@ -349,7 +357,8 @@ func (a *App) Handler() (http.Handler, error) {
 	}
 	// A span per request. Its trace context from the client is not trusted: the request starts a
 	// trace of its own, linked to the client's.
-	traced := otelhttp.NewHandler(httpserver.Common(mux, a.Log, a.Config.TrustProxyHeader), "http",
+	// Metrics wrap the mux itself: the mux sets the route pattern on the request it is given.
+	traced := otelhttp.NewHandler(httpserver.Common(a.metrics.Metrics().Instrument(mux), a.Log, a.Config.TrustProxyHeader), "http",
 		otelhttp.WithTracerProvider(a.Tracing), otelhttp.WithPropagators(propagation.TraceContext{}), otelhttp.WithPublicEndpointFn(func(*http.Request) bool { return true }),
 		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + routeOf(r.URL.Path) }))
 	return traced, nil
@@ -387,6 +396,9 @@ func (a *App) Listen() error {
 	return nil
 }
 
+// MetricsAddr is the address /metrics is served on ("" when CLEARPOST_METRICS_ADDR is empty).
+func (a *App) MetricsAddr() string { return a.metrics.Addr() }
+
 // Addr is the address the API listens on, once Listen has run.
 func (a *App) Addr() string {
 	if a.listener == nil {
@@ -413,6 +425,11 @@ func (a *App) subscriptions(next http.Handler) http.Handler {
 // Run serves until ctx is cancelled or Shutdown is called.
 func (a *App) Run(ctx context.Context) error {
 	ctx, a.cancel = context.WithCancel(ctx)
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		a.metrics.Run(ctx)
+	}()
 	if a.opts.Worker {
 		if a.Sealer == nil {
 			return errors.New("the worker needs CLEARPOST_AUDIT_SIGNING_KEY to seal the audit log")

@@ -25,6 +25,7 @@ type Config struct {
 	DatabaseMaxConn int32         // CLEARPOST_DATABASE_MAX_CONNS
 	RedisURL        string        // CLEARPOST_REDIS_URL
 	HTTPAddr        string        // CLEARPOST_HTTP_ADDR
+	MetricsAddr     string        // CLEARPOST_METRICS_ADDR: Prometheus /metrics listener; empty: off
 	PublicURL       string        // CLEARPOST_PUBLIC_URL: how browsers reach this service
 	LogLevel        string        // CLEARPOST_LOG_LEVEL: debug, info, warn, error
 	LogFormat       string        // CLEARPOST_LOG_FORMAT: text or json
@@ -180,6 +181,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	c.DatabaseMaxConn = int32(min(maxConns, 1000))
 	str("CLEARPOST_REDIS_URL", &c.RedisURL)
 	str("CLEARPOST_HTTP_ADDR", &c.HTTPAddr)
+	str("CLEARPOST_METRICS_ADDR", &c.MetricsAddr)
 	str("CLEARPOST_PUBLIC_URL", &c.PublicURL)
 	str("CLEARPOST_LOG_LEVEL", &c.LogLevel)
 	str("CLEARPOST_LOG_FORMAT", &c.LogFormat)
@@ -335,6 +337,13 @@ func (c Config) validate() []error {
 	}
 	if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
 		errs = append(errs, errors.New("CLEARPOST_REDIS_URL: want a redis:// or rediss:// URL"))
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("CLEARPOST_METRICS_ADDR: %q is not host:port", c.MetricsAddr))
+		} else if c.MetricsAddr == c.HTTPAddr {
+			errs = append(errs, errors.New("CLEARPOST_METRICS_ADDR: must differ from CLEARPOST_HTTP_ADDR: metrics are never served on the public address"))
+		}
 	}
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 		errs = append(errs, fmt.Errorf("CLEARPOST_HTTP_ADDR: %q is not host:port", c.HTTPAddr))

@@ -6,6 +6,7 @@ package publish
 
 import (
 	"log/slog"
+	"time"
 
 	"clearpost/internal/publish/platform"
 	"clearpost/internal/secretbox"
@@ -19,7 +20,13 @@ type Service struct {
 	keys     *secretbox.Keyring
 	adapters map[string]platform.Adapter
 	log      *slog.Logger
+	// onPublished is told of each publication recorded: its platform, when it was due and when
+	// it went out (app hangs the publish-lateness metric on it).
+	onPublished func(platform string, due, published time.Time)
 }
+
+// OnPublished registers f to be told of each publication recorded with a scheduled time.
+func (s *Service) OnPublished(f func(platform string, due, published time.Time)) { s.onPublished = f }
 
 // NewService returns the publishing service; adapters are keyed by platform name.
 func NewService(pool *pgxpool.Pool, keys *secretbox.Keyring, adapters map[string]platform.Adapter, log *slog.Logger) *Service {

@@ -175,6 +175,7 @@ func (s *Service) succeeded(ctx context.Context, a *attempt, r platform.Receipt)
 		"version_id": a.job.VersionID, "content_hash": a.job.ContentHash, "external_id": r.ExternalID, "url": r.URL}
 	// The receipt, its audit event and the outbox row in one round trip inside the transaction; a
 	// job someone else already recorded is left alone.
+	var recorded bool
 	err := postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
 		var w postgres.Deferred
 		if err := systemRecord(ctx, &w, a.job, jobs.TopicPostPublished, details); err != nil {
@@ -183,7 +184,6 @@ func (s *Service) succeeded(ctx context.Context, a *attempt, r platform.Receipt)
 		if err := jobs.Enqueue(ctx, &w, a.job.OrgID, jobs.TopicPostPublished, details); err != nil {
 			return err
 		}
-		var recorded bool
 		if err := tx.QueryRow(ctx, `UPDATE publish_jobs SET status = 'PUBLISHED', external_id = $2, external_url = $3, published_at = $4,
 				last_error = '', updated_at = now()
 			WHERE id = $1 AND status = 'PUBLISHING' RETURNING true`, a.job.ID, r.ExternalID, r.URL, r.At).Scan(&recorded); postgres.NoRows(err) {
@@ -197,6 +197,9 @@ func (s *Service) succeeded(ctx context.Context, a *attempt, r platform.Receipt)
 		// The post is out but not recorded: the task's retry finds it (Find) or, for platforms
 		// that cannot be asked, sends the same idempotency key.
 		return fmt.Errorf("record publication of job %s: %w", a.job.ID, err)
+	}
+	if recorded && s.onPublished != nil && a.job.RunAt != nil {
+		s.onPublished(a.platform, *a.job.RunAt, r.At)
 	}
 	return nil
 }

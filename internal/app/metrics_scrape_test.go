@@ -4,19 +4,20 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"os"
 	"strconv"
 	"testing"
+	"time"
 
-	"clearpost/internal/app/apptest"
 	"clearpost/internal/config"
 )
 
-// A Prometheus scrape of a running app: the named series are there, and they move with the
-// requests it serves.
+// A Prometheus scrape of a running app: the named series are there, they move with the requests
+// it serves, and every series the Grafana dashboard and the alert rules in deploy/ read exists.
 func TestMetricsScrapeMoves(t *testing.T) {
 	t.Parallel()
-	env := apptest.StartWithQueue(t, func(c *config.Config) { c.MetricsAddr = "127.0.0.1:0" })
-	tok := env.Org(t, "example").Token(t, "employee@example.com")
+	p, f := setupPublishing(t, func(c *config.Config) { c.MetricsAddr = "127.0.0.1:0" })
+	env, tok := p.Env, p.tok["employee"]
 	url := "http://" + env.App.MetricsAddr() + "/metrics"
 	scrape := func() string {
 		t.Helper()
@@ -64,6 +65,35 @@ func TestMetricsScrapeMoves(t *testing.T) {
 			t.Errorf("%s grew by %v, want %v\n%s", series, got, grew, regexp.MustCompile(`(?m)^clearpost_graphql_field.*$`).FindAllString(after, -1))
 		}
 	}
+	// A publication records its lateness.
+	webhook := p.channel(t, "webhook", "Automation", f.webhook.Credentials())
+	pp := p.create(t, "Measured launch")
+	p.Must(t, p.tok["marketer"], schedulePost, map[string]any{"in": map[string]any{
+		"postId": pp.ID, "channelIds": []string{webhook}, "at": time.Now().Add(2 * time.Second).UTC().Format("2006-01-02T15:04:05"), "timeZone": "UTC"}}, nil)
+	p.approvePost(t, pp)
+	p.waitJobs(t, pp.ID, 20*time.Second, "the post to publish", allStatus(1, "PUBLISHED"))
+	after = scrape()
+	if n := value(after, `clearpost_publish_lateness_seconds_count{platform="webhook"}`); n != 1 {
+		t.Errorf("publish lateness observed %v times, want 1", n)
+	}
+
+	// What the dashboard and the alerts read is what the app exports.
+	families := map[string]bool{}
+	for _, m := range regexp.MustCompile(`(?m)^# TYPE (clearpost_[a-z_]+) `).FindAllStringSubmatch(after, -1) {
+		families[m[1]] = true
+	}
+	for _, file := range []string{"../../deploy/grafana/clearpost-dashboard.json", "../../deploy/prometheus/alerts.yaml"} {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range regexp.MustCompile(`clearpost_[a-z_]+`).FindAllString(string(b), -1) {
+			if base := regexp.MustCompile(`_(bucket|count|sum)$`).ReplaceAllString(name, ""); !families[name] && !families[base] {
+				t.Errorf("%s reads %s, which the app does not export", file, name)
+			}
+		}
+	}
+
 	// Never on the public address.
 	resp, err := http.Get(env.URL + "/metrics")
 	if err != nil {

@@ -3,8 +3,8 @@ package app_test
 import (
 	"io"
 	"net/http"
-	"regexp"
 	"os"
+	"regexp"
 	"strconv"
 	"testing"
 	"time"

@@ -181,6 +181,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		return nil, err
 	}
 	a.Publish.OnPublished(a.metrics.Metrics().ObservePublishLateness)
+	if a.metrics != nil {
+		a.metrics.draining = a.draining.Load
+	}
 	built = true
 	return a, nil
 }

@@ -1,0 +1,4 @@
+package migrations
+
+// FirstOnline is firstOnline, for the external tests.
+const FirstOnline = firstOnline

@@ -82,11 +82,13 @@ func StartWithQueue(t testing.TB, configure ...func(*config.Config)) *Env {
 }
 
 // StartWithQueueVia is StartWithQueue with the app reaching Redis through a proxy the test can
-// stop and start, to cut Redis off without touching the server other tests share.
-func StartWithQueueVia(t testing.TB) (*Env, *jobstest.Proxy) {
+// stop and start, to cut Redis off without touching the server other tests share. Env.Redis is
+// the database itself, not the proxy.
+func StartWithQueueVia(t testing.TB, configure ...func(*config.Config)) (*Env, *jobstest.Proxy) {
 	r := jobstest.NewRedis(t)
 	proxy := jobstest.NewProxy(t, r.Addr)
-	env := start(t, true, func(c *config.Config) { c.RedisURL = r.Via(proxy.Addr()).URL() })
+	env := start(t, true, append([]func(*config.Config){func(c *config.Config) { c.RedisURL = r.Via(proxy.Addr()).URL() }}, configure...)...)
+	env.Redis = r
 	return env, proxy
 }
 
@@ -409,8 +411,13 @@ func (b *Browser) DoAt(t testing.TB, base, query string) *Result {
 }
 
 // StartWorker runs another worker process's worth of the App (outbox relay, task handlers,
-// scheduler, audit sealer) against the same database and Redis as e, until t ends.
-func (e *Env) StartWorker(t testing.TB) *app.App {
+// scheduler, audit sealer) against the same database and Redis as e, until t ends. configure, if
+// given, adjusts its configuration first.
+func (e *Env) StartWorker(t testing.TB, configure ...func(*config.Config)) *app.App {
 	t.Helper()
-	return runProcess(t, "worker", e.App.Config, app.Options{Worker: true, Queue: true})
+	cfg := e.App.Config
+	for _, f := range configure {
+		f(&cfg)
+	}
+	return runProcess(t, "worker", cfg, app.Options{Worker: true, Queue: true})
 }

@@ -11,7 +11,6 @@ import (
 	"clearpost/internal/jobs"
 	"clearpost/internal/postgres"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -34,19 +33,10 @@ const expiryLock = 7255002
 // took off.
 func (e *Expirer) Sweep(ctx context.Context) (items int, err error) {
 	err = postgres.WithTx(ctx, e.pool, func(tx pgx.Tx) error {
-		var locked bool
-		if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1)`, expiryLock).Scan(&locked); err != nil || !locked {
+		if locked, err := tryLock(ctx, tx, expiryLock); err != nil || !locked {
 			return err
 		}
-		rows, err := tx.Query(ctx, `DELETE FROM board_items WHERE expires_at <= now() RETURNING org_id, board_id, post_id`)
-		if err != nil {
-			return err
-		}
-		type gone struct{ org, board, post uuid.UUID }
-		expired, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (gone, error) {
-			var g gone
-			return g, r.Scan(&g.org, &g.board, &g.post)
-		})
+		expired, err := deleteExpiredItems(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -83,11 +73,11 @@ func (s *Service) SetMaxContentAge(ctx context.Context, days *int) (*int, error)
 		return nil, apperr.Invalidf("days", "must be between 1 and 3650, or null for no limit")
 	}
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		var before *int
-		if err := tx.QueryRow(ctx, `SELECT max_content_age_days FROM organizations WHERE id = $1 FOR UPDATE`, p.OrgID).Scan(&before); err != nil {
+		before, err := lockMaxContentAge(ctx, tx, p.OrgID)
+		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE organizations SET max_content_age_days = $2 WHERE id = $1`, p.OrgID, days); err != nil {
+		if err := setMaxContentAge(ctx, tx, p.OrgID, days); err != nil {
 			return err
 		}
 		return record(ctx, tx, p, "content_policy.updated", "organization", p.OrgID.String(),
@@ -105,7 +95,5 @@ func (s *Service) MaxContentAge(ctx context.Context) (*int, error) {
 	if err != nil {
 		return nil, err
 	}
-	var days *int
-	err = s.pool.QueryRow(ctx, `SELECT max_content_age_days FROM organizations WHERE id = $1`, p.OrgID).Scan(&days)
-	return days, err
+	return maxContentAge(ctx, s.pool, p.OrgID)
 }

@@ -2,7 +2,6 @@ package boards
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"time"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -30,42 +28,9 @@ func NewIndexer(pool *pgxpool.Pool, index search.Index, log *slog.Logger) *Index
 	return &Indexer{pool: pool, index: index, log: log}
 }
 
-// documentQuery reads what the index knows of posts: the approved version's content and the live
-// boards the post is on. A post that is not APPROVED gets no boards, so Upsert deletes it.
-const documentQuery = `SELECT p.id, p.org_id, v.id, v.content_hash, v.content, coalesce(p.approved_at, p.updated_at),
-		CASE WHEN p.state = 'APPROVED' THEN ARRAY(
-			SELECT bi.board_id FROM board_items bi JOIN boards b ON b.id = bi.board_id
-			WHERE bi.post_id = p.id AND b.archived_at IS NULL AND (bi.expires_at IS NULL OR bi.expires_at > now())
-			ORDER BY bi.board_id) ELSE '{}' END
-	FROM posts p JOIN post_versions v ON v.post_id = p.id AND v.number = p.current_version`
-
-type versionContent struct {
-	Title     string   `json:"title"`
-	Body      string   `json:"body"`
-	Tags      []string `json:"tags"`
-	Channels  []string `json:"channels"`
-	Category  string   `json:"category"`
-	Region    string   `json:"region"`
-	ShareText string   `json:"share_text"`
-}
-
-func scanDocument(row pgx.Row) (search.Document, error) {
-	var d search.Document
-	var raw []byte
-	if err := row.Scan(&d.PostID, &d.OrgID, &d.VersionID, &d.ContentHash, &raw, &d.ApprovedAt, &d.BoardIDs); err != nil {
-		return d, err
-	}
-	var c versionContent
-	if err := json.Unmarshal(raw, &c); err != nil {
-		return d, fmt.Errorf("decode post %s: %w", d.PostID, err)
-	}
-	d.Title, d.Body, d.ShareText, d.Tags, d.Channels, d.Category, d.Region = c.Title, c.Body, c.ShareText, c.Tags, c.Channels, c.Category, c.Region
-	return d, nil
-}
-
 // Sync writes one post's current state to the index (or takes it out).
 func (x *Indexer) Sync(ctx context.Context, org, postID uuid.UUID) error {
-	d, err := scanDocument(x.pool.QueryRow(ctx, documentQuery+` WHERE p.org_id = $1 AND p.id = $2`, org, postID))
+	d, err := getDocument(ctx, x.pool, org, postID)
 	if postgres.NoRows(err) {
 		return x.index.Delete(ctx, org, postID)
 	}
@@ -79,19 +44,15 @@ func (x *Indexer) Sync(ctx context.Context, org, postID uuid.UUID) error {
 // post is written in its current state, so APPROVED posts on boards are (re)indexed and every
 // other post is taken out. progress, when not nil, is told how far it got.
 func (x *Indexer) Reindex(ctx context.Context, org uuid.UUID, batch int, progress func(done, total int)) error {
-	var total int
-	if err := x.pool.QueryRow(ctx, `SELECT count(*) FROM posts WHERE org_id = $1`, org).Scan(&total); err != nil {
+	total, err := countPosts(ctx, x.pool, org)
+	if err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
 	start := time.Now()
 	var after uuid.UUID
 	done := 0
 	for {
-		rows, err := x.pool.Query(ctx, documentQuery+` WHERE p.org_id = $1 AND p.id > $2 ORDER BY p.id LIMIT $3`, org, after, batch)
-		if err != nil {
-			return fmt.Errorf("reindex: %w", err)
-		}
-		docs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (search.Document, error) { return scanDocument(r) })
+		docs, err := documentsAfter(ctx, x.pool, org, after, batch)
 		if err != nil {
 			return fmt.Errorf("reindex: %w", err)
 		}

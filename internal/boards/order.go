@@ -1,45 +1,19 @@
 package boards
 
 import (
-	"context"
-	"fmt"
 	"slices"
 	"time"
 
 	"clearpost/internal/apperr"
-	"clearpost/internal/postgres"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
-
-// feedOrder is the order in which a board shows its items, and the feed its items (board_items
-// bi): pinned first, then by position, larger first, then by post id. Move places items in this
-// order, and FeedCursor pages through it.
-const feedOrder = `bi.pinned DESC, bi.position DESC, bi.post_id DESC`
 
 // slot is an item's place on its board.
 type slot struct {
 	postID   uuid.UUID
 	pinned   bool
 	position float64
-}
-
-// boardOrder reads the places of a board's items in feedOrder.
-func boardOrder(ctx context.Context, db postgres.DB, board uuid.UUID) ([]slot, error) {
-	rows, err := db.Query(ctx, `SELECT bi.post_id, bi.pinned, bi.position FROM board_items bi
-		WHERE bi.board_id = $1 ORDER BY `+feedOrder, board)
-	if err != nil {
-		return nil, fmt.Errorf("board %s order: %w", board, err)
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (slot, error) {
-		var s slot
-		return s, r.Scan(&s.postID, &s.pinned, &s.position)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("board %s order: %w", board, err)
-	}
-	return out, nil
 }
 
 // minStep is the smallest gap renumbered positions keep between neighbours: far above the

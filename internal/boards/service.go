@@ -31,19 +31,6 @@ func NewService(pool *pgxpool.Pool) *Service { return &Service{pool: pool} }
 
 var editors = auth.Editors
 
-const boardColumns = `id, org_id, name, description, cover_url, audience_everyone, audience_groups, audience_departments,
-	audience_regions, curators, archived_at, revision, created_by, created_at, updated_at`
-
-func scanBoard(row pgx.Row) (*Board, error) {
-	var b Board
-	err := row.Scan(&b.ID, &b.OrgID, &b.Name, &b.Description, &b.CoverURL, &b.Audience.Everyone, &b.Audience.Groups,
-		&b.Audience.Departments, &b.Audience.Regions, &b.Curators, &b.ArchivedAt, &b.Revision, &b.CreatedBy, &b.CreatedAt, &b.UpdatedAt)
-	if err != nil {
-		return nil, err
-	}
-	return &b, nil
-}
-
 // canSee reports whether p may see board b: editors see every board of their organization,
 // curators theirs, everyone else the unarchived boards whose audience includes them.
 func canSee(p *auth.Principal, b *Board) bool {
@@ -60,17 +47,8 @@ func canCurate(p *auth.Principal, b *Board) bool {
 	return p.OrgID == b.OrgID && (p.Has(editors...) || slices.Contains(b.Curators, p.UserID))
 }
 
-const (
-	selectBoard = `SELECT ` + boardColumns + ` FROM boards WHERE org_id = $1 AND id = $2`
-	lockBoard   = selectBoard + ` FOR UPDATE`
-)
-
 func (s *Service) board(ctx context.Context, db postgres.DB, p *auth.Principal, id uuid.UUID, forUpdate bool) (*Board, error) {
-	q := selectBoard
-	if forUpdate {
-		q = lockBoard
-	}
-	b, err := scanBoard(db.QueryRow(ctx, q, p.OrgID, id))
+	b, err := getBoard(ctx, db, p.OrgID, id, forUpdate)
 	if postgres.NoRows(err) || (err == nil && !canSee(p, b)) {
 		return nil, apperr.NotFoundf("board %s not found", id)
 	}
@@ -96,12 +74,7 @@ func (s *Service) List(ctx context.Context, includeArchived bool) ([]*Board, err
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+boardColumns+` FROM boards WHERE org_id = $1 AND ($2 OR archived_at IS NULL)
-		ORDER BY lower(name), id`, p.OrgID, includeArchived)
-	if err != nil {
-		return nil, fmt.Errorf("list boards: %w", err)
-	}
-	all, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Board, error) { return scanBoard(r) })
+	all, err := listBoards(ctx, s.pool, p.OrgID, includeArchived)
 	if err != nil {
 		return nil, err
 	}
@@ -116,13 +89,7 @@ func (s *Service) Visible(ctx context.Context) ([]uuid.UUID, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT b.id FROM boards b WHERE b.org_id = $1 AND b.archived_at IS NULL
-		AND ($2 OR $3 = ANY(b.curators) OR `+fmt.Sprintf(audienceSQL, "$4", "$5", "$6")+`)`,
-		p.OrgID, p.Has(editors...), p.UserID, p.Groups, p.Department, p.Region)
-	if err != nil {
-		return nil, fmt.Errorf("visible boards: %w", err)
-	}
-	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	return visibleBoards(ctx, s.pool, p)
 }
 
 func record(ctx context.Context, db postgres.Execer, p *auth.Principal, action, subjectType, subject string, details map[string]any) error {
@@ -145,8 +112,8 @@ func normalize(in Input) Input {
 }
 
 func (s *Service) checkCurators(ctx context.Context, db postgres.DB, org uuid.UUID, curators []uuid.UUID) error {
-	var n int
-	if err := db.QueryRow(ctx, `SELECT count(*) FROM users WHERE org_id = $1 AND id = ANY($2)`, org, curators).Scan(&n); err != nil {
+	n, err := countUsers(ctx, db, org, curators)
+	if err != nil {
 		return err
 	}
 	if n != len(curators) {
@@ -170,11 +137,7 @@ func (s *Service) Create(ctx context.Context, in Input) (*Board, error) {
 		if err := s.checkCurators(ctx, tx, p.OrgID, in.Curators); err != nil {
 			return err
 		}
-		b, err = scanBoard(tx.QueryRow(ctx, `INSERT INTO boards (org_id, name, description, cover_url, audience_everyone,
-				audience_groups, audience_departments, audience_regions, curators, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+boardColumns,
-			p.OrgID, in.Name, in.Description, in.CoverURL, in.Audience.Everyone, in.Audience.Groups,
-			in.Audience.Departments, in.Audience.Regions, in.Curators, p.UserID))
+		b, err = insertBoard(ctx, tx, p.OrgID, p.UserID, in)
 		if err != nil {
 			return nameConflict(err)
 		}
@@ -228,12 +191,7 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, in Input, expectedRe
 		if err := s.checkCurators(ctx, tx, p.OrgID, in.Curators); err != nil {
 			return err
 		}
-		b, err = scanBoard(tx.QueryRow(ctx, `UPDATE boards SET name = $3, description = $4, cover_url = $5, audience_everyone = $6,
-				audience_groups = $7, audience_departments = $8, audience_regions = $9, curators = $10,
-				revision = revision + 1, updated_at = now()
-			WHERE org_id = $1 AND id = $2 RETURNING `+boardColumns,
-			p.OrgID, id, in.Name, in.Description, in.CoverURL, in.Audience.Everyone, in.Audience.Groups,
-			in.Audience.Departments, in.Audience.Regions, in.Curators))
+		b, err = updateBoard(ctx, tx, p.OrgID, id, in)
 		if err != nil {
 			return nameConflict(err)
 		}
@@ -264,8 +222,7 @@ func (s *Service) Archive(ctx context.Context, id uuid.UUID) (*Board, error) {
 			b = before
 			return nil
 		}
-		b, err = scanBoard(tx.QueryRow(ctx, `UPDATE boards SET archived_at = now(), revision = revision + 1, updated_at = now()
-			WHERE id = $1 RETURNING `+boardColumns, id))
+		b, err = archiveBoard(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -282,14 +239,6 @@ func (s *Service) Archive(ctx context.Context, id uuid.UUID) (*Board, error) {
 		return nil, fmt.Errorf("archive board %s: %w", id, err)
 	}
 	return b, nil
-}
-
-func removeAllFrom(ctx context.Context, tx pgx.Tx, board uuid.UUID) ([]uuid.UUID, error) {
-	rows, err := tx.Query(ctx, `DELETE FROM board_items WHERE board_id = $1 RETURNING post_id`, board)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
 }
 
 // reindex asks the workers to bring the search index in step with the posts' boards.
@@ -332,9 +281,7 @@ func (s *Service) Add(ctx context.Context, boardID, postID uuid.UUID, in ItemInp
 		if b.ArchivedAt != nil {
 			return apperr.Conflictf("board %q is archived", b.Name)
 		}
-		var state string
-		var approvedAt *time.Time
-		err = tx.QueryRow(ctx, `SELECT state, approved_at FROM posts WHERE org_id = $1 AND id = $2 FOR SHARE`, p.OrgID, postID).Scan(&state, &approvedAt)
+		state, err := sharePostState(ctx, tx, p.OrgID, postID)
 		if postgres.NoRows(err) {
 			return apperr.NotFoundf("post %s not found", postID)
 		}
@@ -355,10 +302,7 @@ func (s *Service) Add(ctx context.Context, boardID, postID uuid.UUID, in ItemInp
 			}
 		}
 		text, _ := json.Marshal(orEmpty(in.SuggestedText))
-		it, err = scanItem(tx.QueryRow(ctx, `INSERT INTO board_items (board_id, post_id, org_id, position, expires_at, suggested_text, added_by)
-			VALUES ($1, $2, $3, greatest(extract(epoch FROM now()), (SELECT coalesce(max(position), 0) + 1 FROM board_items WHERE board_id = $1)), $4, $5, $6)
-			ON CONFLICT (board_id, post_id) DO UPDATE SET expires_at = EXCLUDED.expires_at, suggested_text = EXCLUDED.suggested_text
-			RETURNING `+itemColumns, boardID, postID, p.OrgID, in.ExpiresAt, text, p.UserID))
+		it, err = upsertItem(ctx, tx, p.OrgID, boardID, postID, p.UserID, in.ExpiresAt, text)
 		if err != nil {
 			return err
 		}
@@ -380,20 +324,6 @@ func orEmpty(m map[string]string) map[string]string {
 	return m
 }
 
-const itemColumns = `board_id, post_id, pinned, position, expires_at, suggested_text, added_by, added_at`
-
-func scanItem(row pgx.Row, extra ...any) (*Item, error) {
-	var it Item
-	var text []byte
-	if err := row.Scan(append([]any{&it.BoardID, &it.PostID, &it.Pinned, &it.Position, &it.ExpiresAt, &text, &it.AddedBy, &it.AddedAt}, extra...)...); err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal(text, &it.SuggestedText); err != nil {
-		return nil, err
-	}
-	return &it, nil
-}
-
 // Remove takes a post off a board.
 func (s *Service) Remove(ctx context.Context, boardID, postID uuid.UUID) error {
 	p, err := auth.Require(ctx)
@@ -408,11 +338,11 @@ func (s *Service) Remove(ctx context.Context, boardID, postID uuid.UUID) error {
 		if !canCurate(p, b) {
 			return apperr.Forbiddenf("only marketers, admins and the board's curators remove from it")
 		}
-		tag, err := tx.Exec(ctx, `DELETE FROM board_items WHERE board_id = $1 AND post_id = $2`, boardID, postID)
+		removed, err := deleteItem(ctx, tx, boardID, postID)
 		if err != nil {
 			return err
 		}
-		if tag.RowsAffected() == 0 {
+		if !removed {
 			return apperr.NotFoundf("post %s is not on board %s", postID, boardID)
 		}
 		if err := record(ctx, tx, p, "board.post_removed", "board", boardID.String(), map[string]any{"post_id": postID}); err != nil {
@@ -429,7 +359,7 @@ func (s *Service) Remove(ctx context.Context, boardID, postID uuid.UUID) error {
 // Pin pins or unpins an item: pinned items lead the board and the feed.
 func (s *Service) Pin(ctx context.Context, boardID, postID uuid.UUID, pinned bool) (*Item, error) {
 	return s.changeItem(ctx, boardID, postID, "board.post_pinned", map[string]any{"pinned": pinned},
-		`UPDATE board_items SET pinned = $3 WHERE board_id = $1 AND post_id = $2 RETURNING `+itemColumns, pinned)
+		func(tx pgx.Tx) (*Item, error) { return setPinned(ctx, tx, boardID, postID, pinned) })
 }
 
 // Move places an item right below another in the board's displayed order (after = nil: on top of
@@ -470,17 +400,10 @@ func (s *Service) Move(ctx context.Context, boardID, postID uuid.UUID, after *uu
 		if err != nil {
 			return err
 		}
-		ids := make([]uuid.UUID, len(moves))
-		positions := make([]float64, len(moves))
-		for i, m := range moves {
-			ids[i], positions[i] = m.postID, m.position
-		}
-		if _, err := tx.Exec(ctx, `UPDATE board_items bi SET position = u.position
-			FROM unnest($2::uuid[], $3::float8[]) AS u (post_id, position)
-			WHERE bi.board_id = $1 AND bi.post_id = u.post_id`, boardID, ids, positions); err != nil {
+		if err := setPositions(ctx, tx, boardID, moves); err != nil {
 			return err
 		}
-		it, err = scanItem(tx.QueryRow(ctx, `SELECT `+itemColumns+` FROM board_items WHERE board_id = $1 AND post_id = $2`, boardID, postID))
+		it, err = getItem(ctx, tx, boardID, postID)
 		if err != nil {
 			return err
 		}
@@ -494,7 +417,7 @@ func (s *Service) Move(ctx context.Context, boardID, postID uuid.UUID, after *uu
 	return it, nil
 }
 
-func (s *Service) changeItem(ctx context.Context, boardID, postID uuid.UUID, action string, details map[string]any, sql string, arg any) (*Item, error) {
+func (s *Service) changeItem(ctx context.Context, boardID, postID uuid.UUID, action string, details map[string]any, change func(pgx.Tx) (*Item, error)) (*Item, error) {
 	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
@@ -508,7 +431,7 @@ func (s *Service) changeItem(ctx context.Context, boardID, postID uuid.UUID, act
 		if !canCurate(p, b) {
 			return apperr.Forbiddenf("only marketers, admins and the board's curators arrange it")
 		}
-		it, err = scanItem(tx.QueryRow(ctx, sql, boardID, postID, arg))
+		it, err = change(tx)
 		if postgres.NoRows(err) {
 			return apperr.NotFoundf("post is not on board %s", boardID)
 		}
@@ -536,25 +459,21 @@ func (s *Service) Target(ctx context.Context, postID uuid.UUID, boardIDs []uuid.
 	}
 	boardIDs = uniqueIDs(boardIDs)
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		var state string
-		err := tx.QueryRow(ctx, `SELECT state FROM posts WHERE org_id = $1 AND id = $2 FOR UPDATE`, p.OrgID, postID).Scan(&state)
+		state, err := lockPostState(ctx, tx, p.OrgID, postID)
 		if postgres.NoRows(err) {
 			return apperr.NotFoundf("post %s not found", postID)
 		}
 		if err != nil {
 			return err
 		}
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM boards WHERE org_id = $1 AND id = ANY($2) AND archived_at IS NULL`, p.OrgID, boardIDs).Scan(&n); err != nil {
+		n, err := countLiveBoards(ctx, tx, p.OrgID, boardIDs)
+		if err != nil {
 			return err
 		}
 		if n != len(boardIDs) {
 			return apperr.Invalidf("boardIds", "names boards that do not exist or are archived")
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM post_board_targets WHERE post_id = $1`, postID); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO post_board_targets (post_id, board_id, org_id) SELECT $1, unnest($2::uuid[]), $3`, postID, boardIDs, p.OrgID); err != nil {
+		if err := replaceTargets(ctx, tx, p.OrgID, postID, boardIDs); err != nil {
 			return err
 		}
 		if err := record(ctx, tx, p, "post.boards_targeted", "post", postID.String(), map[string]any{"board_ids": boardIDs}); err != nil {
@@ -572,22 +491,6 @@ func (s *Service) Target(ctx context.Context, postID uuid.UUID, boardIDs []uuid.
 		return nil, fmt.Errorf("target post %s at boards: %w", postID, err)
 	}
 	return boardIDs, nil
-}
-
-// PlaceApproved puts an approved post on the boards it targets, in the approval's transaction.
-func PlaceApproved(ctx context.Context, db postgres.Execer, postID, actor uuid.UUID) error {
-	_, err := db.Exec(ctx, `INSERT INTO board_items (board_id, post_id, org_id, position, added_by)
-		SELECT t.board_id, t.post_id, t.org_id, extract(epoch FROM now()), $2
-		FROM post_board_targets t JOIN boards b ON b.id = t.board_id AND b.archived_at IS NULL
-		WHERE t.post_id = $1
-		ON CONFLICT (board_id, post_id) DO NOTHING`, postID, actor)
-	return err
-}
-
-// RemoveUnapproved takes a post that left APPROVED off every board, in that transaction.
-func RemoveUnapproved(ctx context.Context, db postgres.Execer, postID uuid.UUID) error {
-	_, err := db.Exec(ctx, `DELETE FROM board_items WHERE post_id = $1`, postID)
-	return err
 }
 
 // uniqueIDs sorts ids and drops repeats.

@@ -62,20 +62,7 @@ func (s *Service) create(ctx context.Context, tx pgx.Tx, org uuid.UUID, users []
 	if d.postID != uuid.Nil {
 		postID = &d.postID
 	}
-	rows, err := tx.Query(ctx, `INSERT INTO notifications (org_id, user_id, kind, event_key, post_id, title, body, link, in_app)
-		SELECT $1, u.id, $4, $5, $6, $7, $8, $9, u.in_app FROM unnest($2::uuid[], $3::boolean[]) AS u(id, in_app)
-		ORDER BY u.id
-		ON CONFLICT (user_id, event_key) DO NOTHING
-		RETURNING id, user_id`,
-		org, ids, inApp, d.kind, d.key, postID, text.Truncate(d.title, 300), text.Truncate(d.body, 10000), d.link)
-	if err != nil {
-		return 0, fmt.Errorf("insert notifications: %w", err)
-	}
-	type created struct{ id, user uuid.UUID }
-	made, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (created, error) {
-		var c created
-		return c, r.Scan(&c.id, &c.user)
-	})
+	made, err := insertNotifications(ctx, tx, org, ids, inApp, d, postID, text.Truncate(d.title, 300), text.Truncate(d.body, 10000))
 	if err != nil {
 		return 0, fmt.Errorf("insert notifications: %w", err)
 	}
@@ -91,8 +78,7 @@ func (s *Service) create(ctx context.Context, tx pgx.Tx, org uuid.UUID, users []
 			default:
 				continue
 			}
-			if _, err := w.Exec(ctx, `INSERT INTO notification_deliveries (notification_id, channel, org_id) VALUES ($1, $2, $3)`,
-				c.id, ch, org); err != nil {
+			if err := insertDelivery(ctx, &w, org, c.id, ch); err != nil {
 				return 0, err
 			}
 			if err := jobs.Enqueue(ctx, &w, org, topic, deliveryPayload{
@@ -125,30 +111,20 @@ func TaskKey(id uuid.UUID, ch Channel) string {
 // leaving out channels that cannot deliver (e-mail not configured, no Slack webhook) and users
 // left with none.
 func (s *Service) recipients(ctx context.Context, tx pgx.Tx, org uuid.UUID, users []uuid.UUID, kind Kind) ([]recipient, error) {
-	var slackSet bool
-	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM notification_settings WHERE org_id = $1 AND slack_webhook IS NOT NULL)`, org).Scan(&slackSet)
+	slackSet, err := slackConfigured(ctx, tx, org)
 	if err != nil {
 		return nil, fmt.Errorf("notification settings: %w", err)
 	}
-	rows, err := tx.Query(ctx, `SELECT u.id, p.channels, p.kinds FROM users u
-		LEFT JOIN notification_preferences p ON p.user_id = u.id
-		WHERE u.org_id = $1 AND u.id = ANY($2) AND u.active
-		ORDER BY u.id`, org, users)
+	active, err := activeUsers(ctx, tx, org, users)
 	if err != nil {
 		return nil, fmt.Errorf("notification recipients: %w", err)
 	}
-	defer rows.Close()
 	var out []recipient
-	for rows.Next() {
-		var id uuid.UUID
-		var sp storedPreferences
-		var kinds []byte
-		if err := rows.Scan(&id, &sp.Channels, &kinds); err != nil {
-			return nil, fmt.Errorf("notification recipients: %w", err)
-		}
-		if kinds != nil {
-			if err := json.Unmarshal(kinds, &sp.Kinds); err != nil {
-				return nil, fmt.Errorf("preferences of user %s: %w", id, err)
+	for _, u := range active {
+		sp := u.prefs
+		if u.kinds != nil {
+			if err := json.Unmarshal(u.kinds, &sp.Kinds); err != nil {
+				return nil, fmt.Errorf("preferences of user %s: %w", u.id, err)
 			}
 		}
 		var chs []Channel
@@ -160,11 +136,8 @@ func (s *Service) recipients(ctx context.Context, tx pgx.Tx, org uuid.UUID, user
 			chs = append(chs, c)
 		}
 		if len(chs) > 0 {
-			out = append(out, recipient{id: id, channels: chs})
+			out = append(out, recipient{id: u.id, channels: chs})
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("notification recipients: %w", err)
 	}
 	return out, nil
 }

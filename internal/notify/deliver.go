@@ -78,7 +78,7 @@ func (s *Service) processDelivery(ctx context.Context, t *asynq.Task, ch Channel
 	if err != nil {
 		return err
 	}
-	d, err := s.loadDelivery(ctx, p.OrgID, p.NotificationID, ch)
+	d, err := loadDelivery(ctx, s.pool, p.OrgID, p.NotificationID, ch)
 	if postgres.NoRows(err) {
 		s.log.WarnContext(ctx, "delivery of an unknown notification", slog.String("notification_id", p.NotificationID.String()),
 			slog.String("channel", string(ch)))
@@ -123,31 +123,9 @@ func lastRetry(ctx context.Context) bool {
 	return ok1 && ok2 && retried >= maxRetry
 }
 
-func (s *Service) loadDelivery(ctx context.Context, org, id uuid.UUID, ch Channel) (*pendingDelivery, error) {
-	d := pendingDelivery{notificationID: id, org: org, channel: ch}
-	err := s.pool.QueryRow(ctx, `SELECT d.status, d.attempts, u.email, u.name, u.active, n.title, n.body, n.link
-		FROM notification_deliveries d
-		JOIN notifications n ON n.id = d.notification_id
-		JOIN users u ON u.id = n.user_id
-		WHERE d.notification_id = $1 AND d.channel = $2 AND n.org_id = $3`, id, ch, org).
-		Scan(&d.status, &d.attempts, &d.userEmail, &d.userName, &d.userActive, &d.title, &d.body, &d.link)
-	if err != nil {
-		if postgres.NoRows(err) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("load delivery %s by %s: %w", id, ch, err)
-	}
-	return &d, nil
-}
-
 // finish records the outcome of an attempt. Only a PENDING delivery changes.
 func (s *Service) finish(ctx context.Context, d *pendingDelivery, status DeliveryStatus, reason string, attempted bool) error {
-	_, err := s.pool.Exec(ctx, `UPDATE notification_deliveries SET status = $3, last_error = $4, updated_at = now(),
-			attempts = attempts + CASE WHEN $5 THEN 1 ELSE 0 END,
-			sent_at = CASE WHEN $3 = 'SENT' THEN now() END
-		WHERE notification_id = $1 AND channel = $2 AND status = 'PENDING'`,
-		d.notificationID, d.channel, status, text.Truncate(reason, 500), attempted)
-	if err != nil {
+	if err := settleDelivery(ctx, s.pool, d, status, text.Truncate(reason, 500), attempted); err != nil {
 		return fmt.Errorf("record delivery %s by %s: %w", d.notificationID, d.channel, err)
 	}
 	return nil

@@ -116,27 +116,17 @@ func (s *Service) reviewRequested(ctx context.Context, tx pgx.Tx, org, reviewID 
 
 // decided tells a post's author of a reviewer's decision.
 func (s *Service) decided(ctx context.Context, tx pgx.Tx, org, decisionID uuid.UUID) (int, error) {
-	var (
-		kind, comment, reviewer string
-		stage                   int
-		reviewID, postID        uuid.UUID
-		rawTitle                string
-		author                  uuid.UUID
-	)
-	err := tx.QueryRow(ctx, `SELECT d.kind, d.comment, d.stage, d.review_id, coalesce(nullif(u.name, ''), u.email), p.id, p.title, p.author_id
-		FROM decisions d JOIN users u ON u.id = d.reviewer_id JOIN posts p ON p.id = d.post_id
-		WHERE d.org_id = $1 AND d.id = $2`, org, decisionID).
-		Scan(&kind, &comment, &stage, &reviewID, &reviewer, &postID, &rawTitle, &author)
+	d, err := loadDecision(ctx, tx, org, decisionID)
 	if err != nil {
 		return 0, err
 	}
-	r, err := loadReview(ctx, tx, org, reviewID)
+	r, err := loadReview(ctx, tx, org, d.reviewID)
 	if err != nil {
 		return 0, err
 	}
-	title := postTitle(rawTitle)
+	title, stage, reviewer := postTitle(d.postTitle), d.stage, d.reviewer
 	var subject, body string
-	switch kind {
+	switch d.kind {
 	case "APPROVE":
 		subject = fmt.Sprintf("Approved at stage %d: %s", stage, title)
 		body = fmt.Sprintf("%s approved %s of “%s”.", reviewer, r.stageLabel(stage), title)
@@ -147,24 +137,22 @@ func (s *Service) decided(ctx context.Context, tx pgx.Tx, org, decisionID uuid.U
 		subject = "Rejected: " + title
 		body = fmt.Sprintf("%s rejected “%s” at %s.", reviewer, title, r.stageLabel(stage))
 	}
-	if c := strings.TrimSpace(comment); c != "" {
+	if c := strings.TrimSpace(d.comment); c != "" {
 		body += "\n\nComment: " + c
 	}
-	return s.create(ctx, tx, org, []uuid.UUID{author}, draft{
+	return s.create(ctx, tx, org, []uuid.UUID{d.author}, draft{
 		kind:   KindPostDecided,
 		key:    "decision:" + decisionID.String(),
-		postID: postID,
+		postID: d.postID,
 		title:  subject,
 		body:   body,
-		link:   postLink(postID),
+		link:   postLink(d.postID),
 	})
 }
 
 // approved tells a post's author it is approved.
 func (s *Service) approved(ctx context.Context, tx pgx.Tx, ev eventTask) (int, error) {
-	var rawTitle string
-	var author uuid.UUID
-	err := tx.QueryRow(ctx, `SELECT title, author_id FROM posts WHERE org_id = $1 AND id = $2`, ev.OrgID, ev.PostID).Scan(&rawTitle, &author)
+	rawTitle, author, err := postTitleAuthor(ctx, tx, ev.OrgID, ev.PostID)
 	if err != nil {
 		return 0, err
 	}
@@ -185,9 +173,7 @@ func (s *Service) approved(ctx context.Context, tx pgx.Tx, ev eventTask) (int, e
 
 // publishFailed tells a post's author and the organization's marketers that publishing failed.
 func (s *Service) publishFailed(ctx context.Context, tx pgx.Tx, ev eventTask) (int, error) {
-	var rawTitle string
-	var author uuid.UUID
-	err := tx.QueryRow(ctx, `SELECT title, author_id FROM posts WHERE org_id = $1 AND id = $2`, ev.OrgID, ev.PostID).Scan(&rawTitle, &author)
+	rawTitle, author, err := postTitleAuthor(ctx, tx, ev.OrgID, ev.PostID)
 	if err != nil {
 		return 0, err
 	}

@@ -15,7 +15,6 @@ import (
 
 	"github.com/google/uuid"
 	lru "github.com/hashicorp/golang-lru/v2"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -151,12 +150,12 @@ func (h *Hub) listenOnce(ctx context.Context) (bool, error) {
 		defer cancel()
 		conn.Close(closeCtx) //nolint:errcheck // the connection is dropped either way
 	}()
-	if _, err := conn.Exec(ctx, "LISTEN "+NotifyChannel); err != nil {
+	if err := listen(ctx, conn); err != nil {
 		return false, fmt.Errorf("listen %s: %w", NotifyChannel, err)
 	}
 	// Listening from here on: what committed while the hub was not is caught up from the table.
-	var listeningSince time.Time
-	if err := conn.QueryRow(ctx, `SELECT now()`).Scan(&listeningSince); err != nil {
+	listeningSince, err := dbNow(ctx, conn)
+	if err != nil {
 		return true, fmt.Errorf("listen %s: %w", NotifyChannel, err)
 	}
 	h.mu.Lock()
@@ -186,8 +185,8 @@ func (h *Hub) listenOnce(ctx context.Context) (bool, error) {
 			return true, ctx.Err()
 		case wctx.Err() != nil:
 			// Idle: check the connection, and note that it was listening until now.
-			var now time.Time
-			if err := conn.QueryRow(ctx, `SELECT now()`).Scan(&now); err != nil {
+			now, err := dbNow(ctx, conn)
+			if err != nil {
 				return true, fmt.Errorf("heartbeat: %w", err)
 			}
 			h.alive(now)
@@ -217,7 +216,7 @@ func (h *Hub) handle(ctx context.Context, payload string) {
 	if !h.wanted(user, id) {
 		return
 	}
-	n, err := scanNotification(h.pool.QueryRow(ctx, `SELECT `+notificationColumns+` FROM notifications WHERE id = $1 AND in_app`, id))
+	n, err := inAppNotification(ctx, h.pool, id)
 	if err != nil {
 		if !postgres.NoRows(err) && ctx.Err() == nil {
 			h.log.WarnContext(ctx, "read notification", slog.String("notification_id", id.String()), slog.Any("error", err))
@@ -247,13 +246,7 @@ func (h *Hub) catchUp(ctx context.Context, since time.Time) error {
 	if len(users) == 0 {
 		return nil
 	}
-	rows, err := h.pool.Query(ctx, `SELECT `+notificationColumns+` FROM notifications
-		WHERE user_id = ANY($1) AND in_app AND created_at > $2
-		ORDER BY created_at, id LIMIT $3`, users, since, catchUpLimit)
-	if err != nil {
-		return fmt.Errorf("catch up notifications: %w", err)
-	}
-	missed, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Notification, error) { return scanNotification(r) })
+	missed, err := notificationsSince(ctx, h.pool, users, since, catchUpLimit)
 	if err != nil {
 		return fmt.Errorf("catch up notifications: %w", err)
 	}

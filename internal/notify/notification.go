@@ -10,7 +10,6 @@ import (
 	"clearpost/internal/postgres"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Notification is one thing one user was told.
@@ -36,16 +35,6 @@ type Cursor struct {
 // Cursor returns n's position, for the next page.
 func (n *Notification) Cursor() Cursor { return Cursor{CreatedAt: n.CreatedAt, ID: n.ID} }
 
-const notificationColumns = `id, org_id, user_id, kind, post_id, title, body, link, created_at, read_at`
-
-func scanNotification(row pgx.Row) (*Notification, error) {
-	var n Notification
-	if err := row.Scan(&n.ID, &n.OrgID, &n.UserID, &n.Kind, &n.PostID, &n.Title, &n.Body, &n.Link, &n.CreatedAt, &n.ReadAt); err != nil {
-		return nil, err
-	}
-	return &n, nil
-}
-
 // MaxPage is the most notifications List returns at once.
 const MaxPage = 100
 
@@ -64,15 +53,7 @@ func (s *Service) List(ctx context.Context, unreadOnly bool, after *Cursor, limi
 	if after != nil {
 		cur = *after
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+notificationColumns+` FROM notifications
-		WHERE user_id = $1 AND org_id = $2 AND in_app AND (NOT $3 OR read_at IS NULL)
-		  AND (created_at, id) < ($4, $5)
-		ORDER BY created_at DESC, id DESC
-		LIMIT $6`, p.UserID, p.OrgID, unreadOnly, cur.CreatedAt, cur.ID, limit+1)
-	if err != nil {
-		return nil, false, fmt.Errorf("list notifications: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Notification, error) { return scanNotification(r) })
+	out, err := listNotifications(ctx, s.pool, p.OrgID, p.UserID, unreadOnly, cur, limit+1)
 	if err != nil {
 		return nil, false, fmt.Errorf("list notifications: %w", err)
 	}
@@ -89,8 +70,7 @@ func (s *Service) Get(ctx context.Context, id uuid.UUID) (*Notification, error) 
 	if err != nil {
 		return nil, err
 	}
-	n, err := scanNotification(s.pool.QueryRow(ctx, `SELECT `+notificationColumns+` FROM notifications
-		WHERE id = $1 AND user_id = $2 AND org_id = $3 AND in_app`, id, p.UserID, p.OrgID))
+	n, err := getNotification(ctx, s.pool, p.OrgID, p.UserID, id)
 	if postgres.NoRows(err) {
 		return nil, apperr.NotFoundf("notification %s not found", id)
 	}
@@ -106,9 +86,8 @@ func (s *Service) UnreadCount(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	var n int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM notifications
-		WHERE user_id = $1 AND org_id = $2 AND in_app AND read_at IS NULL`, p.UserID, p.OrgID).Scan(&n); err != nil {
+	n, err := countUnread(ctx, s.pool, p.OrgID, p.UserID)
+	if err != nil {
 		return 0, fmt.Errorf("count unread notifications: %w", err)
 	}
 	return n, nil
@@ -131,12 +110,11 @@ func (s *Service) MarkRead(ctx context.Context, ids []uuid.UUID) (int, error) {
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	tag, err := s.pool.Exec(ctx, `UPDATE notifications SET read_at = now()
-		WHERE id = ANY($1) AND user_id = $2 AND org_id = $3 AND in_app AND read_at IS NULL`, ids, p.UserID, p.OrgID)
+	n, err := markRead(ctx, s.pool, p.OrgID, p.UserID, ids)
 	if err != nil {
 		return 0, fmt.Errorf("mark notifications read: %w", err)
 	}
-	return int(tag.RowsAffected()), nil
+	return n, nil
 }
 
 // MarkAllRead marks every unread notification of the caller read, and returns how many.
@@ -145,12 +123,11 @@ func (s *Service) MarkAllRead(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	tag, err := s.pool.Exec(ctx, `UPDATE notifications SET read_at = now()
-		WHERE user_id = $1 AND org_id = $2 AND in_app AND read_at IS NULL`, p.UserID, p.OrgID)
+	n, err := markAllRead(ctx, s.pool, p.OrgID, p.UserID)
 	if err != nil {
 		return 0, fmt.Errorf("mark all notifications read: %w", err)
 	}
-	return int(tag.RowsAffected()), nil
+	return n, nil
 }
 
 // DeliveryStatus is where an e-mail or Slack message of a notification stands.
@@ -181,17 +158,7 @@ func (s *Service) Deliveries(ctx context.Context, ids []uuid.UUID) (map[uuid.UUI
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT d.notification_id, d.channel, d.status, d.attempts, d.last_error, d.updated_at, d.sent_at
-		FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id
-		WHERE d.notification_id = ANY($1) AND n.user_id = $2 AND n.org_id = $3
-		ORDER BY d.notification_id, d.channel`, ids, p.UserID, p.OrgID)
-	if err != nil {
-		return nil, fmt.Errorf("notification deliveries: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Delivery, error) {
-		var d Delivery
-		return d, r.Scan(&d.NotificationID, &d.Channel, &d.Status, &d.Attempts, &d.LastError, &d.UpdatedAt, &d.SentAt)
-	})
+	list, err := userDeliveries(ctx, s.pool, p.OrgID, p.UserID, ids)
 	if err != nil {
 		return nil, fmt.Errorf("notification deliveries: %w", err)
 	}

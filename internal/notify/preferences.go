@@ -70,9 +70,7 @@ func (s *Service) Preferences(ctx context.Context) (*Preferences, error) {
 	if err != nil {
 		return nil, err
 	}
-	var sp storedPreferences
-	err = s.pool.QueryRow(ctx, `SELECT channels, kinds FROM notification_preferences WHERE user_id = $1 AND org_id = $2`,
-		p.UserID, p.OrgID).Scan(&sp.Channels, &sp.Kinds)
+	sp, err := getPreferences(ctx, s.pool, p.OrgID, p.UserID)
 	if postgres.NoRows(err) {
 		return DefaultPreferences(), nil
 	}
@@ -102,10 +100,8 @@ func (s *Service) SetPreferences(ctx context.Context, in Preferences) (*Preferen
 		return nil, fmt.Errorf("set notification preferences: %w", err)
 	}
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO notification_preferences (user_id, org_id, channels, kinds) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (user_id) DO UPDATE SET channels = EXCLUDED.channels, kinds = EXCLUDED.kinds, updated_at = now()`,
-			p.UserID, p.OrgID, out.Channels, kindsJSON); err != nil {
-			return postgres.MapError(err)
+		if err := upsertPreferences(ctx, tx, p.OrgID, p.UserID, out.Channels, kindsJSON); err != nil {
+			return err
 		}
 		return p.Record(ctx, tx, "notification_preferences.updated", "user", p.UserID.String(),
 			map[string]any{"channels": out.Channels, "kinds": kinds})

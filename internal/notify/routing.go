@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"clearpost/internal/approval"
 	"clearpost/internal/audit"
@@ -20,11 +19,8 @@ import (
 // submissions hit it; a rule marked failing that evaluated cleanly has its mark cleared. Both go
 // through tx, with the notifications. It returns how many notifications it created.
 func (s *Service) ruleOutcomes(ctx context.Context, tx pgx.Tx, org, reviewID uuid.UUID) (int, error) {
-	var raw []byte
-	var at time.Time
-	var postID uuid.UUID
-	if err := tx.QueryRow(ctx, `SELECT plan, submitted_at, post_id FROM reviews WHERE org_id = $1 AND id = $2`, org, reviewID).
-		Scan(&raw, &at, &postID); err != nil {
+	raw, at, postID, err := reviewPlan(ctx, tx, org, reviewID)
+	if err != nil {
 		return 0, err
 	}
 	var plan approval.Plan

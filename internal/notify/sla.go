@@ -53,7 +53,7 @@ func (s *Service) ProcessSLA(ctx context.Context, _ *asynq.Task) error {
 // sweep that records it (unique per review, stage and kind) notifies, in the same transaction.
 // It returns how many reviews it reminded about and escalated.
 func (s *Service) Sweep(ctx context.Context, now time.Time) (reminded, escalated int, err error) {
-	candidates, err := s.slaCandidates(ctx, now)
+	candidates, err := slaCandidates(ctx, s.pool, now)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -89,43 +89,6 @@ func (s *Service) Sweep(ctx context.Context, now time.Time) (reminded, escalated
 	return reminded, escalated, nil
 }
 
-// slaCandidates lists the open reviews whose current stage's reminder is due at now and which
-// have something left to fire.
-func (s *Service) slaCandidates(ctx context.Context, now time.Time) ([]slaCandidate, error) {
-	rows, err := s.pool.Query(ctx, `WITH open AS (
-			SELECT r.id, r.org_id, r.post_id, r.current_stage, r.stage_started_at,
-				(r.plan->'stages'->(r.current_stage - 1)->>'sla')::numeric::bigint AS sla_ns,
-				coalesce(r.plan->'stages'->(r.current_stage - 1)->>'escalate_to', '') AS escalate_to
-			FROM reviews r
-			WHERE r.status = 'IN_REVIEW' AND jsonb_typeof(r.plan->'stages'->(r.current_stage - 1)->'sla') = 'number'),
-		due AS (
-			SELECT o.*,
-				EXISTS (SELECT 1 FROM review_sla_events e WHERE e.review_id = o.id AND e.stage = o.current_stage AND e.kind = 'REMIND') AS reminded,
-				EXISTS (SELECT 1 FROM review_sla_events e WHERE e.review_id = o.id AND e.stage = o.current_stage AND e.kind = 'ESCALATE') AS escalated
-			FROM open o
-			WHERE o.sla_ns > 0
-			  AND o.stage_started_at + make_interval(secs => o.sla_ns / 1e9)
-				- least(interval '1 hour', make_interval(secs => o.sla_ns / 4e9)) <= $1)
-		SELECT id, org_id, post_id, current_stage, stage_started_at, sla_ns, escalate_to, reminded, escalated
-		FROM due
-		WHERE NOT reminded OR (NOT escalated AND escalate_to <> '')
-		ORDER BY stage_started_at, id`, now)
-	if err != nil {
-		return nil, fmt.Errorf("open reviews with an SLA: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (slaCandidate, error) {
-		var c slaCandidate
-		var ns int64
-		err := r.Scan(&c.review, &c.org, &c.post, &c.stage, &c.started, &ns, &c.escalateTo, &c.reminded, &c.escalated)
-		c.sla = time.Duration(ns)
-		return c, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("open reviews with an SLA: %w", err)
-	}
-	return list, nil
-}
-
 // fireSLA fires one reminder or escalation, unless the review has moved on or another sweep fired
 // it first, and reports whether it did.
 func (s *Service) fireSLA(ctx context.Context, c slaCandidate, kind slaEvent, deadline, now time.Time) (bool, error) {
@@ -133,7 +96,7 @@ func (s *Service) fireSLA(ctx context.Context, c slaCandidate, kind slaEvent, de
 	err := postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
 		// Lock the post first, as decisions do: no decision moves the review on meanwhile, and
 		// the two never wait on each other in opposite orders.
-		if _, err := tx.Exec(ctx, `SELECT 1 FROM posts WHERE org_id = $1 AND id = $2 FOR UPDATE`, c.org, c.post); err != nil {
+		if err := lockPost(ctx, tx, c.org, c.post); err != nil {
 			return err
 		}
 		r, err := loadReview(ctx, tx, c.org, c.review)
@@ -153,12 +116,11 @@ func (s *Service) fireSLA(ctx context.Context, c slaCandidate, kind slaEvent, de
 		if kind == slaEscalate && st.EscalateTo == "" {
 			return nil // nobody to escalate to: the reminder is all there is
 		}
-		tag, err := tx.Exec(ctx, `INSERT INTO review_sla_events (review_id, stage, kind, org_id, due_at) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (review_id, stage, kind) DO NOTHING`, r.id, r.stage, kind, r.org, deadline)
+		inserted, err := insertSLAEvent(ctx, tx, r, kind, deadline)
 		if err != nil {
 			return fmt.Errorf("record sla %s: %w", kind, err)
 		}
-		if tag.RowsAffected() == 0 {
+		if !inserted {
 			return nil // another sweep fired it
 		}
 		users, groups, err := awaited(ctx, tx, r, r.stage)
@@ -209,8 +171,7 @@ func (s *Service) fireSLA(ctx context.Context, c slaCandidate, kind slaEvent, de
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE review_sla_events SET recipients = $4 WHERE review_id = $1 AND stage = $2 AND kind = $3`,
-			r.id, r.stage, kind, n); err != nil {
+		if err := setSLARecipients(ctx, tx, r, kind, n); err != nil {
 			return err
 		}
 		fired = true

@@ -45,14 +45,11 @@ func (s *Service) SetSlackWebhook(ctx context.Context, rawURL string) error {
 		sealed = s.keys.Seal([]byte(rawURL), webhookAAD(p.OrgID))
 	}
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		var wasSet bool
-		err := tx.QueryRow(ctx, `SELECT slack_webhook IS NOT NULL FROM notification_settings WHERE org_id = $1 FOR UPDATE`, p.OrgID).Scan(&wasSet)
-		if err != nil && !postgres.NoRows(err) {
+		wasSet, err := lockSlackSet(ctx, tx, p.OrgID)
+		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO notification_settings (org_id, slack_webhook, updated_by) VALUES ($1, $2, $3)
-			ON CONFLICT (org_id) DO UPDATE SET slack_webhook = EXCLUDED.slack_webhook, updated_by = EXCLUDED.updated_by, updated_at = now()`,
-			p.OrgID, sealed, p.UserID); err != nil {
+		if err := setSlackWebhook(ctx, tx, p.OrgID, p.UserID, sealed); err != nil {
 			return err
 		}
 		action := "notify.slack_webhook_set"
@@ -74,9 +71,8 @@ func (s *Service) SlackWebhookSet(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	var set bool
-	err = s.pool.QueryRow(ctx, `SELECT slack_webhook IS NOT NULL FROM notification_settings WHERE org_id = $1`, p.OrgID).Scan(&set)
-	if err != nil && !postgres.NoRows(err) {
+	set, err := slackSet(ctx, s.pool, p.OrgID)
+	if err != nil {
 		return false, fmt.Errorf("slack webhook: %w", err)
 	}
 	return set, nil
@@ -105,13 +101,12 @@ func (s *Service) validateWebhookURL(raw string) error {
 
 // slackWebhook returns org's webhook URL, or "" when it has none.
 func (s *Service) slackWebhook(ctx context.Context, db postgres.DB, org uuid.UUID) (string, error) {
-	var sealed []byte
-	err := db.QueryRow(ctx, `SELECT slack_webhook FROM notification_settings WHERE org_id = $1`, org).Scan(&sealed)
-	if postgres.NoRows(err) || (err == nil && sealed == nil) {
-		return "", nil
-	}
+	sealed, err := sealedSlackWebhook(ctx, db, org)
 	if err != nil {
 		return "", fmt.Errorf("slack webhook: %w", err)
+	}
+	if sealed == nil {
+		return "", nil
 	}
 	plain, err := s.keys.Open(sealed, webhookAAD(org))
 	if err != nil {

@@ -51,24 +51,18 @@ type ChannelUpdate struct {
 	ExpectedRevision int
 }
 
-const channelColumns = `id, org_id, platform, name, enabled, revision, credentials, created_by, created_at, updated_at`
-
 // credentialsAAD binds a channel's sealed credentials to the channel: copied to another row, they
 // do not open.
 func credentialsAAD(id uuid.UUID) []byte { return []byte("channels:" + id.String() + ":credentials") }
 
-func (s *Service) scanChannel(row pgx.Row) (*Channel, Credentials, error) {
-	var c Channel
-	var sealed []byte
-	if err := row.Scan(&c.ID, &c.OrgID, &c.Platform, &c.Name, &c.Enabled, &c.Revision, &sealed, &c.CreatedBy, &c.CreatedAt, &c.UpdatedAt); err != nil {
-		return nil, nil, err
-	}
+// withCredentials opens c's sealed credentials and names their keys on c.
+func (s *Service) withCredentials(c *Channel, sealed []byte) (*Channel, Credentials, error) {
 	creds, err := s.open(c.ID, sealed)
 	if err != nil {
 		return nil, nil, err
 	}
 	c.CredentialKeys = slices.Sorted(maps.Keys(creds))
-	return &c, creds, nil
+	return c, creds, nil
 }
 
 // Credentials are a channel's opened credentials.
@@ -129,8 +123,7 @@ func (s *Service) CreateChannel(ctx context.Context, in ChannelInput) (*Channel,
 	}
 	var ch *Channel
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		ch, _, err = s.scanChannel(tx.QueryRow(ctx, `INSERT INTO channels (id, org_id, platform, name, credentials, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+channelColumns, id, p.OrgID, in.Platform, in.Name, sealed, p.UserID))
+		ch, err = s.insertChannel(ctx, tx, p.OrgID, id, p.UserID, in.Platform, in.Name, sealed)
 		if err != nil {
 			return channelError(err)
 		}
@@ -151,10 +144,7 @@ func (s *Service) UpdateChannel(ctx context.Context, id uuid.UUID, u ChannelUpda
 	}
 	var ch *Channel
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		cur, creds, err := s.scanChannel(tx.QueryRow(ctx, `SELECT `+channelColumns+` FROM channels WHERE org_id = $1 AND id = $2 FOR UPDATE`, p.OrgID, id))
-		if postgres.NoRows(err) {
-			return apperr.NotFoundf("channel %s not found", id)
-		}
+		cur, creds, err := s.lockChannel(ctx, tx, p.OrgID, id)
 		if err != nil {
 			return err
 		}
@@ -185,9 +175,7 @@ func (s *Service) UpdateChannel(ctx context.Context, id uuid.UUID, u ChannelUpda
 		if err != nil {
 			return err
 		}
-		ch, _, err = s.scanChannel(tx.QueryRow(ctx, `UPDATE channels SET name = $3, enabled = $4, credentials = $5,
-				revision = revision + 1, updated_at = now()
-			WHERE org_id = $1 AND id = $2 RETURNING `+channelColumns, p.OrgID, id, name, enabled, sealed))
+		ch, err = s.updateChannel(ctx, tx, p.OrgID, id, name, enabled, sealed)
 		if err != nil {
 			return channelError(err)
 		}
@@ -214,20 +202,7 @@ func (s *Service) Channels(ctx context.Context) ([]*Channel, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+channelColumns+` FROM channels WHERE org_id = $1 ORDER BY enabled DESC, lower(name), id`, p.OrgID)
-	if err != nil {
-		return nil, fmt.Errorf("list channels: %w", err)
-	}
-	defer rows.Close()
-	var out []*Channel
-	for rows.Next() {
-		ch, _, err := s.scanChannel(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ch)
-	}
-	return out, rows.Err()
+	return s.listChannels(ctx, p.OrgID)
 }
 
 // ChannelsByIDs returns the organization's channels among ids, for a dataloader.
@@ -236,20 +211,15 @@ func (s *Service) ChannelsByIDs(ctx context.Context, ids []uuid.UUID) (map[uuid.
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+channelColumns+` FROM channels WHERE org_id = $1 AND id = ANY($2)`, p.OrgID, ids)
+	chs, err := s.channelsIn(ctx, p.OrgID, ids)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := map[uuid.UUID]*Channel{}
-	for rows.Next() {
-		ch, _, err := s.scanChannel(rows)
-		if err != nil {
-			return nil, err
-		}
+	out := make(map[uuid.UUID]*Channel, len(chs))
+	for _, ch := range chs {
 		out[ch.ID] = ch
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Rekey seals every channel's credentials that NeedsRotation again with the keyring's primary key,
@@ -258,25 +228,8 @@ func (s *Service) ChannelsByIDs(ctx context.Context, ids []uuid.UUID) (map[uuid.
 func (s *Service) Rekey(ctx context.Context) (int, error) {
 	var n int
 	err := postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT id, credentials FROM channels FOR UPDATE`)
+		stale, err := lockAllCredentials(ctx, tx, s.keys.NeedsRotation)
 		if err != nil {
-			return err
-		}
-		type sealed struct {
-			id  uuid.UUID
-			box []byte
-		}
-		var stale []sealed
-		for rows.Next() {
-			var r sealed
-			if err := rows.Scan(&r.id, &r.box); err != nil {
-				return err
-			}
-			if s.keys.NeedsRotation(r.box) {
-				stale = append(stale, r)
-			}
-		}
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for _, r := range stale {
@@ -284,7 +237,7 @@ func (s *Service) Rekey(ctx context.Context) (int, error) {
 			if err != nil {
 				return fmt.Errorf("channel %s: %w", r.id, err)
 			}
-			if _, err := tx.Exec(ctx, `UPDATE channels SET credentials = $2 WHERE id = $1`, r.id, box); err != nil {
+			if err := setCredentials(ctx, tx, r.id, box); err != nil {
 				return err
 			}
 		}

@@ -10,7 +10,6 @@ import (
 	"clearpost/internal/postgres"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // duePayload is what a publish.due outbox row carries, and so the publish task's payload.
@@ -44,11 +43,7 @@ func (s *Service) JobsOf(ctx context.Context, postIDs []uuid.UUID) (map[uuid.UUI
 	if !p.Has(auth.Editors...) {
 		return out, nil
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+jobColumns+` FROM publish_jobs WHERE org_id = $1 AND post_id = ANY($2) ORDER BY created_at, id`, p.OrgID, postIDs)
-	if err != nil {
-		return nil, err
-	}
-	all, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Job, error) { return scanJob(r) })
+	all, err := jobsOfPosts(ctx, s.pool, p.OrgID, postIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -64,19 +59,7 @@ func (s *Service) PlanOf(ctx context.Context, postID uuid.UUID) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT post_id, channel_ids, publish_at, time_zone, updated_at FROM publication_plans
-		WHERE org_id = $1 AND post_id = $2`, p.OrgID, postID)
-	if err != nil {
-		return nil, err
-	}
-	plans, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Plan, error) {
-		var pl Plan
-		return &pl, r.Scan(&pl.PostID, &pl.ChannelIDs, &pl.PublishAt, &pl.TimeZone, &pl.UpdatedAt)
-	})
-	if err != nil || len(plans) == 0 {
-		return nil, err
-	}
-	return plans[0], nil
+	return planOf(ctx, s.pool, p.OrgID, postID)
 }
 
 // Waiting is a post in the release queue: approved for a manual release, not yet released.
@@ -97,16 +80,5 @@ func (s *Service) ReleaseQueue(ctx context.Context, after *Waiting, limit int) (
 	if after != nil {
 		since, afterPost = after.Since, after.PostID
 	}
-	rows, err := s.pool.Query(ctx, `SELECT post_id, array_agg(channel_id ORDER BY channel_id), min(created_at) AS since
-		FROM publish_jobs WHERE org_id = $1 AND status = 'AWAITING_RELEASE'
-		GROUP BY post_id
-		HAVING (min(created_at), post_id) > ($2, $3)
-		ORDER BY since, post_id LIMIT $4`, p.OrgID, since, afterPost, limit)
-	if err != nil {
-		return nil, fmt.Errorf("release queue: %w", err)
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Waiting, error) {
-		var w Waiting
-		return &w, r.Scan(&w.PostID, &w.ChannelIDs, &w.Since)
-	})
+	return releaseQueue(ctx, s.pool, p.OrgID, since, afterPost, limit)
 }

@@ -49,16 +49,6 @@ type Job struct {
 	UpdatedAt    time.Time
 }
 
-const jobColumns = `id, org_id, post_id, version_id, content_hash, channel_id, status, run_at, generation, attempts,
-	last_error, external_id, external_url, published_at, cancel_reason, created_at, updated_at`
-
-func scanJob(row pgx.Row) (*Job, error) {
-	var j Job
-	err := row.Scan(&j.ID, &j.OrgID, &j.PostID, &j.VersionID, &j.ContentHash, &j.ChannelID, &j.Status, &j.RunAt, &j.Generation,
-		&j.Attempts, &j.LastError, &j.ExternalID, &j.ExternalURL, &j.PublishedAt, &j.CancelReason, &j.CreatedAt, &j.UpdatedAt)
-	return &j, err
-}
-
 // Plan is what a marketer asked for a post: these channels, at this time or on manual release.
 type Plan struct {
 	PostID     uuid.UUID
@@ -164,12 +154,8 @@ func (s *Service) Schedule(ctx context.Context, in ScheduleInput) (*Plan, error)
 		if state == content.StateRejected {
 			return apperr.Conflictf("post was rejected: it cannot be published")
 		}
-		var known []uuid.UUID
-		rows, err := tx.Query(ctx, `SELECT id FROM channels WHERE org_id = $1 AND id = ANY($2) AND enabled`, p.OrgID, channels)
+		known, err := enabledChannels(ctx, tx, p.OrgID, channels)
 		if err != nil {
-			return err
-		}
-		if known, err = pgx.CollectRows(rows, pgx.RowTo[uuid.UUID]); err != nil {
 			return err
 		}
 		for _, id := range channels {
@@ -177,12 +163,7 @@ func (s *Service) Schedule(ctx context.Context, in ScheduleInput) (*Plan, error)
 				return apperr.Invalidf("channelIds", "channel %s is not an enabled channel of this organization", id)
 			}
 		}
-		if err := tx.QueryRow(ctx, `INSERT INTO publication_plans (post_id, org_id, channel_ids, publish_at, time_zone, created_by)
-				VALUES ($1, $2, $3, $4, $5, $6)
-				ON CONFLICT (post_id) DO UPDATE SET channel_ids = excluded.channel_ids, publish_at = excluded.publish_at,
-					time_zone = excluded.time_zone, created_by = excluded.created_by, updated_at = now()
-				RETURNING updated_at`,
-			in.PostID, p.OrgID, channels, publishAt, zone, p.UserID).Scan(&plan.UpdatedAt); err != nil {
+		if plan.UpdatedAt, err = upsertPlan(ctx, tx, p.OrgID, p.UserID, plan); err != nil {
 			return err
 		}
 		details := map[string]any{"channel_ids": channels, "time_zone": zone, "manual_release": publishAt == nil, "post_state": state}
@@ -214,19 +195,14 @@ func (s *Service) Unschedule(ctx context.Context, postID uuid.UUID) ([]*Job, err
 		if _, err := lockPost(ctx, tx, p.OrgID, postID); err != nil {
 			return err
 		}
-		tag, err := tx.Exec(ctx, `DELETE FROM publication_plans WHERE post_id = $1`, postID)
+		planned, err := deletePlan(ctx, tx, postID)
 		if err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `UPDATE publish_jobs SET status = 'CANCELED', cancel_reason = 'unscheduled', updated_at = now()
-			WHERE post_id = $1 AND status IN ('AWAITING_RELEASE', 'SCHEDULED') RETURNING `+jobColumns, postID)
-		if err != nil {
+		if canceled, err = cancelUnscheduled(ctx, tx, postID); err != nil {
 			return err
 		}
-		if canceled, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Job, error) { return scanJob(r) }); err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 && len(canceled) == 0 {
+		if !planned && len(canceled) == 0 {
 			return apperr.Conflictf("post %s has no publication planned", postID)
 		}
 		return p.Record(ctx, tx, "post.unscheduled", "post", postID.String(), map[string]any{"canceled_jobs": len(canceled)})
@@ -252,7 +228,10 @@ func (s *Service) Release(ctx context.Context, postID uuid.UUID) ([]*Job, error)
 		if state != content.StateApproved {
 			return apperr.Conflictf("post is %s, not APPROVED", state)
 		}
-		if released, err = s.reschedule(ctx, tx, `post_id = $1 AND status = 'AWAITING_RELEASE'`, postID); err != nil {
+		if released, err = releaseAwaiting(ctx, tx, postID); err != nil {
+			return err
+		}
+		if err := enqueueJobs(ctx, tx, released); err != nil {
 			return err
 		}
 		if len(released) == 0 {
@@ -274,12 +253,7 @@ func (s *Service) Retry(ctx context.Context, jobID uuid.UUID) (*Job, error) {
 	}
 	var job *Job
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		var postID uuid.UUID
-		var status JobStatus
-		err := tx.QueryRow(ctx, `SELECT post_id, status FROM publish_jobs WHERE org_id = $1 AND id = $2`, p.OrgID, jobID).Scan(&postID, &status)
-		if postgres.NoRows(err) {
-			return apperr.NotFoundf("publish job %s not found", jobID)
-		}
+		postID, status, err := jobPostStatus(ctx, tx, p.OrgID, jobID)
 		if err != nil {
 			return err
 		}
@@ -290,8 +264,11 @@ func (s *Service) Retry(ctx context.Context, jobID uuid.UUID) (*Job, error) {
 		if state != content.StateApproved {
 			return apperr.Conflictf("post is %s, not APPROVED: it cannot be published", state)
 		}
-		jobs, err := s.reschedule(ctx, tx, `id = $1 AND status = 'FAILED'`, jobID)
+		jobs, err := retryFailed(ctx, tx, jobID)
 		if err != nil {
+			return err
+		}
+		if err := enqueueJobs(ctx, tx, jobs); err != nil {
 			return err
 		}
 		if len(jobs) == 0 {
@@ -306,35 +283,14 @@ func (s *Service) Retry(ctx context.Context, jobID uuid.UUID) (*Job, error) {
 	return job, nil
 }
 
-// reschedule makes the jobs matching where (with $1) due now under a new generation, and writes
-// the outbox rows that start their tasks.
-func (s *Service) reschedule(ctx context.Context, tx pgx.Tx, where string, arg any) ([]*Job, error) {
-	rows, err := tx.Query(ctx, `UPDATE publish_jobs SET status = 'SCHEDULED', run_at = now(), generation = generation + 1,
-			last_error = '', updated_at = now()
-		WHERE `+where+` RETURNING `+jobColumns, arg)
-	if err != nil {
-		return nil, err
-	}
-	jobs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Job, error) { return scanJob(r) })
-	if err != nil {
-		return nil, err
-	}
+// enqueueJobs writes the outbox rows that start the tasks of rescheduled jobs.
+func enqueueJobs(ctx context.Context, tx pgx.Tx, jobs []*Job) error {
 	for _, j := range jobs {
 		if err := enqueueJob(ctx, tx, j); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return jobs, nil
-}
-
-// lockPost locks an organization's post and returns its state.
-func lockPost(ctx context.Context, tx pgx.Tx, org, id uuid.UUID) (content.State, error) {
-	var state content.State
-	err := tx.QueryRow(ctx, `SELECT state FROM posts WHERE org_id = $1 AND id = $2 FOR UPDATE`, org, id).Scan(&state)
-	if postgres.NoRows(err) {
-		return "", apperr.NotFoundf("post %s not found", id)
-	}
-	return state, err
+	return nil
 }
 
 func jobIDs(jobs []*Job) []uuid.UUID {

@@ -84,69 +84,46 @@ func (s *Service) ProcessTask(ctx context.Context, t *asynq.Task) error {
 // to do: the task is stale (another generation), the job is done or canceled, or the checks
 // canceled or failed it.
 func (s *Service) claim(ctx context.Context, p duePayload) (*attempt, error) {
-	var (
-		job           Job
-		oldStatus     JobStatus
-		previousStart *time.Time
-		state         content.State
-		current       int
-		number        int
-		raw           []byte
-		approvedHash  *string
-		platformName  string
-		channelName   string
-		enabled       bool
-		sealed        []byte
-	)
-	err := s.pool.QueryRow(ctx, `UPDATE publish_jobs j SET status = 'PUBLISHING', attempts = j.attempts + 1, started_at = now(), updated_at = now()
-		FROM publish_jobs old, posts p, post_versions v, channels c
-		WHERE j.id = $1 AND j.org_id = $2 AND j.generation = $3 AND j.status IN ('SCHEDULED', 'PUBLISHING')
-			AND old.id = j.id AND p.id = j.post_id AND v.id = j.version_id AND c.id = j.channel_id
-		RETURNING `+postgres.Prefix("j.", jobColumns)+`, old.status, old.started_at, p.state, p.current_version, v.number, v.content,
-			(SELECT r.content_hash FROM reviews r WHERE r.post_id = p.id AND r.status = 'APPROVED'),
-			c.platform, c.name, c.enabled, c.credentials`,
-		p.JobID, p.OrgID, p.Generation).Scan(&job.ID, &job.OrgID, &job.PostID, &job.VersionID, &job.ContentHash, &job.ChannelID, &job.Status,
-		&job.RunAt, &job.Generation, &job.Attempts, &job.LastError, &job.ExternalID, &job.ExternalURL, &job.PublishedAt, &job.CancelReason,
-		&job.CreatedAt, &job.UpdatedAt, &oldStatus, &previousStart, &state, &current, &number, &raw, &approvedHash,
-		&platformName, &channelName, &enabled, &sealed)
-	if postgres.NoRows(err) {
-		return nil, nil // stale task, or already done
-	}
+	cl, err := claimJob(ctx, s.pool, p)
 	if err != nil {
 		return nil, fmt.Errorf("claim publish job %s: %w", p.JobID, err)
 	}
+	if cl == nil {
+		return nil, nil // stale task, or already done
+	}
+	job := &cl.job
 	var c content.Content
-	if err := json.Unmarshal(raw, &c); err != nil {
+	if err := json.Unmarshal(cl.raw, &c); err != nil {
 		return nil, fmt.Errorf("version of job %s: %w", job.ID, err)
 	}
 	// What goes out must be byte for byte what was approved.
 	var stop func(tx pgx.Tx) error
 	switch hash := c.Normalize().Hash(); {
-	case state != content.StateApproved || number != current:
+	case cl.state != content.StateApproved || cl.number != cl.current:
 		stop = func(tx pgx.Tx) error {
-			return s.cancel(ctx, tx, &job, fmt.Sprintf("the post is no longer approved as version %d", number))
+			return s.cancel(ctx, tx, job, fmt.Sprintf("the post is no longer approved as version %d", cl.number))
 		}
-	case approvedHash == nil || *approvedHash != job.ContentHash || hash != job.ContentHash:
+	case cl.approvedHash == nil || *cl.approvedHash != job.ContentHash || hash != job.ContentHash:
 		stop = func(tx pgx.Tx) error {
-			return s.cancel(ctx, tx, &job, "the content is not the content that was approved")
+			return s.cancel(ctx, tx, job, "the content is not the content that was approved")
 		}
-	case !enabled:
-		stop = func(tx pgx.Tx) error { return s.fail(ctx, tx, &job, channelName, "the channel is disabled") }
+	case !cl.enabled:
+		stop = func(tx pgx.Tx) error { return s.fail(ctx, tx, job, cl.channelName, "the channel is disabled") }
 	}
 	var creds Credentials
 	if stop == nil {
-		if creds, err = s.open(job.ChannelID, sealed); err != nil {
+		if creds, err = s.open(job.ChannelID, cl.sealed); err != nil {
 			stop = func(tx pgx.Tx) error {
-				return s.fail(ctx, tx, &job, channelName, "the channel's credentials cannot be decrypted: update them")
+				return s.fail(ctx, tx, job, cl.channelName, "the channel's credentials cannot be decrypted: update them")
 			}
 		}
 	}
 	if stop != nil {
 		return nil, postgres.WithTx(ctx, s.pool, stop)
 	}
-	a := &attempt{job: &job, platform: platformName, channel: channelName, creds: creds, message: message(&job, c, platformName)}
-	if oldStatus == JobPublishing && previousStart != nil {
-		a.uncertain = previousStart
+	a := &attempt{job: job, platform: cl.platformName, channel: cl.channelName, creds: creds, message: message(job, c, cl.platformName)}
+	if cl.oldStatus == JobPublishing && cl.previousStart != nil {
+		a.uncertain = cl.previousStart
 	}
 	return a, nil
 }
@@ -184,11 +161,8 @@ func (s *Service) succeeded(ctx context.Context, a *attempt, r platform.Receipt)
 		if err := jobs.Enqueue(ctx, &w, a.job.OrgID, jobs.TopicPostPublished, details); err != nil {
 			return err
 		}
-		if err := tx.QueryRow(ctx, `UPDATE publish_jobs SET status = 'PUBLISHED', external_id = $2, external_url = $3, published_at = $4,
-				last_error = '', updated_at = now()
-			WHERE id = $1 AND status = 'PUBLISHING' RETURNING true`, a.job.ID, r.ExternalID, r.URL, r.At).Scan(&recorded); postgres.NoRows(err) {
-			return nil
-		} else if err != nil {
+		var err error
+		if recorded, err = markPublished(ctx, tx, a.job.ID, r); err != nil || !recorded {
 			return err
 		}
 		return w.Flush(ctx, tx)
@@ -215,8 +189,7 @@ func (s *Service) failed(ctx context.Context, t *asynq.Task, a *attempt, cause e
 		if uncertain {
 			status = JobPublishing
 		}
-		if _, err := s.pool.Exec(ctx, `UPDATE publish_jobs SET status = $2, last_error = $3, updated_at = now() WHERE id = $1 AND status = 'PUBLISHING'`,
-			a.job.ID, status, cause.Error()); err != nil {
+		if err := setAttemptFailed(ctx, s.pool, a.job.ID, status, cause.Error()); err != nil {
 			return fmt.Errorf("%w (and recording it: %v)", cause, err)
 		}
 		return cause
@@ -228,9 +201,8 @@ func (s *Service) failed(ctx context.Context, t *asynq.Task, a *attempt, cause e
 
 // fail marks the job FAILED with the reason people will read, audits it and tells subscribers.
 func (s *Service) fail(ctx context.Context, tx pgx.Tx, j *Job, channel, reason string) error {
-	tag, err := tx.Exec(ctx, `UPDATE publish_jobs SET status = 'FAILED', last_error = $2, updated_at = now()
-		WHERE id = $1 AND status IN ('SCHEDULED', 'PUBLISHING')`, j.ID, reason)
-	if err != nil || tag.RowsAffected() == 0 {
+	failed, err := markFailed(ctx, tx, j.ID, reason)
+	if err != nil || !failed {
 		return err
 	}
 	details := map[string]any{"job_id": j.ID, "channel_id": j.ChannelID, "channel": channel, "error": reason, "content_hash": j.ContentHash}
@@ -242,7 +214,7 @@ func (s *Service) fail(ctx context.Context, tx pgx.Tx, j *Job, channel, reason s
 }
 
 func (s *Service) cancel(ctx context.Context, tx pgx.Tx, j *Job, reason string) error {
-	if _, err := tx.Exec(ctx, `UPDATE publish_jobs SET status = 'CANCELED', cancel_reason = $2, updated_at = now() WHERE id = $1 AND status IN ('SCHEDULED', 'PUBLISHING')`, j.ID, reason); err != nil {
+	if err := markCanceled(ctx, tx, j.ID, reason); err != nil {
 		return err
 	}
 	return systemRecord(ctx, tx, j, "post.publication_canceled", map[string]any{"job_id": j.ID, "channel_id": j.ChannelID, "reason": reason})

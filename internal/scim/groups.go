@@ -13,16 +13,6 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-const groupColumns = `id, display_name, external_id, created_at, updated_at`
-
-func scanGroup(row pgx.Row) (*group, error) {
-	var g group
-	if err := row.Scan(&g.ID, &g.DisplayName, &g.ExternalID, &g.CreatedAt, &g.UpdatedAt); err != nil {
-		return nil, err
-	}
-	return &g, nil
-}
-
 // createGroup is POST /Groups.
 func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, req request) error {
 	body, err := readObject(r)
@@ -37,8 +27,7 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, req request
 	var out *group
 	var members []ref
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		out, err = scanGroup(tx.QueryRow(ctx, `INSERT INTO scim_groups (org_id, display_name, external_id)
-			VALUES ($1, $2, $3) RETURNING `+groupColumns, req.orgID, e.g.DisplayName, e.g.ExternalID))
+		out, err = insertGroup(ctx, tx, req.orgID, &e.g)
 		if err != nil {
 			return fmt.Errorf("save group: %w", err)
 		}
@@ -96,27 +85,6 @@ func (s *Server) getGroup(w http.ResponseWriter, r *http.Request, req request) e
 	return nil
 }
 
-const (
-	selectGroup = `SELECT ` + groupColumns + ` FROM scim_groups WHERE org_id = $1 AND id = $2`
-	lockGroup   = selectGroup + ` FOR UPDATE`
-)
-
-// loadGroup reads group id of org; lock locks it for an update.
-func loadGroup(ctx context.Context, db postgres.DB, org, id uuid.UUID, lock bool) (*group, error) {
-	q := selectGroup
-	if lock {
-		q = lockGroup
-	}
-	g, err := scanGroup(db.QueryRow(ctx, q, org, id))
-	if postgres.NoRows(err) {
-		return nil, notFound("group %s not found", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load group %s: %w", id, err)
-	}
-	return g, nil
-}
-
 // loadMembers returns the members of a group, never nil.
 func loadMembers(ctx context.Context, db postgres.DB, org, group uuid.UUID) ([]ref, error) {
 	byGroup, err := loadMembersOf(ctx, db, org, []uuid.UUID{group})
@@ -127,41 +95,6 @@ func loadMembers(ctx context.Context, db postgres.DB, org, group uuid.UUID) ([]r
 		return []ref{}, nil
 	}
 	return byGroup[group], nil
-}
-
-// loadMembersOf returns the members of groups, by group.
-func loadMembersOf(ctx context.Context, db postgres.DB, org uuid.UUID, groups []uuid.UUID) (map[uuid.UUID][]ref, error) {
-	rows, err := db.Query(ctx, `SELECT m.group_id, u.id, CASE WHEN u.name <> '' THEN u.name ELSE u.email END
-		FROM scim_group_members m JOIN users u ON u.id = m.user_id
-		WHERE m.org_id = $1 AND m.group_id = ANY($2)
-		ORDER BY u.email, u.id`, org, groups)
-	if err != nil {
-		return nil, fmt.Errorf("group members: %w", err)
-	}
-	out := map[uuid.UUID][]ref{}
-	var gid uuid.UUID
-	var m ref
-	_, err = pgx.ForEachRow(rows, []any{&gid, &m.ID, &m.Display}, func() error {
-		out[gid] = append(out[gid], m)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("group members: %w", err)
-	}
-	return out, nil
-}
-
-// memberIDs returns the ids of the members of group.
-func memberIDs(ctx context.Context, tx pgx.Tx, org, group uuid.UUID) ([]uuid.UUID, error) {
-	rows, err := tx.Query(ctx, `SELECT user_id FROM scim_group_members WHERE org_id = $1 AND group_id = $2`, org, group)
-	if err != nil {
-		return nil, fmt.Errorf("group members: %w", err)
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
-	if err != nil {
-		return nil, fmt.Errorf("group members: %w", err)
-	}
-	return ids, nil
 }
 
 // groupQuery is what a filter on groups asks for: every set field must match.
@@ -231,12 +164,6 @@ func groupQueryOf(f filterExpr) (groupQuery, error) {
 	return q, nil
 }
 
-const groupWhere = ` FROM scim_groups g WHERE g.org_id = $1
-	AND ($2::uuid IS NULL OR g.id = $2)
-	AND ($3::text IS NULL OR lower(g.display_name) = lower($3))
-	AND ($4::text IS NULL OR g.external_id = $4)
-	AND ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM scim_group_members m WHERE m.group_id = g.id AND m.user_id = $5))`
-
 // listGroups is GET /Groups, with filter, startIndex, count and excludedAttributes=members.
 func (s *Server) listGroups(w http.ResponseWriter, r *http.Request, req request) error {
 	params := r.URL.Query()
@@ -259,19 +186,13 @@ func (s *Server) listGroups(w http.ResponseWriter, r *http.Request, req request)
 		return nil
 	}
 	ctx := r.Context()
-	args := []any{req.orgID, q.id, q.displayName, q.externalID, q.member}
-	var total int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*)`+groupWhere, args...).Scan(&total); err != nil {
+	total, err := countGroups(ctx, s.pool, req.orgID, q)
+	if err != nil {
 		return fmt.Errorf("count groups: %w", err)
 	}
 	var groups []*group
 	if pg.count > 0 && pg.offset() < total {
-		rows, err := s.pool.Query(ctx, `SELECT `+groupColumns+groupWhere+` ORDER BY g.created_at, g.id OFFSET $6 LIMIT $7`,
-			append(args, pg.offset(), pg.count)...)
-		if err != nil {
-			return fmt.Errorf("list groups: %w", err)
-		}
-		groups, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (*group, error) { return scanGroup(row) })
+		groups, err = findGroups(ctx, s.pool, req.orgID, q, pg.offset(), pg.count)
 		if err != nil {
 			return fmt.Errorf("list groups: %w", err)
 		}
@@ -379,8 +300,7 @@ func (s *Server) updateGroup(ctx context.Context, req request, id uuid.UUID, edi
 			members, err = loadMembers(ctx, tx, req.orgID, id)
 			return err
 		}
-		out, err = scanGroup(tx.QueryRow(ctx, `UPDATE scim_groups SET display_name = $3, external_id = $4, updated_at = now()
-			WHERE org_id = $1 AND id = $2 RETURNING `+groupColumns, req.orgID, id, e.g.DisplayName, e.g.ExternalID))
+		out, err = updateGroupRow(ctx, tx, req.orgID, id, &e.g)
 		if err != nil {
 			return fmt.Errorf("save group: %w", err)
 		}
@@ -431,7 +351,7 @@ func (s *Server) deleteGroup(w http.ResponseWriter, r *http.Request, req request
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM scim_groups WHERE org_id = $1 AND id = $2`, req.orgID, id); err != nil {
+		if err := deleteGroupRow(ctx, tx, req.orgID, id); err != nil {
 			return fmt.Errorf("delete group: %w", err)
 		}
 		changes, err := s.recomputeClaims(ctx, tx, req.orgID, members)

@@ -29,26 +29,19 @@ type claims struct {
 func setMembers(ctx context.Context, tx pgx.Tx, org, group uuid.UUID, current, next []uuid.UUID) (joined, left []uuid.UUID, err error) {
 	joined, left = difference(next, current), difference(current, next)
 	if len(joined) > 0 {
-		rows, err := tx.Query(ctx, `SELECT id FROM users WHERE org_id = $1 AND id = ANY($2) AND scim_deleted_at IS NULL`, org, joined)
-		if err != nil {
-			return nil, nil, fmt.Errorf("check members: %w", err)
-		}
-		found, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+		found, err := liveUsers(ctx, tx, org, joined)
 		if err != nil {
 			return nil, nil, fmt.Errorf("check members: %w", err)
 		}
 		if missing := difference(joined, found); len(missing) > 0 {
 			return nil, nil, invalidValue("members: no user with id %s", missing[0])
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO scim_group_members (org_id, group_id, user_id)
-			SELECT $1, $2, unnest($3::uuid[]) ON CONFLICT DO NOTHING`, org, group, joined)
-		if err != nil {
+		if err := addMembers(ctx, tx, org, group, joined); err != nil {
 			return nil, nil, fmt.Errorf("add members: %w", err)
 		}
 	}
 	if len(left) > 0 {
-		_, err := tx.Exec(ctx, `DELETE FROM scim_group_members WHERE org_id = $1 AND group_id = $2 AND user_id = ANY($3)`, org, group, left)
-		if err != nil {
+		if err := removeMembers(ctx, tx, org, group, left); err != nil {
 			return nil, nil, fmt.Errorf("remove members: %w", err)
 		}
 	}
@@ -70,40 +63,17 @@ func (s *Server) recomputeClaims(ctx context.Context, tx pgx.Tx, org uuid.UUID, 
 	slices.SortFunc(ids, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
 	ids = slices.Compact(ids)
 
-	rows, err := tx.Query(ctx, `SELECT id, claim_roles, claim_groups FROM users
-		WHERE org_id = $1 AND id = ANY($2) ORDER BY id FOR NO KEY UPDATE`, org, ids)
-	if err != nil {
-		return nil, fmt.Errorf("lock users: %w", err)
-	}
-	type current struct {
-		ID     uuid.UUID
-		Roles  []string
-		Groups []string
-	}
-	cur, err := pgx.CollectRows(rows, pgx.RowToStructByPos[current])
+	cur, err := lockUserClaims(ctx, tx, org, ids)
 	if err != nil {
 		return nil, fmt.Errorf("lock users: %w", err)
 	}
 
-	rows, err = tx.Query(ctx, `SELECT m.user_id, g.display_name
-		FROM scim_group_members m JOIN scim_groups g ON g.id = m.group_id
-		WHERE m.org_id = $1 AND m.user_id = ANY($2)`, org, ids)
-	if err != nil {
-		return nil, fmt.Errorf("read memberships: %w", err)
-	}
-	names := map[uuid.UUID][]any{}
-	var uid uuid.UUID
-	var name string
-	_, err = pgx.ForEachRow(rows, []any{&uid, &name}, func() error {
-		names[uid] = append(names[uid], name)
-		return nil
-	})
+	names, err := groupNamesOf(ctx, tx, org, ids)
 	if err != nil {
 		return nil, fmt.Errorf("read memberships: %w", err)
 	}
 
 	changes := []claimsChange{}
-	var batch pgx.Batch
 	for _, u := range cur {
 		roles, groups := s.mapping.Mapped(map[string]any{s.mapping.GroupsClaim: names[u.ID]})
 		after := claims{Roles: roleStrings(roles), Groups: nonNil(groups)}
@@ -112,13 +82,9 @@ func (s *Server) recomputeClaims(ctx context.Context, tx pgx.Tx, org uuid.UUID, 
 			continue
 		}
 		changes = append(changes, claimsChange{UserID: u.ID, Before: before, After: after})
-		batch.Queue(`UPDATE users SET claim_roles = $3, claim_groups = $4, updated_at = now() WHERE org_id = $1 AND id = $2`,
-			org, u.ID, after.Roles, after.Groups)
 	}
-	if batch.Len() > 0 {
-		if err := tx.SendBatch(ctx, &batch).Close(); err != nil {
-			return nil, fmt.Errorf("update claims: %w", err)
-		}
+	if err := setClaims(ctx, tx, org, changes); err != nil {
+		return nil, fmt.Errorf("update claims: %w", err)
 	}
 	return changes, nil
 }

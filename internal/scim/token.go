@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"strings"
 
-	"clearpost/internal/apperr"
 	"clearpost/internal/audit"
 	"clearpost/internal/httpserver"
 	"clearpost/internal/postgres"
@@ -39,11 +38,7 @@ func IssueToken(ctx context.Context, db Beginner, orgID uuid.UUID) (string, erro
 	token := TokenPrefix + base64.RawURLEncoding.EncodeToString(secret[:])
 	hash := hashToken(token)
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		var id uuid.UUID
-		err := tx.QueryRow(ctx, `INSERT INTO scim_tokens (org_id, token_hash) VALUES ($1, $2) RETURNING id`, orgID, hash[:]).Scan(&id)
-		if postgres.IsViolation(err, postgres.ForeignKeyViolation, "") {
-			return apperr.NotFoundf("organization %s not found", orgID)
-		}
+		id, err := insertToken(ctx, tx, orgID, hash[:])
 		if err != nil {
 			return err
 		}
@@ -62,11 +57,7 @@ func IssueToken(ctx context.Context, db Beginner, orgID uuid.UUID) (string, erro
 func RevokeTokens(ctx context.Context, db Beginner, orgID uuid.UUID) (int, error) {
 	var n int
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `DELETE FROM scim_tokens WHERE org_id = $1 RETURNING id`, orgID)
-		if err != nil {
-			return err
-		}
-		ids, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+		ids, err := deleteTokens(ctx, tx, orgID)
 		if err != nil {
 			return err
 		}
@@ -96,10 +87,7 @@ func (s *Server) authenticate(r *http.Request) (client, error) {
 	}
 	ctx := r.Context()
 	hash := hashToken(token)
-	var c client
-	var stale bool
-	err := s.pool.QueryRow(ctx, `SELECT id, org_id, last_used_at IS NULL OR last_used_at < now() - interval '1 minute'
-		FROM scim_tokens WHERE token_hash = $1`, hash[:]).Scan(&c.tokenID, &c.orgID, &stale)
+	c, stale, err := tokenClient(ctx, s.pool, hash[:])
 	if postgres.NoRows(err) {
 		httpserver.Logger(ctx, s.log).InfoContext(ctx, "scim token refused", slog.String("path", r.URL.Path))
 		return client{}, &scimError{Status: http.StatusUnauthorized, Detail: "invalid bearer token"}
@@ -108,7 +96,7 @@ func (s *Server) authenticate(r *http.Request) (client, error) {
 		return client{}, fmt.Errorf("look up scim token: %w", err)
 	}
 	if stale {
-		if _, err := s.pool.Exec(ctx, `UPDATE scim_tokens SET last_used_at = now() WHERE id = $1`, c.tokenID); err != nil {
+		if err := touchToken(ctx, s.pool, c.tokenID); err != nil {
 			httpserver.Logger(ctx, s.log).WarnContext(ctx, "scim token last use not recorded", slog.Any("error", err))
 		}
 	}

@@ -15,19 +15,6 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-const userColumns = `id, coalesce(scim_user_name, email), scim_external_id, email, name, scim_given_name,
-	scim_family_name, department, active, created_at, updated_at`
-
-func scanUser(row pgx.Row) (*user, error) {
-	var u user
-	err := row.Scan(&u.ID, &u.UserName, &u.ExternalID, &u.Email, &u.Name, &u.GivenName, &u.FamilyName,
-		&u.Department, &u.Active, &u.CreatedAt, &u.UpdatedAt)
-	if err != nil {
-		return nil, err
-	}
-	return &u, nil
-}
-
 // createUser is POST /Users.
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request, req request) error {
 	body, err := readObject(r)
@@ -56,9 +43,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, req request)
 // insertUser creates u in the client's organization, or revives the user the client deleted
 // earlier with the same userName or e-mail address.
 func (s *Server) insertUser(ctx context.Context, tx pgx.Tx, c client, u *user) (*user, error) {
-	var issuer string
-	err := tx.QueryRow(ctx, `SELECT issuer FROM identity_providers WHERE org_id = $1 ORDER BY created_at, id LIMIT 1`,
-		c.orgID).Scan(&issuer)
+	issuer, err := firstIssuer(ctx, tx, c.orgID)
 	if postgres.NoRows(err) {
 		return nil, &scimError{Status: http.StatusConflict,
 			Detail: "the organization has no identity provider registered, so its users could not sign in"}
@@ -71,17 +56,7 @@ func (s *Server) insertUser(ctx context.Context, tx pgx.Tx, c client, u *user) (
 		subject = *u.ExternalID
 	}
 
-	rows, err := tx.Query(ctx, `SELECT id, scim_deleted_at IS NOT NULL FROM users
-		WHERE org_id = $1 AND (lower(coalesce(scim_user_name, email)) = lower($2) OR lower(email) = lower($2) OR lower(email) = $3)
-		FOR NO KEY UPDATE`, c.orgID, u.UserName, u.Email)
-	if err != nil {
-		return nil, fmt.Errorf("look up user: %w", err)
-	}
-	type match struct {
-		ID      uuid.UUID
-		Deleted bool
-	}
-	matches, err := pgx.CollectRows(rows, pgx.RowToStructByPos[match])
+	matches, err := lockUserMatches(ctx, tx, c.orgID, u.UserName, u.Email)
 	if err != nil {
 		return nil, fmt.Errorf("look up user: %w", err)
 	}
@@ -102,26 +77,14 @@ func (s *Server) insertUser(ctx context.Context, tx pgx.Tx, c client, u *user) (
 		// The client deleted this person and now creates them again: the same row comes back, with
 		// its posts and the roles an admin assigned.
 		action, details["revived"] = "user.scim_revived", true
-		out, err = scanUser(tx.QueryRow(ctx, `UPDATE users SET issuer = $3, subject = $4, scim_user_name = $5,
-				scim_external_id = $6, email = $7, name = $8, scim_given_name = $9, scim_family_name = $10,
-				department = $11, active = $12, scim_deleted_at = NULL, updated_at = now()
-			WHERE org_id = $1 AND id = $2
-			RETURNING `+userColumns,
-			c.orgID, matches[0].ID, issuer, subject, u.UserName, u.ExternalID, u.Email, u.Name, u.GivenName,
-			u.FamilyName, u.Department, u.Active))
+		out, err = reviveUser(ctx, tx, c.orgID, matches[0].ID, issuer, subject, u)
 	} else {
 		roles := []string{string(auth.RoleEmployee)}
 		if slices.Contains(s.mapping.BootstrapAdmins, u.Email) {
 			roles = append(roles, string(auth.RoleAdmin))
 			details["bootstrap_admin"] = true
 		}
-		out, err = scanUser(tx.QueryRow(ctx, `INSERT INTO users (org_id, issuer, subject, scim_user_name,
-				scim_external_id, email, name, scim_given_name, scim_family_name, department, active, roles,
-				sessions_revoked_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CASE WHEN $11 THEN NULL ELSE now() END)
-			RETURNING `+userColumns,
-			c.orgID, issuer, subject, u.UserName, u.ExternalID, u.Email, u.Name, u.GivenName, u.FamilyName,
-			u.Department, u.Active, roles))
+		out, err = insertUserRow(ctx, tx, c.orgID, issuer, subject, u, roles)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("save user: %w", err)
@@ -155,27 +118,6 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request, req request) er
 	return nil
 }
 
-const (
-	selectUser = `SELECT ` + userColumns + ` FROM users WHERE org_id = $1 AND id = $2 AND scim_deleted_at IS NULL`
-	lockUser   = selectUser + ` FOR NO KEY UPDATE`
-)
-
-// loadUser reads user id of org, not deleted by SCIM; lock locks the row for an update.
-func (s *Server) loadUser(ctx context.Context, db postgres.DB, org, id uuid.UUID, lock bool) (*user, error) {
-	q := selectUser
-	if lock {
-		q = lockUser
-	}
-	u, err := scanUser(db.QueryRow(ctx, q, org, id))
-	if postgres.NoRows(err) {
-		return nil, notFound("user %s not found", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load user %s: %w", id, err)
-	}
-	return u, nil
-}
-
 // loadUserGroups fills in the groups of users.
 func (s *Server) loadUserGroups(ctx context.Context, db postgres.DB, org uuid.UUID, users []*user) error {
 	if len(users) == 0 {
@@ -187,23 +129,13 @@ func (s *Server) loadUserGroups(ctx context.Context, db postgres.DB, org uuid.UU
 		byID[u.ID], ids[i] = u, u.ID
 		u.Groups = []ref{}
 	}
-	rows, err := db.Query(ctx, `SELECT m.user_id, g.id, g.display_name
-		FROM scim_group_members m JOIN scim_groups g ON g.id = m.group_id
-		WHERE m.org_id = $1 AND m.user_id = ANY($2)
-		ORDER BY g.display_name, g.id`, org, ids)
+	err := eachUserGroup(ctx, db, org, ids, func(uid uuid.UUID, g ref) {
+		byID[uid].Groups = append(byID[uid].Groups, g)
+	})
 	if err != nil {
 		return fmt.Errorf("groups of users: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var uid uuid.UUID
-		var g ref
-		if err := rows.Scan(&uid, &g.ID, &g.Display); err != nil {
-			return fmt.Errorf("groups of users: %w", err)
-		}
-		byID[uid].Groups = append(byID[uid].Groups, g)
-	}
-	return rows.Err()
+	return nil
 }
 
 // userQuery is what a filter on users asks for: every set field must match.
@@ -284,13 +216,6 @@ func setOnce[T comparable](dst **T, v T, none *bool) {
 	*dst = &v
 }
 
-const userWhere = ` FROM users WHERE org_id = $1 AND scim_deleted_at IS NULL
-	AND ($2::uuid IS NULL OR id = $2)
-	AND ($3::text IS NULL OR lower(coalesce(scim_user_name, email)) = lower($3))
-	AND ($4::text IS NULL OR scim_external_id = $4)
-	AND ($5::text IS NULL OR lower(email) = lower($5))
-	AND ($6::boolean IS NULL OR active = $6)`
-
 // listUsers is GET /Users, with filter, startIndex and count.
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, req request) error {
 	params := r.URL.Query()
@@ -313,19 +238,13 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, req request) 
 		return nil
 	}
 	ctx := r.Context()
-	args := []any{req.orgID, q.id, q.userName, q.externalID, q.email, q.active}
-	var total int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*)`+userWhere, args...).Scan(&total); err != nil {
+	total, err := countUsers(ctx, s.pool, req.orgID, q)
+	if err != nil {
 		return fmt.Errorf("count users: %w", err)
 	}
 	var users []*user
 	if pg.count > 0 && pg.offset() < total {
-		rows, err := s.pool.Query(ctx, `SELECT `+userColumns+userWhere+` ORDER BY created_at, id OFFSET $7 LIMIT $8`,
-			append(args, pg.offset(), pg.count)...)
-		if err != nil {
-			return fmt.Errorf("list users: %w", err)
-		}
-		users, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (*user, error) { return scanUser(row) })
+		users, err = findUsers(ctx, s.pool, req.orgID, q, pg.offset(), pg.count)
 		if err != nil {
 			return fmt.Errorf("list users: %w", err)
 		}
@@ -423,10 +342,7 @@ func (s *Server) saveUser(ctx context.Context, tx pgx.Tx, c client, before, next
 	if !strings.EqualFold(before.UserName, next.UserName) || before.Email != next.Email {
 		// The unique indexes cover userName against userName and e-mail against e-mail; a userName
 		// must not name another user by their e-mail address either, or a filter would find two.
-		var taken bool
-		err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE org_id = $1 AND id <> $2
-			AND (lower(coalesce(scim_user_name, email)) = lower($3) OR lower(email) = lower($3) OR lower(email) = $4))`,
-			c.orgID, before.ID, next.UserName, next.Email).Scan(&taken)
+		taken, err := nameTaken(ctx, tx, c.orgID, before.ID, next.UserName, next.Email)
 		if err != nil {
 			return nil, fmt.Errorf("check userName: %w", err)
 		}
@@ -435,13 +351,7 @@ func (s *Server) saveUser(ctx context.Context, tx pgx.Tx, c client, before, next
 		}
 	}
 	deactivated := before.Active && !next.Active
-	out, err := scanUser(tx.QueryRow(ctx, `UPDATE users SET scim_user_name = $3, scim_external_id = $4, email = $5,
-			name = $6, scim_given_name = $7, scim_family_name = $8, department = $9, active = $10,
-			sessions_revoked_at = CASE WHEN $11 THEN now() ELSE sessions_revoked_at END, updated_at = now()
-		WHERE org_id = $1 AND id = $2
-		RETURNING `+userColumns,
-		c.orgID, before.ID, next.UserName, next.ExternalID, next.Email, next.Name, next.GivenName, next.FamilyName,
-		next.Department, next.Active, deactivated))
+	out, err := updateUserRow(ctx, tx, c.orgID, before.ID, next, deactivated)
 	if err != nil {
 		return nil, fmt.Errorf("save user: %w", err)
 	}
@@ -476,18 +386,11 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request, req request)
 		if err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `DELETE FROM scim_group_members WHERE org_id = $1 AND user_id = $2 RETURNING group_id`, req.orgID, id)
+		left, err := leaveAllGroups(ctx, tx, req.orgID, id)
 		if err != nil {
 			return fmt.Errorf("leave groups: %w", err)
 		}
-		left, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
-		if err != nil {
-			return fmt.Errorf("leave groups: %w", err)
-		}
-		_, err = tx.Exec(ctx, `UPDATE users SET active = false, scim_deleted_at = now(), updated_at = now(),
-				sessions_revoked_at = CASE WHEN active THEN now() ELSE sessions_revoked_at END
-			WHERE org_id = $1 AND id = $2`, req.orgID, id)
-		if err != nil {
+		if err := markUserDeleted(ctx, tx, req.orgID, id); err != nil {
 			return fmt.Errorf("delete user: %w", err)
 		}
 		claims, err := s.recomputeClaims(ctx, tx, req.orgID, []uuid.UUID{id})

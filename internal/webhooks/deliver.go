@@ -118,19 +118,6 @@ func retryState(ctx context.Context) (retried, maxRetry int, ok bool) {
 	return retried, maxRetry, ok1 && ok2
 }
 
-const deliveryColumns = `id, org_id, subscription_id, event, outbox_id, event_created_at, data, redelivery_of, status,
-	attempts, created_by, created_at, completed_at`
-
-func scanDeliveryWith(row pgx.Row, extra ...any) (*Delivery, error) {
-	var d Delivery
-	dest := append([]any{&d.ID, &d.OrgID, &d.SubscriptionID, &d.Event, &d.EventID, &d.EventCreatedAt, &d.Data,
-		&d.RedeliveryOf, &d.Status, &d.AttemptCount, &d.CreatedBy, &d.CreatedAt, &d.CompletedAt}, extra...)
-	if err := row.Scan(dest...); err != nil {
-		return nil, err
-	}
-	return &d, nil
-}
-
 // claim takes a delivery for one attempt: it counts the attempt and holds the delivery until the
 // attempt's lease runs out. It returns nil when there is nothing to send: the delivery is gone, no
 // longer PENDING, or its subscription is inactive (the delivery is then CANCELLED). A delivery held
@@ -139,38 +126,25 @@ func scanDeliveryWith(row pgx.Row, extra ...any) (*Delivery, error) {
 func (s *Service) claim(ctx context.Context, org, id uuid.UUID, final bool) (*claimed, error) {
 	var c *claimed
 	err := postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		var held, active bool
-		var u string
-		var sealed []byte
-		d, err := scanDeliveryWith(tx.QueryRow(ctx, `SELECT `+postgres.Prefix("d.", deliveryColumns)+`,
-				COALESCE(d.locked_until > now(), false), s.url, s.secret, s.active
-			FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
-			WHERE d.org_id = $1 AND d.id = $2
-			FOR UPDATE OF d`, org, id), &held, &u, &sealed, &active)
+		l, err := lockDelivery(ctx, tx, org, id)
 		switch {
-		case postgres.NoRows(err):
+		case err != nil || l == nil:
+			return err
+		case l.Status != StatusPending:
 			return nil
-		case err != nil:
-			return err
-		case d.Status != StatusPending:
-			return nil
-		case !active:
-			_, err := tx.Exec(ctx, `UPDATE webhook_deliveries SET status = 'CANCELLED', completed_at = now() WHERE id = $1`, id)
-			return err
-		case held && final:
-			_, err := tx.Exec(ctx, `UPDATE webhook_deliveries SET status = 'FAILED', completed_at = now() WHERE id = $1`, id)
-			return err
-		case held:
+		case !l.active:
+			return setCancelled(ctx, tx, id)
+		case l.held && final:
+			return setFailed(ctx, tx, id)
+		case l.held:
 			return errInFlight
 		}
-		var n int
-		if err := tx.QueryRow(ctx, `UPDATE webhook_deliveries
-			SET attempts = attempts + 1, locked_until = now() + make_interval(secs => $2)
-			WHERE id = $1 RETURNING attempts`, id, (s.timeout + leaseMargin).Seconds()).Scan(&n); err != nil {
+		n, err := startAttempt(ctx, tx, id, s.timeout+leaseMargin)
+		if err != nil {
 			return err
 		}
-		d.AttemptCount = n
-		c = &claimed{delivery: d, url: u, sealed: sealed, number: n}
+		l.AttemptCount = n
+		c = &claimed{delivery: l.Delivery, url: l.url, sealed: l.sealed, number: n}
 		return nil
 	})
 	return c, err
@@ -268,22 +242,10 @@ func (s *Service) record(ctx context.Context, c *claimed, r result, final bool) 
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
 	return postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		var found bool
-		err := tx.QueryRow(ctx, `UPDATE webhook_deliveries SET locked_until = NULL,
-				status = CASE WHEN $2 THEN 'DELIVERED' WHEN $3 AND status = 'PENDING' THEN 'FAILED' ELSE status END,
-				completed_at = CASE WHEN $2 OR ($3 AND status = 'PENDING') THEN now() ELSE completed_at END
-			WHERE id = $1 RETURNING true`, c.delivery.ID, r.ok(), final).Scan(&found)
-		if postgres.NoRows(err) {
-			return nil // deleted with its subscription meanwhile
+		found, err := settle(ctx, tx, c.delivery.ID, r.ok(), final)
+		if err != nil || !found {
+			return err // not found: deleted with its subscription meanwhile
 		}
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO webhook_delivery_attempts
-				(delivery_id, number, org_id, status_code, response_excerpt, error, duration_ms)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT (delivery_id, number) DO NOTHING`,
-			c.delivery.ID, c.number, c.delivery.OrgID, r.status, r.excerpt, clean(r.err, maxErrorText), r.duration.Milliseconds())
-		return err
+		return insertAttempt(ctx, tx, c.delivery, c.number, r)
 	})
 }

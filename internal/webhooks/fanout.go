@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"clearpost/internal/jobs"
 	"clearpost/internal/postgres"
@@ -94,23 +93,12 @@ func (s *Service) HandleFanout(ctx context.Context, t *asynq.Task) error {
 	var created int
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
 		// The event's time is its outbox row's; a row already pruned makes it now.
-		var at time.Time
-		err := tx.QueryRow(ctx, `SELECT COALESCE((SELECT created_at FROM outbox WHERE id = $1 AND org_id = $2), now())`,
-			ev.OutboxID, ev.OrgID).Scan(&at)
+		at, err := eventTime(ctx, tx, ev.OrgID, ev.OutboxID)
 		if err != nil {
 			return err
 		}
 		// Subscriptions created after the event do not get it.
-		rows, err := tx.Query(ctx, `INSERT INTO webhook_deliveries (org_id, subscription_id, event, outbox_id, event_created_at, data)
-			SELECT s.org_id, s.id, $2, $3, $4, $5 FROM webhook_subscriptions s
-			WHERE s.org_id = $1 AND s.active AND $2 = ANY(s.events) AND s.created_at <= $4
-			ORDER BY s.id
-			ON CONFLICT (subscription_id, outbox_id) WHERE redelivery_of IS NULL DO NOTHING
-			RETURNING id`, ev.OrgID, ev.Topic, ev.OutboxID, at, data)
-		if err != nil {
-			return err
-		}
-		ids, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+		ids, err := insertDeliveries(ctx, tx, ev.OrgID, ev.Topic, ev.OutboxID, at, data)
 		if err != nil {
 			return err
 		}
@@ -141,23 +129,4 @@ func uuidField(fields map[string]json.RawMessage, key string) uuid.NullUUID {
 		return uuid.NullUUID{}
 	}
 	return uuid.NullUUID{UUID: id, Valid: true}
-}
-
-// snapshot reads the post an event names (by post_id, or else by the version_id of one of its
-// versions) in the event's organization; nil if there is none.
-func (s *Service) snapshot(ctx context.Context, org uuid.UUID, postID, versionID uuid.NullUUID) (*postSnapshot, error) {
-	var p postSnapshot
-	err := s.pool.QueryRow(ctx, `SELECT p.id, p.title, p.state, p.current_version, COALESCE(v.content_hash, '')
-		FROM posts p LEFT JOIN post_versions v ON v.post_id = p.id AND v.number = p.current_version
-		WHERE p.org_id = $1
-		  AND p.id = COALESCE($2::uuid, (SELECT post_id FROM post_versions WHERE org_id = $1 AND id = $3::uuid))`,
-		org, postID, versionID).
-		Scan(&p.ID, &p.Title, &p.State, &p.CurrentVersion, &p.ContentHash)
-	if postgres.NoRows(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read the post of the event: %w", err)
-	}
-	return &p, nil
 }

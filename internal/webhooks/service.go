@@ -82,17 +82,6 @@ func NewService(pool *pgxpool.Pool, keys *secretbox.Keyring, log *slog.Logger, o
 	}
 }
 
-const subscriptionColumns = `id, org_id, url, events, description, active, secret_rotated_at, created_by, created_at, updated_at`
-
-func scanSubscription(row pgx.Row) (*Subscription, error) {
-	var s Subscription
-	if err := row.Scan(&s.ID, &s.OrgID, &s.URL, &s.Events, &s.Description, &s.Active, &s.SecretRotatedAt,
-		&s.CreatedBy, &s.CreatedAt, &s.UpdatedAt); err != nil {
-		return nil, err
-	}
-	return &s, nil
-}
-
 // secretAAD binds a sealed secret to its row and column.
 func secretAAD(id uuid.UUID) []byte {
 	return []byte("webhook_subscriptions:" + id.String() + ":secret")
@@ -170,12 +159,9 @@ func (s *Service) Create(ctx context.Context, in SubscriptionInput) (*Subscripti
 	sealed := s.keys.Seal([]byte(secret), secretAAD(id))
 	var sub *Subscription
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		sub, err = scanSubscription(tx.QueryRow(ctx, `INSERT INTO webhook_subscriptions
-				(id, org_id, url, events, description, secret, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+subscriptionColumns,
-			id, p.OrgID, u, events, desc, sealed, p.UserID))
+		sub, err = insertSubscription(ctx, tx, p.OrgID, id, p.UserID, u, events, desc, sealed)
 		if err != nil {
-			return postgres.MapError(err)
+			return err
 		}
 		return p.Record(ctx, tx, "webhook.created", "webhook_subscription", id.String(), details(sub))
 	})
@@ -183,27 +169,6 @@ func (s *Service) Create(ctx context.Context, in SubscriptionInput) (*Subscripti
 		return nil, "", fmt.Errorf("create webhook subscription: %w", err)
 	}
 	return sub, secret, nil
-}
-
-const (
-	selectSubscription = `SELECT ` + subscriptionColumns + ` FROM webhook_subscriptions WHERE org_id = $1 AND id = $2`
-	lockSubscription   = selectSubscription + ` FOR UPDATE`
-)
-
-// subscription reads one of p's organization's subscriptions; another organization's is not found.
-func subscription(ctx context.Context, db postgres.DB, p *auth.Principal, id uuid.UUID, forUpdate bool) (*Subscription, error) {
-	q := selectSubscription
-	if forUpdate {
-		q = lockSubscription
-	}
-	sub, err := scanSubscription(db.QueryRow(ctx, q, p.OrgID, id))
-	if postgres.NoRows(err) {
-		return nil, apperr.NotFoundf("webhook subscription %s not found", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get webhook subscription %s: %w", id, err)
-	}
-	return sub, nil
 }
 
 // Get returns a subscription (admins).
@@ -226,14 +191,7 @@ func (s *Service) List(ctx context.Context, after *SubscriptionCursor, limit int
 	if after != nil {
 		afterAt, afterID = after.CreatedAt, after.ID
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+subscriptionColumns+` FROM webhook_subscriptions
-		WHERE org_id = $1 AND (NOT $2 OR (created_at, id) > ($3, $4))
-		ORDER BY created_at, id
-		LIMIT $5`, p.OrgID, after != nil, afterAt, afterID, clampLimit(limit))
-	if err != nil {
-		return nil, fmt.Errorf("list webhook subscriptions: %w", err)
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Subscription, error) { return scanSubscription(r) })
+	return listSubscriptions(ctx, s.pool, p.OrgID, after != nil, afterAt, afterID, clampLimit(limit))
 }
 
 func clampLimit(limit int) int { return min(max(limit, 1), 1000) }
@@ -278,12 +236,9 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, in SubscriptionUpdat
 		if in.Active != nil {
 			next.Active = *in.Active
 		}
-		sub, err = scanSubscription(tx.QueryRow(ctx, `UPDATE webhook_subscriptions
-			SET url = $3, events = $4, description = $5, active = $6, updated_at = now()
-			WHERE org_id = $1 AND id = $2 RETURNING `+subscriptionColumns,
-			p.OrgID, id, next.URL, next.Events, next.Description, next.Active))
+		sub, err = updateSubscription(ctx, tx, p.OrgID, id, next)
 		if err != nil {
-			return postgres.MapError(err)
+			return err
 		}
 		d := map[string]any{"before": details(before), "after": details(sub)}
 		if before.Active && !sub.Active {
@@ -301,17 +256,6 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, in SubscriptionUpdat
 	return sub, nil
 }
 
-// cancelPending cancels a subscription's pending deliveries. An attempt in flight still records
-// its outcome: a delivery it made is DELIVERED.
-func cancelPending(ctx context.Context, tx pgx.Tx, sub uuid.UUID) (int64, error) {
-	tag, err := tx.Exec(ctx, `UPDATE webhook_deliveries SET status = 'CANCELLED', completed_at = now()
-		WHERE subscription_id = $1 AND status = 'PENDING'`, sub)
-	if err != nil {
-		return 0, fmt.Errorf("cancel pending deliveries: %w", err)
-	}
-	return tag.RowsAffected(), nil
-}
-
 // Delete removes a subscription with its deliveries and their log (admins). Its pending
 // deliveries are not sent.
 func (s *Service) Delete(ctx context.Context, id uuid.UUID) error {
@@ -324,7 +268,7 @@ func (s *Service) Delete(ctx context.Context, id uuid.UUID) error {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM webhook_subscriptions WHERE org_id = $1 AND id = $2`, p.OrgID, id); err != nil {
+		if err := deleteSubscription(ctx, tx, p.OrgID, id); err != nil {
 			return err
 		}
 		return p.Record(ctx, tx, "webhook.deleted", "webhook_subscription", id.String(), details(sub))
@@ -349,9 +293,7 @@ func (s *Service) RotateSecret(ctx context.Context, id uuid.UUID) (*Subscription
 		if _, err := subscription(ctx, tx, p, id, true); err != nil {
 			return err
 		}
-		sub, err = scanSubscription(tx.QueryRow(ctx, `UPDATE webhook_subscriptions
-			SET secret = $3, secret_rotated_at = now(), updated_at = now()
-			WHERE org_id = $1 AND id = $2 RETURNING `+subscriptionColumns, p.OrgID, id, sealed))
+		sub, err = setSecret(ctx, tx, p.OrgID, id, sealed)
 		if err != nil {
 			return err
 		}

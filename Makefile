@@ -2,7 +2,7 @@
 GO ?= go
 BIN := bin/clearpost
 
-.PHONY: run test deps build generate check-generated chart-check lint bench bench-web frontend frontend-check e2e migrate-under-load
+.PHONY: run test deps build generate check-generated chart-check lint bench bench-web frontend frontend-check e2e migrate-under-load faults
 
 run: deps frontend build
 	$(BIN) dev
@@ -38,6 +38,13 @@ chart-check:
 # test on a tenth of the dataset.
 migrate-under-load: deps
 	CLEARPOST_SCALE_TEST=1 $(GO) test -count=1 -timeout 30m -run TestOnlineMigrationsApplyUnderLoad -v ./migrations/
+
+# The fault and load suite, long form (`make test` runs the short one): two serve and two worker
+# processes behind a load balancer under steady vegeta traffic while Redis is wiped, Redis is down
+# 30 s, PostgreSQL restarts, and a worker and a serve replica are killed with -9; then what was lost
+# and what was doubled is counted. About 10 minutes.
+faults: deps
+	CLEARPOST_FAULTS=long $(GO) test -count=1 -v -timeout 45m -run TestFleetLosesNothing ./internal/faults/
 
 # The README's performance figures, measured the same way.
 bench: deps

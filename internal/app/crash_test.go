@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -17,33 +15,6 @@ import (
 	"clearpost/internal/config"
 	"clearpost/internal/jobs/jobstest"
 )
-
-var (
-	buildOnce sync.Once
-	binary    string
-	buildErr  error
-)
-
-// clearpostBinary builds cmd/clearpost once per test run.
-func clearpostBinary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "clearpost-bin-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binary = filepath.Join(dir, "clearpost")
-		out, err := exec.Command("go", "build", "-o", binary, "clearpost/cmd/clearpost").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return binary
-}
 
 // workerProcess is `clearpost worker` running as its own process against the test's database,
 // Redis and fake platforms.
@@ -54,7 +25,7 @@ type workerProcess struct {
 
 func startWorkerProcess(t *testing.T, cfg config.Config, f *fakes) *workerProcess {
 	t.Helper()
-	cmd := exec.Command(clearpostBinary(t), "worker")
+	cmd := exec.Command(apptest.Binary(t), "worker")
 	cmd.Env = append(os.Environ(),
 		"CLEARPOST_DATABASE_URL="+cfg.DatabaseURL,
 		"CLEARPOST_REDIS_URL="+cfg.RedisURL,

@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"clearpost/internal/apperr"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -24,6 +26,38 @@ type DB interface {
 	CopyFrom(ctx context.Context, tableName pgx.Identifier, columnNames []string, rowSrc pgx.CopyFromSource) (int64, error)
 }
 
+// MinConns is how many connections a pool keeps open (at most its MaxConns) unless url sets
+// pool_min_conns or pool_min_idle_conns: a request should not wait for a connection to be made
+// and warmed (see warmSQL) while load rises.
+const MinConns = 4
+
+// Cancelling a query: the context watcher sends the server a cancel request and keeps the
+// connection, instead of pgx's default of closing it. A search superseded by the next keystroke
+// is cancelled mid-query; closing its connection would make the next request pay for a new one.
+// If the server has not answered the cancel within cancelGrace, the connection is closed after
+// all. A connection waiting for a notification (LISTEN) is idle, so the server ignores the
+// cancel: such a wait returns after cancelGrace rather than at once, and keeps its connection.
+const cancelGrace = 250 * time.Millisecond
+
+// warmSQL runs on every new connection: it loads the typo-tolerance function search_tsquery
+// (plpgsql: compiled, and its statements planned, once per connection) and the English text
+// search dictionaries, which a connection's first search would otherwise pay for (tens of
+// milliseconds). Before migration 00006 the function does not exist and nothing is run. The word
+// is long enough to be looked up and corrected, and the all-zero organization has no terms, so
+// the function runs every statement and finds nothing. Warming is only an optimization: if it
+// fails, the connection is kept all the same.
+const warmSQL = `DO $$ BEGIN
+    IF to_regprocedure('search_tsquery(uuid, regconfig, text)') IS NOT NULL THEN
+        PERFORM search_tsquery('00000000-0000-0000-0000-000000000000', 'english', 'clearpost');
+    END IF;
+END $$`
+
+// A sequential scan of a large table starts where another scan of it is (synchronize_seqscans),
+// so that the two share their reads. A statement that stops early without an order, as a search
+// reading its window of matches does (see search/postgres), would then see different rows each
+// time: every connection turns it off, so such a scan always starts at the table's first page.
+const syncScans = "synchronize_seqscans"
+
 // Open connects a pool to url and checks it answers.
 func Open(ctx context.Context, url string, maxConns int32) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
@@ -33,8 +67,20 @@ func Open(ctx context.Context, url string, maxConns int32) (*pgxpool.Pool, error
 	if maxConns > 0 {
 		cfg.MaxConns = maxConns
 	}
-	cfg.AfterConnect = func(_ context.Context, conn *pgx.Conn) error {
+	if cfg.MinConns == 0 && cfg.MinIdleConns == 0 {
+		cfg.MinConns = min(MinConns, cfg.MaxConns)
+	}
+	if _, ok := cfg.ConnConfig.RuntimeParams[syncScans]; !ok {
+		cfg.ConnConfig.RuntimeParams[syncScans] = "off"
+	}
+	cfg.ConnConfig.BuildContextWatcherHandler = func(conn *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.CancelRequestContextWatcherHandler{Conn: conn, DeadlineDelay: cancelGrace}
+	}
+	cfg.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
 		registerUUID(conn)
+		if _, err := conn.Exec(ctx, warmSQL); err != nil && conn.IsClosed() {
+			return fmt.Errorf("warm connection: %w", err)
+		}
 		return nil
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)

@@ -1,7 +1,9 @@
 package postgres_test
 
 import (
+	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -114,5 +116,63 @@ func TestConcurrentMixedBatchesDoNotDeadlock(t *testing.T) {
 				t.Fatalf("round %d: %v", round, err)
 			}
 		}
+	}
+}
+
+// More documents than the window, equal in rank and in age, so only the post id orders them:
+// the same search gives the same pages every time, and paging through them gives every hit of
+// the window once.
+func TestEqualHitsPageInOneOrder(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	idx := postgres.New(pgtest.New(t))
+	org, board := uuid.New(), uuid.New()
+	approved := time.Now().Truncate(time.Second)
+	docs := make([]search.Document, search.MaxWindow+postgres.BatchSize/5)
+	for i := range docs {
+		docs[i] = search.Document{OrgID: org, PostID: uuid.New(), VersionID: uuid.New(), ContentHash: "h",
+			Title: "Launch day", Body: "The launch is today.", BoardIDs: []uuid.UUID{board}, ApprovedAt: approved}
+	}
+	for i := 0; i < len(docs); i += postgres.BatchSize {
+		if err := idx.Upsert(ctx, docs[i:min(i+postgres.BatchSize, len(docs))]...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pages := func() []uuid.UUID {
+		t.Helper()
+		var ids []uuid.UUID
+		q := search.Query{OrgID: org, Text: "launch", BoardIDs: []uuid.UUID{board}, Limit: search.MaxLimit}
+		for {
+			res, err := idx.Search(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Total != search.MaxWindow {
+				t.Fatalf("total %d, want the window, %d", res.Total, search.MaxWindow)
+			}
+			for _, h := range res.Hits {
+				ids = append(ids, h.PostID)
+			}
+			if q.After = res.Next; q.After == "" {
+				return ids
+			}
+		}
+	}
+	first := pages()
+	seen := map[uuid.UUID]bool{}
+	for i, id := range first {
+		if seen[id] {
+			t.Fatalf("hit %d, %s, was on an earlier page", i, id)
+		}
+		seen[id] = true
+		if i > 0 && bytes.Compare(first[i-1][:], id[:]) > 0 {
+			t.Errorf("hits %d and %d are not in post id order", i-1, i)
+		}
+	}
+	if len(first) != search.MaxWindow {
+		t.Errorf("paged through %d hits, want %d", len(first), search.MaxWindow)
+	}
+	if again := pages(); !slices.Equal(again, first) {
+		t.Error("the same search paged through the hits in another order, or other hits")
 	}
 }

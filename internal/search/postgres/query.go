@@ -26,6 +26,12 @@ import (
 // window all the same). Without text, the window is the newest MaxWindow documents in scope, read
 // from the covering index on approved_at.
 //
+// The order is total, so that the same search gives the same page and paging neither repeats nor
+// skips a hit: every ORDER BY that ranks hits ends in the post id. The text window has no order
+// (ordering it would mean reading every match); it is the first MaxWindow matches in the order
+// the scan reads them, which is the same every time because postgres.Open turns synchronized
+// sequential scans off (with them, a scan starts wherever another scan of the table is).
+//
 // Filters that are not asked for are written so that the planner drops them: every search gets a
 // plan made for its own values (see Search).
 const (

@@ -1,0 +1,4 @@
+package postgres
+
+// WarmSQL is what every new connection runs.
+const WarmSQL = warmSQL

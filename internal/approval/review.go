@@ -50,7 +50,7 @@ func (s *Service) approved(ctx context.Context, w postgres.Execer, postID, actor
 // WITHDRAWN) and runs the Unapproved hooks, in the caller's transaction. The post's own state is
 // the caller's to set.
 func (s *Service) unapprove(ctx context.Context, w postgres.Execer, postID uuid.UUID, status ReviewStatus) error {
-	if _, err := w.Exec(ctx, `UPDATE reviews SET status = $2, closed_at = now() WHERE post_id = $1 AND status = 'APPROVED'`, postID, status); err != nil {
+	if err := closeApprovedReview(ctx, w, postID, status); err != nil {
 		return err
 	}
 	for _, f := range s.hooks.Unapproved {
@@ -221,12 +221,11 @@ func (s *Service) Submit(ctx context.Context, id uuid.UUID) (*content.Post, erro
 		if err != nil {
 			return err
 		}
-		review, err := scanReview(tx.QueryRow(ctx, `INSERT INTO reviews (org_id, post_id, version_id, content_hash, plan, submitted_by)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+reviewColumns, p.OrgID, post.ID, v.ID, v.ContentHash, plan, p.UserID))
+		review, err := insertReview(ctx, tx, p.OrgID, post.ID, v, plan, p.UserID)
 		if err != nil {
-			return postgres.MapError(err)
+			return err
 		}
-		batch := &pgx.Batch{}
+		var groups []reviewGroup
 		for i, st := range plan.Stages {
 			for _, g := range st.Groups {
 				need := required(g.Quorum, members[g.Group])
@@ -234,11 +233,10 @@ func (s *Service) Submit(ctx context.Context, id uuid.UUID) (*content.Post, erro
 					return apperr.Conflictf("stage %d (%s): group %q has %d eligible reviewers besides the authors and needs %d",
 						i+1, st.Name, g.Group, members[g.Group], max(need, 1))
 				}
-				batch.Queue(`INSERT INTO review_groups (review_id, org_id, stage, group_name, required) VALUES ($1, $2, $3, $4, $5)`,
-					review.ID, p.OrgID, i+1, g.Group, need)
+				groups = append(groups, reviewGroup{stage: i + 1, group: g.Group, required: need})
 			}
 		}
-		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+		if err := insertReviewGroups(ctx, tx, review.ID, p.OrgID, groups); err != nil {
 			return err
 		}
 		if err := content.SetState(ctx, tx, post, content.StateInReview); err != nil {
@@ -289,8 +287,7 @@ func (s *Service) Withdraw(ctx context.Context, id uuid.UUID, reason string) (*c
 			if err := s.unapprove(ctx, tx, post.ID, ReviewWithdrawn); err != nil {
 				return err
 			}
-		} else if _, err := tx.Exec(ctx, `UPDATE reviews SET status = 'WITHDRAWN', closed_at = now()
-			WHERE post_id = $1 AND status = 'IN_REVIEW'`, post.ID); err != nil {
+		} else if err := withdrawOpenReview(ctx, tx, post.ID); err != nil {
 			return err
 		}
 		if err := content.SetState(ctx, tx, post, content.StateDraft); err != nil {
@@ -374,28 +371,12 @@ func (s *Service) Decide(ctx context.Context, in DecisionInput) (*Decision, *con
 		if len(groups) == 0 {
 			return apperr.Forbiddenf("you are not a reviewer awaited at stage %d (%s) of this post", stage, review.Plan.Stages[stage-1].Name)
 		}
-		// Record the decision and, for an approval, count it toward the reviewer's groups. The
-		// outer SELECT sees review_groups as they were before the UPDATE: the stage is open if a
-		// group was open and this approval did not clear it.
+		// Record the decision and, for an approval, count it toward the reviewer's groups; open is
+		// how many groups of the stage remain uncleared.
 		var open int
-		d = &Decision{}
-		err = tx.QueryRow(ctx, `WITH d AS (
-				INSERT INTO decisions (org_id, review_id, post_id, version_id, content_hash, stage, groups, reviewer_id, kind, comment)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+decisionColumns+`),
-			counted AS (
-				UPDATE review_groups SET approvals = approvals + 1,
-					cleared_at = CASE WHEN approvals + 1 >= required THEN now() END
-				WHERE $9 = 'APPROVE' AND review_id = $2 AND stage = $6 AND group_name = ANY($7) AND cleared_at IS NULL
-				RETURNING group_name, cleared_at)
-			SELECT d.*, (SELECT count(*) FROM review_groups g
-				WHERE g.review_id = $2 AND g.stage = $6 AND g.cleared_at IS NULL
-				  AND NOT EXISTS (SELECT 1 FROM counted c WHERE c.group_name = g.group_name AND c.cleared_at IS NOT NULL))
-			FROM d`,
-			p.OrgID, review.ID, post.ID, review.VersionID, review.ContentHash, stage, groups, p.UserID, in.Kind, in.Comment).
-			Scan(&d.ID, &d.OrgID, &d.ReviewID, &d.PostID, &d.VersionID, &d.ContentHash, &d.Stage, &d.Groups,
-				&d.ReviewerID, &d.Kind, &d.Comment, &d.CreatedAt, &open)
+		d, open, err = insertDecision(ctx, tx, p, post.ID, review, stage, groups, in.Kind, in.Comment)
 		if err != nil {
-			return postgres.MapError(err)
+			return err
 		}
 		var w postgres.Deferred
 		details := map[string]any{
@@ -427,40 +408,8 @@ func (s *Service) Decide(ctx context.Context, in DecisionInput) (*Decision, *con
 	return d, post, nil
 }
 
-// lockForDecision locks the post and reads its open review, the author of the version under
-// review, and which of the caller's groups are still awaited at its current stage: two statements
-// in one round trip, the second run after the lock is held.
-func lockForDecision(ctx context.Context, tx pgx.Tx, p *auth.Principal, id uuid.UUID) (*content.Post, *Review, uuid.UUID, []string, error) {
-	b := &pgx.Batch{}
-	b.Queue(`SELECT `+content.PostColumns+` FROM posts WHERE org_id = $1 AND id = $2 FOR UPDATE`, p.OrgID, id)
-	b.Queue(`SELECT `+postgres.Prefix("r.", reviewColumns)+`, v.author_id,
-			ARRAY(SELECT group_name FROM review_groups g WHERE g.review_id = r.id AND g.stage = r.current_stage
-				AND g.cleared_at IS NULL AND g.group_name = ANY($3) ORDER BY group_name)
-		FROM reviews r JOIN post_versions v ON v.id = r.version_id
-		WHERE r.org_id = $1 AND r.post_id = $2 AND r.status IN ('IN_REVIEW', 'APPROVED')`, p.OrgID, id, p.Groups)
-	br := tx.SendBatch(ctx, b)
-	defer br.Close()
-	post, err := content.ScanPost(br.QueryRow())
-	if postgres.NoRows(err) || (err == nil && !content.CanSee(p, post)) {
-		return nil, nil, uuid.Nil, nil, apperr.NotFoundf("post %s not found", id)
-	}
-	if err != nil {
-		return nil, nil, uuid.Nil, nil, fmt.Errorf("lock post %s: %w", id, err)
-	}
-	var author uuid.UUID
-	var awaited []string
-	review, err := scanReviewWith(br.QueryRow(), &author, &awaited)
-	if postgres.NoRows(err) {
-		return post, nil, uuid.Nil, nil, nil
-	}
-	if err != nil {
-		return nil, nil, uuid.Nil, nil, fmt.Errorf("open review of post %s: %w", id, err)
-	}
-	return post, review, author, awaited, nil
-}
-
 func closeReview(ctx context.Context, w postgres.Execer, post *content.Post, review *Review, status ReviewStatus, to content.State) error {
-	if _, err := w.Exec(ctx, `UPDATE reviews SET status = $2, closed_at = now() WHERE id = $1`, review.ID, status); err != nil {
+	if err := setReviewStatus(ctx, w, review.ID, status); err != nil {
 		return err
 	}
 	return content.SetState(ctx, w, post, to)
@@ -475,7 +424,7 @@ func (s *Service) clearStage(ctx context.Context, w postgres.Execer, p *auth.Pri
 		return err
 	}
 	if stage < len(review.Plan.Stages) {
-		if _, err := w.Exec(ctx, `UPDATE reviews SET current_stage = $2, stage_started_at = now() WHERE id = $1`, review.ID, stage+1); err != nil {
+		if err := startStage(ctx, w, review.ID, stage+1); err != nil {
 			return err
 		}
 		if err := content.Touch(ctx, w, post.ID); err != nil {
@@ -483,7 +432,7 @@ func (s *Service) clearStage(ctx context.Context, w postgres.Execer, p *auth.Pri
 		}
 		return jobs.Enqueue(ctx, w, p.OrgID, jobs.TopicStageStarted, map[string]any{"post_id": post.ID, "review_id": review.ID, "stage": stage + 1})
 	}
-	if _, err := w.Exec(ctx, `UPDATE reviews SET status = 'APPROVED', closed_at = now() WHERE id = $1`, review.ID); err != nil {
+	if err := approveReview(ctx, w, review.ID); err != nil {
 		return err
 	}
 	if err := content.MarkApproved(ctx, w, post); err != nil {
@@ -513,17 +462,13 @@ func (s *Service) AddComment(ctx context.Context, postID uuid.UUID, body string)
 	case utf8.RuneCountInString(body) > 5000 || strings.ContainsRune(body, 0):
 		return nil, apperr.Invalidf("body", "must be at most 5000 characters of text")
 	}
-	var c Comment
+	var c *Comment
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
 		post, err := content.Visible(ctx, tx, p, postID, false)
 		if err != nil {
 			return err
 		}
-		err = tx.QueryRow(ctx, `INSERT INTO comments (org_id, post_id, version_id, author_id, body)
-			SELECT $1, $2, v.id, $4, $5 FROM post_versions v WHERE v.post_id = $2 AND v.number = $3
-			RETURNING id, org_id, post_id, version_id, author_id, body, created_at`,
-			p.OrgID, post.ID, post.CurrentVersion, p.UserID, body).
-			Scan(&c.ID, &c.OrgID, &c.PostID, &c.VersionID, &c.AuthorID, &c.Body, &c.CreatedAt)
+		c, err = insertComment(ctx, tx, p.OrgID, post, p.UserID, body)
 		if err != nil {
 			return err
 		}
@@ -535,5 +480,5 @@ func (s *Service) AddComment(ctx context.Context, postID uuid.UUID, body string)
 	if err != nil {
 		return nil, fmt.Errorf("comment on post %s: %w", postID, err)
 	}
-	return &c, nil
+	return c, nil
 }

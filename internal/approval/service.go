@@ -76,14 +76,13 @@ func (s *Service) CreateWorkflow(ctx context.Context, in WorkflowInput) (*Workfl
 	var w *Workflow
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
 		if in.IsDefault {
-			if _, err := tx.Exec(ctx, `UPDATE workflows SET is_default = false WHERE org_id = $1 AND is_default`, p.OrgID); err != nil {
+			if err := unsetDefaultWorkflow(ctx, tx, p.OrgID); err != nil {
 				return err
 			}
 		}
-		w, err = scanWorkflow(tx.QueryRow(ctx, `INSERT INTO workflows (org_id, name, description, is_default, stages)
-			VALUES ($1, $2, $3, $4, $5) RETURNING `+workflowColumns, p.OrgID, in.Name, in.Description, in.IsDefault, stages))
+		w, err = insertWorkflow(ctx, tx, p.OrgID, in, stages)
 		if err != nil {
-			return fieldConflict(postgres.MapError(err), "name")
+			return fieldConflict(err, "name")
 		}
 		return record(ctx, tx, p, "workflow.created", "workflow", w.ID, map[string]any{"workflow": workflowDetails(w)})
 	})
@@ -109,10 +108,7 @@ func (s *Service) UpdateWorkflow(ctx context.Context, id uuid.UUID, in WorkflowI
 	}
 	var w *Workflow
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		before, err := scanWorkflow(tx.QueryRow(ctx, `SELECT `+workflowColumns+` FROM workflows WHERE org_id = $1 AND id = $2 FOR UPDATE`, p.OrgID, id))
-		if postgres.NoRows(err) {
-			return apperr.NotFoundf("workflow %s not found", id)
-		}
+		before, err := lockWorkflow(ctx, tx, p.OrgID, id)
 		if err != nil {
 			return err
 		}
@@ -120,15 +116,13 @@ func (s *Service) UpdateWorkflow(ctx context.Context, id uuid.UUID, in WorkflowI
 			return apperr.Conflictf("workflow changed since you read it (revision %d, you edited %d)", before.Revision, expectedRevision)
 		}
 		if in.IsDefault {
-			if _, err := tx.Exec(ctx, `UPDATE workflows SET is_default = false WHERE org_id = $1 AND is_default AND id <> $2`, p.OrgID, id); err != nil {
+			if err := unsetOtherDefaultWorkflow(ctx, tx, p.OrgID, id); err != nil {
 				return err
 			}
 		}
-		w, err = scanWorkflow(tx.QueryRow(ctx, `UPDATE workflows SET name = $3, description = $4, is_default = $5, stages = $6,
-			revision = revision + 1, updated_at = now() WHERE org_id = $1 AND id = $2 RETURNING `+workflowColumns,
-			p.OrgID, id, in.Name, in.Description, in.IsDefault, stages))
+		w, err = updateWorkflow(ctx, tx, p.OrgID, id, in, stages)
 		if err != nil {
-			return fieldConflict(postgres.MapError(err), "name")
+			return fieldConflict(err, "name")
 		}
 		return record(ctx, tx, p, "workflow.updated", "workflow", w.ID, map[string]any{"before": workflowDetails(before), "after": workflowDetails(w)})
 	})
@@ -187,11 +181,9 @@ func (s *Service) CreateRule(ctx context.Context, in RuleInput) (*Rule, error) {
 	}
 	var r *Rule
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		r, err = scanRule(tx.QueryRow(ctx, `INSERT INTO routing_rules (org_id, name, description, expression, action, priority, enabled)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+ruleColumns,
-			p.OrgID, in.Name, in.Description, in.Expression, action, in.Priority, in.Enabled))
+		r, err = insertRule(ctx, tx, p.OrgID, in, action)
 		if err != nil {
-			return fieldConflict(postgres.MapError(err), "name")
+			return fieldConflict(err, "name")
 		}
 		return record(ctx, tx, p, "routing_rule.created", "routing_rule", r.ID, map[string]any{"rule": ruleDetails(r)})
 	})
@@ -216,24 +208,16 @@ func (s *Service) UpdateRule(ctx context.Context, id uuid.UUID, in RuleInput, ex
 	}
 	var r *Rule
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		before, err := scanRule(tx.QueryRow(ctx, `SELECT `+ruleColumns+` FROM routing_rules WHERE org_id = $1 AND id = $2 FOR UPDATE`, p.OrgID, id))
-		if postgres.NoRows(err) {
-			return apperr.NotFoundf("routing rule %s not found", id)
-		}
+		before, err := lockRule(ctx, tx, p.OrgID, id)
 		if err != nil {
 			return err
 		}
 		if expectedRevision != 0 && expectedRevision != before.Revision {
 			return apperr.Conflictf("routing rule changed since you read it (revision %d, you edited %d)", before.Revision, expectedRevision)
 		}
-		r, err = scanRule(tx.QueryRow(ctx, `UPDATE routing_rules SET name = $3, description = $4, expression = $5, action = $6,
-			priority = $7, enabled = $8, revision = revision + 1, updated_at = now(),
-			failing_since = NULL, last_error = '', last_error_at = NULL,
-			recovered_at = CASE WHEN failing_since IS NULL THEN recovered_at ELSE now() END
-			WHERE org_id = $1 AND id = $2 RETURNING `+ruleColumns,
-			p.OrgID, id, in.Name, in.Description, in.Expression, action, in.Priority, in.Enabled))
+		r, err = updateRule(ctx, tx, p.OrgID, id, in, action)
 		if err != nil {
-			return fieldConflict(postgres.MapError(err), "name")
+			return fieldConflict(err, "name")
 		}
 		return record(ctx, tx, p, "routing_rule.updated", "routing_rule", r.ID, map[string]any{"before": ruleDetails(before), "after": ruleDetails(r)})
 	})
@@ -251,10 +235,7 @@ func (s *Service) DeleteRule(ctx context.Context, id uuid.UUID) (*Rule, error) {
 	}
 	var r *Rule
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		r, err = scanRule(tx.QueryRow(ctx, `DELETE FROM routing_rules WHERE org_id = $1 AND id = $2 RETURNING `+ruleColumns, p.OrgID, id))
-		if postgres.NoRows(err) {
-			return apperr.NotFoundf("routing rule %s not found", id)
-		}
+		r, err = deleteRule(ctx, tx, p.OrgID, id)
 		if err != nil {
 			return err
 		}
@@ -293,7 +274,7 @@ func (s *Service) SetClassifierSettings(ctx context.Context, in ClassifierSettin
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE organizations SET settings = $2 WHERE id = $1`, p.OrgID, raw); err != nil {
+		if err := setSettings(ctx, tx, p.OrgID, raw); err != nil {
 			return err
 		}
 		return record(ctx, tx, p, "classifier_settings.updated", "organization", p.OrgID, map[string]any{"before": before, "after": in})

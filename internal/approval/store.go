@@ -83,6 +83,40 @@ func GetWorkflow(ctx context.Context, db postgres.DB, org, id uuid.UUID) (*Workf
 	return w, err
 }
 
+// unsetDefaultWorkflow makes none of org's workflows the default.
+func unsetDefaultWorkflow(ctx context.Context, tx pgx.Tx, org uuid.UUID) error {
+	_, err := tx.Exec(ctx, `UPDATE workflows SET is_default = false WHERE org_id = $1 AND is_default`, org)
+	return err
+}
+
+// unsetOtherDefaultWorkflow makes none of org's workflows but id the default.
+func unsetOtherDefaultWorkflow(ctx context.Context, tx pgx.Tx, org, id uuid.UUID) error {
+	_, err := tx.Exec(ctx, `UPDATE workflows SET is_default = false WHERE org_id = $1 AND is_default AND id <> $2`, org, id)
+	return err
+}
+
+func insertWorkflow(ctx context.Context, tx pgx.Tx, org uuid.UUID, in WorkflowInput, stages []byte) (*Workflow, error) {
+	w, err := scanWorkflow(tx.QueryRow(ctx, `INSERT INTO workflows (org_id, name, description, is_default, stages)
+		VALUES ($1, $2, $3, $4, $5) RETURNING `+workflowColumns, org, in.Name, in.Description, in.IsDefault, stages))
+	return w, postgres.MapError(err)
+}
+
+// lockWorkflow reads workflow id of org, locked for the rest of the transaction.
+func lockWorkflow(ctx context.Context, tx pgx.Tx, org, id uuid.UUID) (*Workflow, error) {
+	w, err := scanWorkflow(tx.QueryRow(ctx, `SELECT `+workflowColumns+` FROM workflows WHERE org_id = $1 AND id = $2 FOR UPDATE`, org, id))
+	if postgres.NoRows(err) {
+		return nil, apperr.NotFoundf("workflow %s not found", id)
+	}
+	return w, err
+}
+
+func updateWorkflow(ctx context.Context, tx pgx.Tx, org, id uuid.UUID, in WorkflowInput, stages []byte) (*Workflow, error) {
+	w, err := scanWorkflow(tx.QueryRow(ctx, `UPDATE workflows SET name = $3, description = $4, is_default = $5, stages = $6,
+		revision = revision + 1, updated_at = now() WHERE org_id = $1 AND id = $2 RETURNING `+workflowColumns,
+		org, id, in.Name, in.Description, in.IsDefault, stages))
+	return w, postgres.MapError(err)
+}
+
 const ruleColumns = `id, org_id, name, description, expression, action, priority, enabled, revision, created_at, updated_at,
 	failing_since, last_error, last_error_at`
 
@@ -117,6 +151,41 @@ func ListRules(ctx context.Context, db postgres.DB, org uuid.UUID) ([]*Rule, err
 	return out, rows.Err()
 }
 
+func insertRule(ctx context.Context, tx pgx.Tx, org uuid.UUID, in RuleInput, action []byte) (*Rule, error) {
+	r, err := scanRule(tx.QueryRow(ctx, `INSERT INTO routing_rules (org_id, name, description, expression, action, priority, enabled)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+ruleColumns,
+		org, in.Name, in.Description, in.Expression, action, in.Priority, in.Enabled))
+	return r, postgres.MapError(err)
+}
+
+// lockRule reads rule id of org, locked for the rest of the transaction.
+func lockRule(ctx context.Context, tx pgx.Tx, org, id uuid.UUID) (*Rule, error) {
+	r, err := scanRule(tx.QueryRow(ctx, `SELECT `+ruleColumns+` FROM routing_rules WHERE org_id = $1 AND id = $2 FOR UPDATE`, org, id))
+	if postgres.NoRows(err) {
+		return nil, apperr.NotFoundf("routing rule %s not found", id)
+	}
+	return r, err
+}
+
+// updateRule replaces rule id of org, ending any failure episode: the edited rule starts clean.
+func updateRule(ctx context.Context, tx pgx.Tx, org, id uuid.UUID, in RuleInput, action []byte) (*Rule, error) {
+	r, err := scanRule(tx.QueryRow(ctx, `UPDATE routing_rules SET name = $3, description = $4, expression = $5, action = $6,
+		priority = $7, enabled = $8, revision = revision + 1, updated_at = now(),
+		failing_since = NULL, last_error = '', last_error_at = NULL,
+		recovered_at = CASE WHEN failing_since IS NULL THEN recovered_at ELSE now() END
+		WHERE org_id = $1 AND id = $2 RETURNING `+ruleColumns,
+		org, id, in.Name, in.Description, in.Expression, action, in.Priority, in.Enabled))
+	return r, postgres.MapError(err)
+}
+
+func deleteRule(ctx context.Context, tx pgx.Tx, org, id uuid.UUID) (*Rule, error) {
+	r, err := scanRule(tx.QueryRow(ctx, `DELETE FROM routing_rules WHERE org_id = $1 AND id = $2 RETURNING `+ruleColumns, org, id))
+	if postgres.NoRows(err) {
+		return nil, apperr.NotFoundf("routing rule %s not found", id)
+	}
+	return r, err
+}
+
 // Settings returns org's classifier settings.
 func Settings(ctx context.Context, db postgres.DB, org uuid.UUID) (ClassifierSettings, error) {
 	var s ClassifierSettings
@@ -128,6 +197,11 @@ func Settings(ctx context.Context, db postgres.DB, org uuid.UUID) (ClassifierSet
 		return s, fmt.Errorf("organization settings: %w", err)
 	}
 	return s, nil
+}
+
+func setSettings(ctx context.Context, tx pgx.Tx, org uuid.UUID, raw []byte) error {
+	_, err := tx.Exec(ctx, `UPDATE organizations SET settings = $2 WHERE id = $1`, org, raw)
+	return err
 }
 
 // Routing is everything submit needs to resolve a post's plan.

@@ -9,15 +9,6 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// chainColumns are the columns of audit_events a chain event is read from, in the order
-// decodeChainRow expects. The sealer and Verify read the same columns the same way, so what is
-// hashed at sealing is what is checked later.
-const chainColumns = `id, seq, occurred_at, actor_id, actor_email, action, subject_type, subject_id,
-	request_id, ip, details, prev_hash, hash`
-
-// chainFormats asks for every chain column in binary, so rows decode without allocating.
-var chainFormats = pgx.QueryResultFormats{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}
-
 // pgEpochMicros is PostgreSQL's timestamp epoch (2000-01-01 UTC) in Unix microseconds.
 const pgEpochMicros = 946_684_800_000_000
 

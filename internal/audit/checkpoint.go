@@ -1,13 +1,9 @@
 package audit
 
 import (
-	"context"
 	"crypto/ed25519"
 	"encoding/binary"
-	"fmt"
 	"time"
-
-	"clearpost/internal/postgres"
 
 	"github.com/google/uuid"
 )
@@ -57,34 +53,4 @@ func (c *Checkpoint) SignatureValid() bool {
 		return false
 	}
 	return ed25519.Verify(c.PublicKey, CheckpointMessage(c.OrgID, c.Seq, c.HeadHash), c.Signature)
-}
-
-// latestCheckpoint returns org's checkpoint with the highest seq, or nil if it has none.
-func latestCheckpoint(ctx context.Context, db postgres.DB, orgID uuid.UUID) (*Checkpoint, error) {
-	c := Checkpoint{OrgID: orgID}
-	var pub []byte
-	err := db.QueryRow(ctx, `
-		SELECT seq, head_hash, signed_at, public_key, signature
-		FROM audit_checkpoints WHERE org_id = $1 ORDER BY seq DESC LIMIT 1`, orgID,
-	).Scan(&c.Seq, &c.HeadHash, &c.SignedAt, &pub, &c.Signature)
-	if postgres.NoRows(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("latest audit checkpoint of org %s: %w", orgID, err)
-	}
-	c.SignedAt = c.SignedAt.UTC()
-	c.PublicKey = pub
-	return &c, nil
-}
-
-func insertCheckpoint(ctx context.Context, db postgres.DB, c Checkpoint) error {
-	_, err := db.Exec(ctx, `
-		INSERT INTO audit_checkpoints (org_id, seq, head_hash, signed_at, public_key, signature)
-		VALUES ($1, $2, $3, $4, $5, $6)`,
-		c.OrgID, c.Seq, c.HeadHash, c.SignedAt, []byte(c.PublicKey), c.Signature)
-	if err != nil {
-		return fmt.Errorf("insert audit checkpoint %d of org %s: %w", c.Seq, c.OrgID, err)
-	}
-	return nil
 }

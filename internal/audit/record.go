@@ -32,12 +32,7 @@ func Record(ctx context.Context, db postgres.Execer, e Event) error {
 	if err != nil {
 		return fmt.Errorf("record audit event %s: marshal details: %w", e.Action, err)
 	}
-	_, err = db.Exec(ctx, `
-		INSERT INTO audit_events (org_id, actor_id, actor_email, action, subject_type, subject_id,
-			request_id, ip, details)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		e.OrgID, e.ActorID, e.ActorEmail, e.Action, e.SubjectType, e.SubjectID,
-		e.RequestID, e.IP, details)
+	err = insertEvent(ctx, db, e, details)
 	if err != nil {
 		return fmt.Errorf("record audit event %s on %s %s: %w", e.Action, e.SubjectType, e.SubjectID, err)
 	}

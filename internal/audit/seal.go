@@ -57,11 +57,7 @@ func (s *Sealer) Run(ctx context.Context, interval time.Duration) {
 // SealAll seals the pending events of every organization that has some. It carries on past an
 // organization that fails and returns the errors joined.
 func (s *Sealer) SealAll(ctx context.Context) (sealed int, err error) {
-	rows, err := s.Pool.Query(ctx, `SELECT DISTINCT org_id FROM audit_events WHERE seq IS NULL`)
-	if err != nil {
-		return 0, fmt.Errorf("list orgs with unsealed audit events: %w", err)
-	}
-	orgs, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	orgs, err := orgsWithUnsealed(ctx, s.Pool)
 	if err != nil {
 		return 0, fmt.Errorf("list orgs with unsealed audit events: %w", err)
 	}
@@ -106,8 +102,8 @@ func (s *Sealer) SealOrg(ctx context.Context, orgID uuid.UUID) (sealed int, err 
 // holds the org's lock.
 func (s *Sealer) sealBatch(ctx context.Context, orgID uuid.UUID, limit int) (sealed int, err error) {
 	err = postgres.WithTx(ctx, s.Pool, func(tx pgx.Tx) error {
-		var locked bool
-		if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1)`, sealLockKey(orgID)).Scan(&locked); err != nil {
+		locked, err := tryLockSeal(ctx, tx, orgID)
+		if err != nil {
 			return fmt.Errorf("lock: %w", err)
 		}
 		if !locked {
@@ -115,63 +111,44 @@ func (s *Sealer) sealBatch(ctx context.Context, orgID uuid.UUID, limit int) (sea
 		}
 		// Read after taking the lock: in read committed, this statement sees every seal committed
 		// by the sealer that held the lock before.
-		headSeq, prev := int64(0), genesis[:]
-		err := tx.QueryRow(ctx, `
-			SELECT seq, hash FROM audit_events
-			WHERE org_id = $1 AND seq IS NOT NULL ORDER BY seq DESC LIMIT 1`, orgID,
-		).Scan(&headSeq, &prev)
-		if err != nil && !postgres.NoRows(err) {
+		headSeq, prev, err := chainHead(ctx, tx, orgID)
+		if err != nil {
 			return fmt.Errorf("read chain head: %w", err)
 		}
 		if len(prev) != HashSize {
 			return fmt.Errorf("chain head seq %d has a %d-byte hash", headSeq, len(prev))
 		}
 
-		rows, err := tx.Query(ctx, `SELECT `+chainColumns+`
-			FROM audit_events WHERE org_id = $1 AND seq IS NULL
-			ORDER BY id LIMIT $2 FOR UPDATE`, chainFormats, orgID, limit)
-		if err != nil {
-			return fmt.Errorf("read unsealed events: %w", err)
-		}
 		var (
-			ev     chainEvent
 			buf    []byte
 			ids    = make([]int64, 0, limit)
 			seqs   = make([]int64, 0, limit)
 			prevs  = make([][]byte, 0, limit)
 			hashes = make([][]byte, 0, limit)
 		)
-		for rows.Next() {
-			if err := decodeChainRow(rows, &ev); err != nil {
-				rows.Close()
-				return err
-			}
+		err = lockUnsealed(ctx, tx, orgID, limit, func(ev *chainEvent) {
 			ev.Seq = headSeq + 1
 			var sum [HashSize]byte
-			sum, buf = eventHash(buf, orgID, prev, &ev)
+			sum, buf = eventHash(buf, orgID, prev, ev)
 			ids = append(ids, ev.ID)
 			seqs = append(seqs, ev.Seq)
 			prevs = append(prevs, prev)
 			hashes = append(hashes, sum[:])
 			headSeq, prev = ev.Seq, sum[:]
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("read unsealed events: %w", err)
+		})
+		if err != nil {
+			return err
 		}
 		if len(ids) == 0 {
 			return nil
 		}
 
-		tag, err := tx.Exec(ctx, `
-			UPDATE audit_events e SET seq = u.seq, prev_hash = u.prev_hash, hash = u.hash
-			FROM unnest($1::bigint[], $2::bigint[], $3::bytea[], $4::bytea[]) AS u(id, seq, prev_hash, hash)
-			WHERE e.id = u.id AND e.seq IS NULL`, ids, seqs, prevs, hashes)
+		n, err := sealEvents(ctx, tx, ids, seqs, prevs, hashes)
 		if err != nil {
 			return fmt.Errorf("seal %d events: %w", len(ids), err)
 		}
-		if tag.RowsAffected() != int64(len(ids)) {
-			return fmt.Errorf("sealed %d of %d events", tag.RowsAffected(), len(ids))
+		if n != int64(len(ids)) {
+			return fmt.Errorf("sealed %d of %d events", n, len(ids))
 		}
 		if err := insertCheckpoint(ctx, tx, SignCheckpoint(s.Key, orgID, headSeq, prev)); err != nil {
 			return err

@@ -155,44 +155,13 @@ func Verify(ctx context.Context, db postgres.DB, orgID uuid.UUID) (Result, error
 			return err
 		}
 		res = v.result()
-		return db.QueryRow(ctx,
-			`SELECT count(*) FROM audit_events WHERE org_id = $1 AND seq IS NULL`, orgID,
-		).Scan(&res.Unsealed)
+		res.Unsealed, err = countUnsealed(ctx, db, orgID)
+		return err
 	})
 	if err != nil {
 		return Result{}, fmt.Errorf("verify audit log of org %s: %w", orgID, err)
 	}
 	return res, nil
-}
-
-// streamChain reads org's sealed events in seq order and passes each to fn until
-// fn returns false. The event passed to fn is only valid during the call.
-//
-// One stream, binary columns, no allocation per row: on two cores the PostgreSQL backend sending
-// the rows is the bottleneck (details is json, so it is sent as stored, not re-rendered as jsonb would be) and splitting seq
-// ranges over several connections measured slower, not faster.
-func streamChain(ctx context.Context, db postgres.DB, orgID uuid.UUID, fn func(*chainEvent) bool) error {
-	rows, err := db.Query(ctx, `SELECT `+chainColumns+`
-		FROM audit_events WHERE org_id = $1 AND seq IS NOT NULL ORDER BY seq`,
-		chainFormats, orgID)
-	if err != nil {
-		return fmt.Errorf("read audit chain: %w", err)
-	}
-	defer rows.Close()
-	var ev chainEvent
-	for rows.Next() {
-		if err := decodeChainRow(rows, &ev); err != nil {
-			return err
-		}
-		if !fn(&ev) {
-			break
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read audit chain: %w", err)
-	}
-	return nil
 }
 
 // txBeginner is what a pool has and a transaction has not.

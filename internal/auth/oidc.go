@@ -155,11 +155,8 @@ func (a *Authenticator) verifierFor(ctx context.Context, issuer string) (*issuer
 	if fresh {
 		return v, nil
 	}
-	var orgID uuid.UUID
-	var clientID, audience string
-	err := a.pool.QueryRow(ctx, `SELECT org_id, client_id, audience FROM identity_providers
-		WHERE issuer = $1 AND disabled_at IS NULL`, issuer).Scan(&orgID, &clientID, &audience)
-	if postgres.NoRows(err) {
+	orgID, clientID, audience, found, err := enabledProvider(ctx, a.pool, issuer)
+	if err == nil && !found {
 		// Unknown, or no longer configured (disabled at start): its tokens are refused.
 		a.mu.Lock()
 		delete(a.verifiers, issuer)
@@ -261,20 +258,6 @@ func (p policy) allows(email string) bool {
 	return slices.Contains(p.emailDomains, strings.ToLower(domain))
 }
 
-const policyQuery = `SELECT email_domains, step_up_minutes FROM organizations WHERE id = $1`
-
-func scanPolicy(row pgx.Row) (policy, error) {
-	var p policy
-	var minutes *int
-	if err := row.Scan(&p.emailDomains, &minutes); err != nil {
-		return p, fmt.Errorf("sign-on policy: %w", err)
-	}
-	if minutes != nil {
-		p.stepUp = time.Duration(*minutes) * time.Minute
-	}
-	return p, nil
-}
-
 // provision finds or creates the user of (issuer, subject) and refreshes what the token says of
 // them, with the organization's policy. It writes only when something changed, so a request
 // costs one round trip. A token without an e-mail (an access token) only finds existing users.
@@ -284,27 +267,17 @@ func (a *Authenticator) provision(ctx context.Context, org uuid.UUID, issuer, su
 	name, _ := claims["name"].(string)
 	claimRoles, claimGroups := a.mapping.Mapped(claims)
 
-	b := &pgx.Batch{}
-	b.Queue(policyQuery, org)
-	b.Queue(`SELECT `+userColumns+` FROM users WHERE issuer = $1 AND subject = $2`, issuer, subject)
-	br := a.pool.SendBatch(ctx, b)
-	pol, err := scanPolicy(br.QueryRow())
+	pol, u, err := policyAndUser(ctx, a.pool, org, issuer, subject)
 	if err != nil {
-		br.Close()
 		return nil, pol, err
 	}
-	u, err := scanUser(br.QueryRow())
-	br.Close()
-	switch {
-	case err == nil:
+	if u != nil {
 		if u.OrgID != org {
 			return nil, pol, apperr.Unauthenticatedf("account belongs to another organization")
 		}
 		if email == "" {
 			return u, pol, nil // an access token says nothing new
 		}
-	case !postgres.NoRows(err):
-		return nil, pol, fmt.Errorf("provision user: %w", err)
 	}
 	if email == "" || !strings.Contains(email, "@") {
 		return nil, pol, apperr.Unauthenticatedf("token has no email claim: sign in once with an ID token")
@@ -334,38 +307,25 @@ func (a *Authenticator) provision(ctx context.Context, org uuid.UUID, issuer, su
 		if u == nil && verified {
 			// A user SCIM created before their first sign-in, under a subject the provider does
 			// not use in tokens (Entra ID's pairwise sub): adopt the row by e-mail, once.
-			tag, err := tx.Exec(ctx, `UPDATE users SET subject = $4, updated_at = now()
-				WHERE org_id = $1 AND issuer = $2 AND lower(email) = $3 AND scim_user_name IS NOT NULL
-				  AND scim_deleted_at IS NULL AND subject IN (scim_external_id, scim_user_name)`, org, issuer, email, subject)
+			adopted, err := adoptSCIMUser(ctx, tx, org, issuer, email, subject)
 			if err != nil {
 				return err
 			}
-			if tag.RowsAffected() == 1 {
+			if adopted {
 				claimRoles, claimGroups = a.scimClaims(ctx, tx, org, issuer, subject, claims, claimRoles, claimGroups)
 			} else {
 				// The organization moved to another identity provider (the old one is no longer
 				// configured, so disabled): its people keep their accounts, adopted by e-mail.
-				if _, err := tx.Exec(ctx, `UPDATE users SET issuer = $2, subject = $4, updated_at = now()
-					WHERE org_id = $1 AND lower(email) = $3 AND issuer IN (
-						SELECT ip.issuer FROM identity_providers ip WHERE ip.org_id = $1 AND ip.disabled_at IS NOT NULL)`,
-					org, issuer, email, subject); err != nil {
+				if err := adoptFromDisabledProvider(ctx, tx, org, issuer, email, subject); err != nil {
 					return err
 				}
 			}
 		}
 		var inserted bool
-		row := tx.QueryRow(ctx, `INSERT INTO users (org_id, issuer, subject, email, name, claim_roles, claim_groups, roles)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-			ON CONFLICT (issuer, subject) DO UPDATE SET
-				email = EXCLUDED.email, name = EXCLUDED.name,
-				claim_roles = EXCLUDED.claim_roles, claim_groups = EXCLUDED.claim_groups,
-				updated_at = now()
-			RETURNING `+userColumns+`, xmax = 0`,
-			org, issuer, subject, email, name, claimRoles, claimGroups, assigned)
 		var err error
-		out, err = scanUserWith(row, &inserted)
+		out, inserted, err = upsertUser(ctx, tx, org, issuer, subject, email, name, claimRoles, claimGroups, assigned)
 		if err != nil {
-			return postgres.MapError(err)
+			return err
 		}
 		action := "user.updated_from_token"
 		if inserted {
@@ -392,23 +352,11 @@ func (a *Authenticator) scimClaims(ctx context.Context, tx pgx.Tx, org uuid.UUID
 	if _, ok := claims[a.mapping.GroupsClaim]; ok {
 		return roles, groups
 	}
-	u, err := scanUser(tx.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE org_id = $1 AND issuer = $2 AND subject = $3`, org, issuer, subject))
+	u, err := userBySubject(ctx, tx, org, issuer, subject)
 	if err != nil {
 		return roles, groups
 	}
 	return u.ClaimRoles, u.ClaimGroups
-}
-
-func scanUserWith(row pgx.Row, extra ...any) (*User, error) {
-	var u User
-	var claimRoles, roles []string
-	dst := []any{&u.ID, &u.OrgID, &u.Issuer, &u.Subject, &u.Email, &u.Name, &claimRoles, &u.ClaimGroups,
-		&roles, &u.AssignedGroups, &u.Department, &u.Region, &u.Active, &u.CreatedAt, &u.UpdatedAt}
-	if err := row.Scan(append(dst, extra...)...); err != nil {
-		return nil, err
-	}
-	u.ClaimRoles, u.AssignedRoles = toRoles(claimRoles), toRoles(roles)
-	return &u, nil
 }
 
 // Provider is an identity provider registration: the organization it signs users into.
@@ -428,22 +376,16 @@ func RegisterProvider(ctx context.Context, db postgres.DB, slug, orgName, issuer
 // Register makes sure p's organization exists and that p's issuer signs users into it, enabled
 // again if it was disabled. An issuer already registered to another organization is refused.
 func Register(ctx context.Context, db postgres.DB, p Provider) (uuid.UUID, error) {
-	var org uuid.UUID
-	err := db.QueryRow(ctx, `INSERT INTO organizations (slug, name) VALUES ($1, $2)
-		ON CONFLICT (slug) DO UPDATE SET slug = EXCLUDED.slug RETURNING id`, p.OrgSlug, p.OrgName).Scan(&org)
+	org, err := upsertOrganization(ctx, db, p.OrgSlug, p.OrgName)
 	if err != nil {
 		return uuid.Nil, fmt.Errorf("register organization %s: %w", p.OrgSlug, err)
 	}
-	var owner uuid.UUID
-	err = db.QueryRow(ctx, `INSERT INTO identity_providers (org_id, issuer, client_id, audience) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (issuer) DO UPDATE SET client_id = EXCLUDED.client_id, audience = EXCLUDED.audience, disabled_at = NULL
-		WHERE identity_providers.org_id = EXCLUDED.org_id
-		RETURNING org_id`, org, p.Issuer, p.ClientID, p.Audience).Scan(&owner)
-	if postgres.NoRows(err) {
-		return uuid.Nil, fmt.Errorf("issuer %s already signs users into another organization", p.Issuer)
-	}
+	registered, err := upsertProvider(ctx, db, org, p)
 	if err != nil {
 		return uuid.Nil, fmt.Errorf("register identity provider %s: %w", p.Issuer, err)
+	}
+	if !registered {
+		return uuid.Nil, fmt.Errorf("issuer %s already signs users into another organization", p.Issuer)
 	}
 	return org, nil
 }

@@ -29,12 +29,7 @@ func (s *Users) SignOnPolicy(ctx context.Context) (*SignOnPolicy, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out SignOnPolicy
-	if err := s.pool.QueryRow(ctx, `SELECT email_domains, step_up_minutes FROM organizations WHERE id = $1`, p.OrgID).
-		Scan(&out.EmailDomains, &out.StepUpMinutes); err != nil {
-		return nil, fmt.Errorf("sign-on policy: %w", err)
-	}
-	return &out, nil
+	return signOnPolicy(ctx, s.pool, p.OrgID)
 }
 
 // SetSignOnPolicy replaces the caller's organization's policy (admins). An admin cannot exclude
@@ -68,11 +63,11 @@ func (s *Users) SetSignOnPolicy(ctx context.Context, in SignOnPolicy) (*SignOnPo
 		return nil, apperr.Invalidf("emailDomains", "must include your own domain, or you would lock yourself out")
 	}
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		before, err := scanPolicy(tx.QueryRow(ctx, policyQuery+` FOR UPDATE`, p.OrgID))
+		before, err := lockPolicy(ctx, tx, p.OrgID)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE organizations SET email_domains = $2, step_up_minutes = $3 WHERE id = $1`, p.OrgID, domains, in.StepUpMinutes); err != nil {
+		if err := setPolicy(ctx, tx, p.OrgID, domains, in.StepUpMinutes); err != nil {
 			return err
 		}
 		return p.Record(ctx, tx, "sign_on_policy.updated", "organization", p.OrgID.String(), map[string]any{

@@ -11,7 +11,6 @@ import (
 	"clearpost/internal/postgres"
 
 	"github.com/coreos/go-oidc/v3/oidc"
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -57,25 +56,8 @@ func DisableOthers(ctx context.Context, pool *pgxpool.Pool, keep []string) ([]st
 }
 
 func disableOthers(ctx context.Context, tx pgx.Tx, keep []string) ([]string, error) {
-	rows, err := tx.Query(ctx, `UPDATE identity_providers SET disabled_at = now()
-		WHERE disabled_at IS NULL AND issuer <> ALL($1) RETURNING org_id, issuer`, keep)
+	all, err := disableProviders(ctx, tx, keep)
 	if err != nil {
-		return nil, err
-	}
-	type gone struct {
-		org    uuid.UUID
-		issuer string
-	}
-	var all []gone
-	for rows.Next() {
-		var g gone
-		if err := rows.Scan(&g.org, &g.issuer); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		all = append(all, g)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	issuers := make([]string, 0, len(all))
@@ -85,7 +67,7 @@ func disableOthers(ctx context.Context, tx pgx.Tx, keep []string) ([]string, err
 	if len(issuers) == 0 {
 		return nil, nil
 	}
-	if _, err := tx.Exec(ctx, `UPDATE users SET sessions_revoked_at = now() WHERE issuer = ANY($1)`, issuers); err != nil {
+	if err := revokeSessionsOf(ctx, tx, issuers); err != nil {
 		return nil, err
 	}
 	for _, g := range all {

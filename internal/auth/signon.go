@@ -16,14 +16,12 @@ import (
 	"time"
 
 	"clearpost/internal/apperr"
-	"clearpost/internal/postgres"
 	"clearpost/internal/secretbox"
 
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/oauth2"
 )
@@ -134,16 +132,12 @@ func (s *SignOn) Routes(mux *http.ServeMux) {
 // party finds the enabled (configured) identity provider by issuer, or by organization slug, or
 // (neither given) the first registered.
 func (s *SignOn) party(ctx context.Context, issuer, org string) (RelyingParty, error) {
-	var rp RelyingParty
-	err := s.authn.pool.QueryRow(ctx, `SELECT ip.issuer, ip.client_id FROM identity_providers ip
-		JOIN organizations o ON o.id = ip.org_id
-		WHERE ip.disabled_at IS NULL AND ($1 = '' OR ip.issuer = $1) AND ($2 = '' OR o.slug = $2)
-		ORDER BY ip.created_at, ip.issuer LIMIT 1`, issuer, org).Scan(&rp.Issuer, &rp.ClientID)
-	if postgres.NoRows(err) {
-		return rp, refuse(http.StatusBadRequest, "unknown identity provider")
-	}
+	rp, found, err := relyingParty(ctx, s.authn.pool, issuer, org)
 	if err != nil {
 		return rp, fmt.Errorf("identity provider: %w", err)
+	}
+	if !found {
+		return rp, refuse(http.StatusBadRequest, "unknown identity provider")
 	}
 	rp.ClientSecret = s.secrets[rp.Issuer]
 	return rp, nil
@@ -490,25 +484,9 @@ func (a *Authenticator) sessionPrincipal(ctx context.Context, orgID, userID stri
 	if err1 != nil || err2 != nil {
 		return nil, apperr.Unauthenticatedf("session is damaged: sign in again")
 	}
-	b := &pgx.Batch{}
-	b.Queue(policyQuery, org)
-	b.Queue(`SELECT `+userColumns+`, sessions_revoked_at,
-			EXISTS (SELECT 1 FROM identity_providers ip WHERE ip.issuer = users.issuer AND ip.disabled_at IS NULL)
-		FROM users WHERE org_id = $1 AND id = $2`, org, id)
-	br := a.pool.SendBatch(ctx, b)
-	defer br.Close()
-	pol, err := scanPolicy(br.QueryRow())
+	pol, u, revoked, providerEnabled, err := sessionUser(ctx, a.pool, org, id)
 	if err != nil {
 		return nil, err
-	}
-	var revoked *time.Time
-	var providerEnabled bool
-	u, err := scanUserWith(br.QueryRow(), &revoked, &providerEnabled)
-	if postgres.NoRows(err) {
-		return nil, apperr.Unauthenticatedf("session user no longer exists: sign in again")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("session user: %w", err)
 	}
 	if !u.Active {
 		return nil, apperr.Unauthenticatedf("this account is deactivated")

@@ -56,11 +56,6 @@ func union[T ~string](a, b []T) []T {
 	return slices.Compact(out)
 }
 
-const userColumns = `id, org_id, issuer, subject, email, name, claim_roles, claim_groups, roles, groups,
-	department, region, active, created_at, updated_at`
-
-func scanUser(row pgx.Row) (*User, error) { return scanUserWith(row) }
-
 func toRoles(s []string) []Role {
 	out := make([]Role, len(s))
 	for i, r := range s {
@@ -86,34 +81,9 @@ func (s *Users) Get(ctx context.Context, id uuid.UUID) (*User, error) {
 	return GetUser(ctx, s.pool, p.OrgID, id)
 }
 
-// GetUser returns user id of organization org.
-func GetUser(ctx context.Context, db postgres.DB, org, id uuid.UUID) (*User, error) {
-	u, err := scanUser(db.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE org_id = $1 AND id = $2`, org, id))
-	if postgres.NoRows(err) {
-		return nil, apperr.NotFoundf("user %s not found", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get user %s: %w", id, err)
-	}
-	return u, nil
-}
-
 // UsersByID returns the users of org among ids, keyed by id (for dataloaders).
 func (s *Users) ByIDs(ctx context.Context, org uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]*User, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+userColumns+` FROM users WHERE org_id = $1 AND id = ANY($2)`, org, ids)
-	if err != nil {
-		return nil, fmt.Errorf("users by id: %w", err)
-	}
-	defer rows.Close()
-	out := make(map[uuid.UUID]*User, len(ids))
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("users by id: %w", err)
-		}
-		out[u.ID] = u
-	}
-	return out, rows.Err()
+	return usersByIDs(ctx, s.pool, org, ids)
 }
 
 // UserFilter narrows List.
@@ -139,33 +109,7 @@ func (s *Users) List(ctx context.Context, f UserFilter, after *UserCursor, limit
 	if f.Role != "" && !f.Role.Valid() {
 		return nil, apperr.Invalidf("filter.role", "%q is not a role", f.Role)
 	}
-	var afterEmail string
-	var afterID uuid.UUID
-	if after != nil {
-		afterEmail, afterID = after.Email, after.ID
-	}
-	rows, err := s.pool.Query(ctx, `SELECT `+userColumns+` FROM users
-		WHERE org_id = $1
-		  AND ($2 = '' OR lower(email) LIKE '%' || lower($2) || '%' OR lower(name) LIKE '%' || lower($2) || '%')
-		  AND ($3 = '' OR $3 = ANY(claim_roles) OR $3 = ANY(roles))
-		  AND ($4 = '' OR $4 = ANY(claim_groups) OR $4 = ANY(groups))
-		  AND (NOT $5 OR (lower(email), id) > (lower($6), $7))
-		ORDER BY lower(email), id
-		LIMIT $8`,
-		p.OrgID, escapeLike(f.Query), string(f.Role), f.Group, after != nil, afterEmail, afterID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
-	}
-	defer rows.Close()
-	var out []*User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list users: %w", err)
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return listUsers(ctx, s.pool, p.OrgID, f, after, limit)
 }
 
 func escapeLike(s string) string {
@@ -204,15 +148,11 @@ func (s *Users) SetRoles(ctx context.Context, id uuid.UUID, roles []Role, groups
 	roles, groups = union(roles, nil), union(groups, nil)
 	var out *User
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		before, err := scanUser(tx.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE org_id = $1 AND id = $2 FOR UPDATE`, p.OrgID, id))
-		if postgres.NoRows(err) {
-			return apperr.NotFoundf("user %s not found", id)
-		}
+		before, err := lockUser(ctx, tx, p.OrgID, id)
 		if err != nil {
 			return err
 		}
-		out, err = scanUser(tx.QueryRow(ctx, `UPDATE users SET roles = $3, groups = $4, updated_at = now()
-			WHERE org_id = $1 AND id = $2 RETURNING `+userColumns, p.OrgID, id, roles, groups))
+		out, err = setUserRoles(ctx, tx, p.OrgID, id, roles, groups)
 		if err != nil {
 			return err
 		}
@@ -228,28 +168,6 @@ func (s *Users) SetRoles(ctx context.Context, id uuid.UUID, roles []Role, groups
 	return out, nil
 }
 
-// MembersOf counts the active reviewers of org in each group, leaving out the users in except
-// (the post's authors): who can sign off for the group.
-func MembersOf(ctx context.Context, db postgres.DB, org uuid.UUID, groups []string, except []uuid.UUID) (map[string]int, error) {
-	rows, err := db.Query(ctx, `SELECT g, count(DISTINCT id) FROM users, unnest(claim_groups || groups) AS g
-		WHERE org_id = $1 AND active AND 'REVIEWER' = ANY(claim_roles || roles) AND id <> ALL($3) AND g = ANY($2)
-		GROUP BY g`, org, groups, except)
-	if err != nil {
-		return nil, fmt.Errorf("group members: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var g string
-		var n int
-		if err := rows.Scan(&g, &n); err != nil {
-			return nil, err
-		}
-		out[g] = n
-	}
-	return out, rows.Err()
-}
-
 // SetActive activates or deactivates a user (admins). Deactivation ends every session of theirs
 // at once; their bearer tokens are refused from the next request.
 func (s *Users) SetActive(ctx context.Context, id uuid.UUID, active bool) (*User, error) {
@@ -263,12 +181,7 @@ func (s *Users) SetActive(ctx context.Context, id uuid.UUID, active bool) (*User
 	var out *User
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error
-		out, err = scanUser(tx.QueryRow(ctx, `UPDATE users SET active = $3, updated_at = now(),
-				sessions_revoked_at = CASE WHEN $3 THEN sessions_revoked_at ELSE now() END
-			WHERE org_id = $1 AND id = $2 RETURNING `+userColumns, p.OrgID, id, active))
-		if postgres.NoRows(err) {
-			return apperr.NotFoundf("user %s not found", id)
-		}
+		out, err = setUserActive(ctx, tx, p.OrgID, id, active)
 		if err != nil {
 			return err
 		}

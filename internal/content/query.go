@@ -2,16 +2,13 @@ package content
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
 	"clearpost/internal/apperr"
 	"clearpost/internal/auth"
-	"clearpost/internal/postgres"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // Get returns a post the caller may see: as its author, an editor or a reviewer, or because it is
@@ -43,11 +40,7 @@ func (s *Service) PostsByIDs(ctx context.Context, ids []uuid.UUID) (map[uuid.UUI
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+PostColumns+` FROM posts WHERE org_id = $1 AND id = ANY($2) AND state = 'APPROVED'`, p.OrgID, ids)
-	if err != nil {
-		return nil, fmt.Errorf("posts by id: %w", err)
-	}
-	posts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Post, error) { return ScanPost(r) })
+	posts, err := postsByIDs(ctx, s.pool, p.OrgID, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -61,28 +54,7 @@ func (s *Service) FeedPosts(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID
 	if err != nil {
 		return nil, nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+postgres.Prefix("p.", PostColumns)+`, `+postgres.Prefix("v.", versionColumns)+`
-		FROM posts p JOIN post_versions v ON v.post_id = p.id AND v.number = p.current_version
-		WHERE p.org_id = $1 AND p.id = ANY($2) AND p.state = 'APPROVED'`, p.OrgID, ids)
-	if err != nil {
-		return nil, nil, fmt.Errorf("feed posts: %w", err)
-	}
-	defer rows.Close()
-	posts, versions := make(map[uuid.UUID]*Post, len(ids)), make(map[uuid.UUID]*Version, len(ids))
-	for rows.Next() {
-		var po Post
-		var v Version
-		var raw []byte
-		if err := rows.Scan(&po.ID, &po.OrgID, &po.AuthorID, &po.State, &po.Title, &po.CurrentVersion, &po.CreatedAt, &po.UpdatedAt,
-			&v.ID, &v.OrgID, &v.PostID, &v.Number, &raw, &v.ContentHash, &v.AuthorID, &v.CreatedAt); err != nil {
-			return nil, nil, err
-		}
-		if err := json.Unmarshal(raw, &v.Content); err != nil {
-			return nil, nil, fmt.Errorf("decode version %s: %w", v.ID, err)
-		}
-		posts[po.ID], versions[po.ID] = &po, &v
-	}
-	return posts, versions, rows.Err()
+	return feedPosts(ctx, s.pool, p.OrgID, ids)
 }
 
 // PostFilter narrows List.
@@ -114,24 +86,7 @@ func (s *Service) List(ctx context.Context, f PostFilter, after *PostCursor, lim
 	}
 	// Visibility, as canSee: authors-in-chief see all, reviewers what left DRAFT, others their own.
 	all, reviewer := p.Has(Authors...), p.Has(auth.RoleReviewer)
-	var afterAt time.Time
-	var afterID uuid.UUID
-	if after != nil {
-		afterAt, afterID = after.UpdatedAt, after.ID
-	}
-	rows, err := s.pool.Query(ctx, `SELECT `+PostColumns+` FROM posts
-		WHERE org_id = $1
-		  AND ($2 OR author_id = $3 OR ($4 AND state <> 'DRAFT'))
-		  AND (cardinality($5::text[]) = 0 OR state = ANY($5))
-		  AND ($6::uuid IS NULL OR author_id = $6)
-		  AND (NOT $7 OR (updated_at, id) < ($8, $9))
-		ORDER BY updated_at DESC, id DESC
-		LIMIT $10`,
-		p.OrgID, all, p.UserID, reviewer, states, f.AuthorID, after != nil, afterAt, afterID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("list posts: %w", err)
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Post, error) { return ScanPost(r) })
+	return listPosts(ctx, s.pool, p.OrgID, p.UserID, all, reviewer, states, f.AuthorID, after, limit)
 }
 
 // Valid reports whether st is a known state.
@@ -169,11 +124,7 @@ func (s *Service) Versions(ctx context.Context, postID uuid.UUID) ([]*Version, e
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+versionColumns+` FROM post_versions WHERE org_id = $1 AND post_id = $2 ORDER BY number`, p.OrgID, post.ID)
-	if err != nil {
-		return nil, fmt.Errorf("versions of post %s: %w", postID, err)
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Version, error) { return scanVersion(r) })
+	return versionsOf(ctx, s.pool, p.OrgID, post.ID)
 }
 
 // CurrentVersions returns the current version of each post (posts the caller has already been
@@ -183,13 +134,7 @@ func (s *Service) CurrentVersions(ctx context.Context, postIDs []uuid.UUID) (map
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+postgres.Prefix("v.", versionColumns)+` FROM posts p
-		JOIN post_versions v ON v.post_id = p.id AND v.number = p.current_version
-		WHERE p.org_id = $1 AND p.id = ANY($2)`, p.OrgID, postIDs)
-	if err != nil {
-		return nil, fmt.Errorf("current versions: %w", err)
-	}
-	vs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Version, error) { return scanVersion(r) })
+	vs, err := currentVersions(ctx, s.pool, p.OrgID, postIDs)
 	if err != nil {
 		return nil, err
 	}

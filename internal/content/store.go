@@ -78,6 +78,9 @@ func GetVersion(ctx context.Context, db postgres.DB, org, post uuid.UUID, number
 	return v, nil
 }
 
+// versionColumnsOf is versionColumns qualified by the alias v.
+const versionColumnsOf = `v.id, v.org_id, v.post_id, v.number, v.content, v.content_hash, v.author_id, v.created_at`
+
 func insertVersion(ctx context.Context, tx pgx.Tx, post *Post, number int, c Content, author uuid.UUID) (*Version, error) {
 	c = c.Normalize()
 	return scanVersion(tx.QueryRow(ctx, `INSERT INTO post_versions (org_id, post_id, number, content, content_hash, author_id)
@@ -183,4 +186,83 @@ func LockStaleApproved(ctx context.Context, db postgres.DB) ([]StaleApproval, er
 		s.Post, err = scanPostAnd(r, &s.ApprovedAt)
 		return s, err
 	})
+}
+
+// postsByIDs returns org's APPROVED posts among ids.
+func postsByIDs(ctx context.Context, db postgres.DB, org uuid.UUID, ids []uuid.UUID) ([]*Post, error) {
+	rows, err := db.Query(ctx, `SELECT `+PostColumns+` FROM posts WHERE org_id = $1 AND id = ANY($2) AND state = 'APPROVED'`, org, ids)
+	if err != nil {
+		return nil, fmt.Errorf("posts by id: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Post, error) { return ScanPost(r) })
+}
+
+// feedPosts returns org's APPROVED posts among ids and their current versions, keyed by post id.
+func feedPosts(ctx context.Context, db postgres.DB, org uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]*Post, map[uuid.UUID]*Version, error) {
+	rows, err := db.Query(ctx, `SELECT `+postColumnsOf+`, `+versionColumnsOf+`
+		FROM posts p JOIN post_versions v ON v.post_id = p.id AND v.number = p.current_version
+		WHERE p.org_id = $1 AND p.id = ANY($2) AND p.state = 'APPROVED'`, org, ids)
+	if err != nil {
+		return nil, nil, fmt.Errorf("feed posts: %w", err)
+	}
+	defer rows.Close()
+	posts, versions := make(map[uuid.UUID]*Post, len(ids)), make(map[uuid.UUID]*Version, len(ids))
+	for rows.Next() {
+		var po Post
+		var v Version
+		var raw []byte
+		if err := rows.Scan(&po.ID, &po.OrgID, &po.AuthorID, &po.State, &po.Title, &po.CurrentVersion, &po.CreatedAt, &po.UpdatedAt,
+			&v.ID, &v.OrgID, &v.PostID, &v.Number, &raw, &v.ContentHash, &v.AuthorID, &v.CreatedAt); err != nil {
+			return nil, nil, err
+		}
+		if err := json.Unmarshal(raw, &v.Content); err != nil {
+			return nil, nil, fmt.Errorf("decode version %s: %w", v.ID, err)
+		}
+		posts[po.ID], versions[po.ID] = &po, &v
+	}
+	return posts, versions, rows.Err()
+}
+
+// listPosts returns up to limit of org's posts, most recently changed first, after cursor: all of
+// them when all is set, else user's and, for a reviewer, those out of DRAFT; only those in states
+// (any, when empty) and by author (anyone's, when nil).
+func listPosts(ctx context.Context, db postgres.DB, org, user uuid.UUID, all, reviewer bool, states []string, author *uuid.UUID, after *PostCursor, limit int) ([]*Post, error) {
+	var afterAt time.Time
+	var afterID uuid.UUID
+	if after != nil {
+		afterAt, afterID = after.UpdatedAt, after.ID
+	}
+	rows, err := db.Query(ctx, `SELECT `+PostColumns+` FROM posts
+		WHERE org_id = $1
+		  AND ($2 OR author_id = $3 OR ($4 AND state <> 'DRAFT'))
+		  AND (cardinality($5::text[]) = 0 OR state = ANY($5))
+		  AND ($6::uuid IS NULL OR author_id = $6)
+		  AND (NOT $7 OR (updated_at, id) < ($8, $9))
+		ORDER BY updated_at DESC, id DESC
+		LIMIT $10`,
+		org, all, user, reviewer, states, author, after != nil, afterAt, afterID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list posts: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Post, error) { return ScanPost(r) })
+}
+
+// versionsOf returns every version of post of org, oldest first.
+func versionsOf(ctx context.Context, db postgres.DB, org, post uuid.UUID) ([]*Version, error) {
+	rows, err := db.Query(ctx, `SELECT `+versionColumns+` FROM post_versions WHERE org_id = $1 AND post_id = $2 ORDER BY number`, org, post)
+	if err != nil {
+		return nil, fmt.Errorf("versions of post %s: %w", post, err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Version, error) { return scanVersion(r) })
+}
+
+// currentVersions returns the current version of each of org's posts among posts.
+func currentVersions(ctx context.Context, db postgres.DB, org uuid.UUID, posts []uuid.UUID) ([]*Version, error) {
+	rows, err := db.Query(ctx, `SELECT `+versionColumnsOf+` FROM posts p
+		JOIN post_versions v ON v.post_id = p.id AND v.number = p.current_version
+		WHERE p.org_id = $1 AND p.id = ANY($2)`, org, posts)
+	if err != nil {
+		return nil, fmt.Errorf("current versions: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Version, error) { return scanVersion(r) })
 }

@@ -149,6 +149,17 @@ func (b bundle) approvedPost(t *testing.T, c content.Content) uuid.UUID {
 	return post
 }
 
+// employeeShare is the employee's LinkedIn share of an approved post, with its tracked link.
+func (b bundle) employeeShare(t *testing.T) *advocacy.Share {
+	t.Helper()
+	post := b.approvedPost(t, sharedContent(false))
+	sh, err := b.svc.Share(as(b.employee), advocacy.ShareInput{PostID: post, Network: "linkedin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sh
+}
+
 func (b bundle) count(t *testing.T, sql string, args ...any) int {
 	t.Helper()
 	var n int
@@ -259,15 +270,19 @@ func (f *fakePublisher) Calls() []publishCall {
 	return append([]publishCall(nil), f.calls...)
 }
 
-// linkServer serves the tracked links of a redirector over real HTTP, enqueueing clicks on a
-// leased Redis database.
+// linkServer serves the tracked links of a redirector over real HTTP; a relay hands the clicks
+// it writes to the outbox on to a leased Redis database.
 type linkServer struct {
 	url       string
 	redirect  *advocacy.Redirector
+	relay     *jobs.Relay
 	redis     jobstest.Redis
 	inspector *asynq.Inspector
 	client    *http.Client // does not follow redirects
 }
+
+// testVisitorKey keys the visitor hash in tests.
+var testVisitorKey = []byte("0123456789abcdef0123456789abcdef")
 
 func newLinkServer(tb testing.TB, pool *pgxpool.Pool) *linkServer {
 	tb.Helper()
@@ -276,12 +291,7 @@ func newLinkServer(tb testing.TB, pool *pgxpool.Pool) *linkServer {
 	tb.Cleanup(func() { client.Close() })
 	inspector := asynq.NewInspector(r.Opt())
 	tb.Cleanup(func() { inspector.Close() })
-	rd, err := advocacy.NewRedirector(pool, client, advocacy.RedirectOptions{
-		VisitorKey: []byte("0123456789abcdef0123456789abcdef"), Log: slog.New(slog.DiscardHandler),
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	rd := newRedirector(tb, pool, advocacy.RedirectOptions{FlushEvery: 5 * time.Millisecond})
 	mux := http.NewServeMux()
 	mux.Handle("GET /s/{code}", rd)
 	// As a trusted proxy would, a test names the client's address in a header: visitors are told
@@ -293,8 +303,10 @@ func newLinkServer(tb testing.TB, pool *pgxpool.Pool) *linkServer {
 		mux.ServeHTTP(w, r)
 	}))
 	tb.Cleanup(hs.Close)
+	// Only clicks become tasks; the outbox rows of other topics are marked relayed and left.
+	relay := jobs.NewRelay(pool, client, jobs.Routes{jobs.TopicShareClicked: {jobs.TypeShareClick}}, slog.New(slog.DiscardHandler))
 	return &linkServer{
-		url: hs.URL, redirect: rd, redis: r, inspector: inspector,
+		url: hs.URL, redirect: rd, relay: relay, redis: r, inspector: inspector,
 		client: &http.Client{
 			Timeout:       10 * time.Second,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -302,17 +314,61 @@ func newLinkServer(tb testing.TB, pool *pgxpool.Pool) *linkServer {
 	}
 }
 
+// newRedirector returns a redirector on pool with the test visitor key and opts, closed (its
+// clicks written) when tb ends, before pool is.
+func newRedirector(tb testing.TB, pool *pgxpool.Pool, opts advocacy.RedirectOptions) *advocacy.Redirector {
+	tb.Helper()
+	opts.VisitorKey = testVisitorKey
+	rd, err := advocacy.NewRedirector(pool, opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = rd.Close(ctx)
+	})
+	return rd
+}
+
 // clientAddrHeader names, in a request to a linkServer, the client address the redirect handler sees.
 const clientAddrHeader = "X-Test-Client-Addr"
 
-// clickTasks returns the share:click tasks waiting in Redis.
+// waitWritten waits until rd has written every click it took to the outbox.
+func waitWritten(tb testing.TB, rd *advocacy.Redirector) {
+	tb.Helper()
+	eventually(tb, 10*time.Second, "the buffered clicks written to the outbox", func() bool { return advocacy.Buffered(rd) == 0 })
+}
+
+// clickTasks waits for the clicks to be written to the outbox, relays them to Redis as a worker
+// would, and returns the share:click tasks waiting there.
 func (ls *linkServer) clickTasks(tb testing.TB) []*asynq.TaskInfo {
 	tb.Helper()
+	waitWritten(tb, ls.redirect)
+	for {
+		n, err := ls.relay.RelayOnce(context.Background())
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+	}
 	tasks, err := ls.inspector.ListPendingTasks(jobs.QueueFor(jobs.TypeShareClick), asynq.PageSize(1000))
 	if err != nil && !errors.Is(err, asynq.ErrQueueNotFound) {
 		tb.Fatalf("list click tasks: %v", err)
 	}
 	return tasks
+}
+
+// eventually polls cond until it holds, failing tb after timeout.
+func eventually(tb testing.TB, timeout time.Duration, what string, cond func() bool) {
+	tb.Helper()
+	for deadline := time.Now().Add(timeout); !cond(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			tb.Fatalf("timed out after %s waiting for %s", timeout, what)
+		}
+	}
 }
 
 const browserUA = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15"

@@ -5,14 +5,13 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -23,7 +22,6 @@ import (
 	"github.com/google/uuid"
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/hashicorp/golang-lru/v2/expirable"
-	"github.com/hibiken/asynq"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/mileusna/useragent"
 )
@@ -35,8 +33,6 @@ const (
 	minVisitorKey      = 16
 	missingTTL         = time.Minute
 	lookupTimeout      = 2 * time.Second
-	enqueueTimeout     = 500 * time.Millisecond
-	redisRetryAfter    = 5 * time.Second // after a failed enqueue, how long clicks skip Redis
 )
 
 // RedirectOptions configure a Redirector.
@@ -49,12 +45,25 @@ type RedirectOptions struct {
 	Window time.Duration
 	// CacheSize is how many codes are kept in memory. Default DefaultCacheSize.
 	CacheSize int
-	Log       *slog.Logger
-}
-
-// Enqueuer is what the Redirector needs of an asynq client.
-type Enqueuer interface {
-	EnqueueContext(ctx context.Context, task *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error)
+	// FlushEvery is how long a click waits in memory at most before it is written to the outbox
+	// (while PostgreSQL takes it), and so what a process killed outright loses at most.
+	// Default DefaultFlushEvery.
+	FlushEvery time.Duration
+	// FlushBatch is how many clicks one INSERT writes; a full batch is written at once.
+	// Default DefaultFlushBatch.
+	FlushBatch int
+	// Buffer is how many clicks wait in memory at most (while PostgreSQL is slow or away); a click
+	// past it is dropped. Default DefaultClickBuffer.
+	Buffer int
+	// Wait is how long a visitor's redirect waits for the click to be written to the outbox (a
+	// batch with the other clicks of the moment), so that a redirect answered is a click kept even
+	// if the process is killed right after. Past it, and at once while writes are failing
+	// (PostgreSQL away), the visitor is redirected with the click still buffered. Default
+	// DefaultClickWait; negative: never wait.
+	Wait time.Duration
+	// Dropped, when set, is told of each click dropped because the buffer was full (a metric).
+	Dropped func()
+	Log     *slog.Logger
 }
 
 // target is where a code leads. Codes and their shares' destinations never change, so a target is
@@ -70,26 +79,41 @@ type target struct {
 // Redirector serves the tracked links GET /s/{code}: a 302 to the share's destination with UTM
 // parameters, and a click counted asynchronously.
 //
-// The hot path is one in-process cache hit and one Redis enqueue: the code's target is cached
-// (codes are immutable), and the click is handed to a share:click task, never written to
-// PostgreSQL while the visitor waits. Clicks by bots and link-preview fetchers are not counted;
-// the click task carries only a keyed hash of the visitor (no address, no user agent).
+// The hot path is one in-process cache hit and one append to an in-memory buffer: the code's
+// target is cached (codes are immutable). A flusher writes the buffered clicks to the outbox in
+// batches (click_buffer.go), the clicks of the moment together, and the visitor's redirect waits
+// for that write (up to Wait); from the outbox the relay hands them to Redis as share:click tasks
+// like any other work. Clicks by bots and
+// link-preview fetchers are not counted; a click carries only a keyed hash of the visitor (no
+// address, no user agent).
+//
+// Close writes what is buffered; the Redirector must be closed before its pool is.
 type Redirector struct {
 	pool    *pgxpool.Pool
-	queue   Enqueuer
 	key     []byte
 	window  time.Duration
 	cache   *lru.Cache[string, target]
 	missing *expirable.LRU[string, struct{}] // unknown codes, briefly, so probing does not hit the database
 	log     *slog.Logger
 	now     func() time.Time
-	// redisDownUntil (Unix ns): until then clicks go straight to the outbox.
-	redisDownUntil atomic.Int64
+
+	clicks     clickBuffer
+	flushEvery time.Duration
+	wait       time.Duration
+	failing    atomic.Bool // the last write failed: visitors do not wait
+	dropped    func()
+	// droppedLogged (Unix ns) is when a dropped click was last logged: once a second at most.
+	droppedLogged atomic.Int64
+	stopping      chan struct{} // closed by Close
+	closeCtx      context.Context
+	closeOnce     sync.Once
+	done          chan struct{} // closed when the flusher has ended
+	closeErr      error
 }
 
-// NewRedirector returns the tracked-link handler reading shares from pool and enqueueing clicks
-// on queue (an *asynq.Client).
-func NewRedirector(pool *pgxpool.Pool, queue Enqueuer, opts RedirectOptions) (*Redirector, error) {
+// NewRedirector returns the tracked-link handler reading shares from pool and writing clicks to
+// its outbox, and starts its flusher; Close stops it.
+func NewRedirector(pool *pgxpool.Pool, opts RedirectOptions) (*Redirector, error) {
 	if len(opts.VisitorKey) < minVisitorKey {
 		return nil, fmt.Errorf("share link visitor key: want at least %d bytes", minVisitorKey)
 	}
@@ -99,6 +123,21 @@ func NewRedirector(pool *pgxpool.Pool, queue Enqueuer, opts RedirectOptions) (*R
 	if opts.CacheSize <= 0 {
 		opts.CacheSize = DefaultCacheSize
 	}
+	if opts.FlushEvery <= 0 {
+		opts.FlushEvery = DefaultFlushEvery
+	}
+	if opts.FlushBatch <= 0 {
+		opts.FlushBatch = DefaultFlushBatch
+	}
+	if opts.Buffer <= 0 {
+		opts.Buffer = DefaultClickBuffer
+	}
+	if opts.Wait == 0 {
+		opts.Wait = DefaultClickWait
+	}
+	if opts.Dropped == nil {
+		opts.Dropped = func() {}
+	}
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
@@ -106,16 +145,23 @@ func NewRedirector(pool *pgxpool.Pool, queue Enqueuer, opts RedirectOptions) (*R
 	if err != nil {
 		return nil, err
 	}
-	return &Redirector{
-		pool:    pool,
-		queue:   queue,
-		key:     append([]byte(nil), opts.VisitorKey...),
-		window:  opts.Window,
-		cache:   cache,
-		missing: expirable.NewLRU[string, struct{}](10_000, nil, missingTTL),
-		log:     opts.Log.With(slog.String("component", "share_links")),
-		now:     time.Now,
-	}, nil
+	rd := &Redirector{
+		pool:       pool,
+		key:        append([]byte(nil), opts.VisitorKey...),
+		window:     opts.Window,
+		cache:      cache,
+		missing:    expirable.NewLRU[string, struct{}](10_000, nil, missingTTL),
+		log:        opts.Log.With(slog.String("component", "share_links")),
+		now:        time.Now,
+		clicks:     clickBuffer{max: opts.Buffer, batch: opts.FlushBatch, full: make(chan struct{}, 1), flushed: make(chan struct{})},
+		flushEvery: opts.FlushEvery,
+		wait:       opts.Wait,
+		dropped:    opts.Dropped,
+		stopping:   make(chan struct{}),
+		done:       make(chan struct{}),
+	}
+	go rd.flusher()
+	return rd, nil
 }
 
 const notFoundPage = `<!doctype html>
@@ -216,57 +262,35 @@ func (rd *Redirector) lookup(ctx context.Context, code string) (target, bool, er
 	return t, true, nil
 }
 
-// clickPayload is a share:click task's payload: no address, no user agent.
+// clickPayload is a share:click task's payload, written to the outbox under
+// jobs.TopicShareClicked: no address, no user agent.
 type clickPayload struct {
-	jobs.Schedule           // the task key, when the click goes through the outbox
+	jobs.Schedule           // the task key: a visitor's clicks on a share within a window
 	ShareID       uuid.UUID `json:"share_id"`
 	Visitor       string    `json:"visitor"` // hex of 16 bytes of HMAC-SHA256(key, share, address, day)
 	At            time.Time `json:"at"`
 	Window        time.Time `json:"window"` // start of the counting window At falls in
 }
 
-// count enqueues a share:click task. While Redis cannot take it, the click is written to the
-// outbox instead, in PostgreSQL: the relay hands it to Redis when Redis is back, under the same
-// task id. A click is lost only when neither can take it; the visitor is redirected all the same.
+// count hands a click to the buffer and waits (up to Wait) until the flusher has written it to the
+// outbox. The visitor is redirected whether or not the buffer had room or the write was made.
 func (rd *Redirector) count(r *http.Request, t target) {
 	now := rd.now().UTC()
 	window := now.Truncate(rd.window)
-	p := clickPayload{ShareID: t.shareID, Visitor: rd.visitor(t.shareID, r, window), At: now, Window: window}
-	// The key folds repeat clicks of a visitor while the first is still queued; the database's
-	// unique key folds the rest.
-	p.TaskKey = fmt.Sprintf("%s:%s:%d", t.shareID, p.Visitor, p.Window.Unix())
-	// A visitor who hangs up once redirected has still clicked.
-	ctx := context.WithoutCancel(r.Context())
-	if now.UnixNano() >= rd.redisDownUntil.Load() {
-		err := rd.enqueue(ctx, p)
-		if err == nil {
-			return
-		}
-		// Clicks skip Redis for a while rather than each waiting for it to fail.
-		rd.redisDownUntil.Store(now.Add(redisRetryAfter).UnixNano())
-		rd.log.WarnContext(ctx, "clicks go to the outbox: enqueue failed", slog.Any("error", err))
+	c := click{
+		org: t.org, share: t.shareID, visitor: rd.visitor(t.shareID, r, window), at: now,
+		trace: jobs.TraceContext(r.Context()),
 	}
-	ctx, cancel := context.WithTimeout(ctx, lookupTimeout)
-	defer cancel()
-	if err := jobs.Enqueue(ctx, rd.pool, t.org, jobs.TopicShareClicked, p); err != nil {
-		rd.log.ErrorContext(ctx, "click not counted: neither Redis nor PostgreSQL took it", slog.String("share_id", t.shareID.String()), slog.Any("error", err))
+	seq, ok := rd.clicks.add(c)
+	if !ok {
+		rd.drop(r.Context(), t.shareID)
+		return
 	}
-}
-
-// enqueue hands a click to Redis.
-func (rd *Redirector) enqueue(ctx context.Context, p clickPayload) error {
-	b, err := json.Marshal(p)
-	if err != nil {
-		return err
+	if rd.wait < 0 || rd.failing.Load() {
+		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, enqueueTimeout)
-	defer cancel()
-	_, err = rd.queue.EnqueueContext(ctx, asynq.NewTask(jobs.TypeShareClick, b), asynq.TaskID(jobs.TypeShareClick+":"+p.TaskKey),
-		asynq.Queue(jobs.QueueFor(jobs.TypeShareClick)), asynq.MaxRetry(10), asynq.Timeout(time.Minute))
-	if errors.Is(err, asynq.ErrTaskIDConflict) {
-		return nil
-	}
-	return err
+	rd.clicks.flushNow()
+	rd.clicks.waitWritten(seq, rd.wait)
 }
 
 // visitor is the keyed hash identifying a visitor of one share: the client address (an IPv6

@@ -90,8 +90,10 @@ type App struct {
 	metrics *metricsServer
 
 	adapters map[string]platform.Adapter
-	clicks   *asynq.Client
-	Secrets  *secretbox.Keyring
+	// redirectors serve tracked links (one per Handler) and buffer their clicks: closed, their
+	// buffers written, after the server stops and before the pool closes.
+	redirectors []*advocacy.Redirector
+	Secrets     *secretbox.Keyring
 
 	opts     Options
 	listener net.Listener
@@ -334,12 +336,15 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, fmt.Errorf("CLEARPOST_REDIS_URL: %w", err)
 	}
 	mux.Handle(QueuesPath+"/", httpserver.Bearer(signOn.Cookie(queueDashboard(redisOpt)), authn, a.Log))
-	// Tracked share links: one cache hit and one Redis enqueue per click, no database.
-	a.clicks = asynq.NewClient(redisOpt)
-	redirector, err := advocacy.NewRedirector(a.Pool, a.clicks, advocacy.RedirectOptions{VisitorKey: []byte(a.Config.ClickKey), Log: a.Log})
+	// Tracked share links: one cache hit per click; clicks are buffered and written to the outbox
+	// in batches.
+	redirector, err := advocacy.NewRedirector(a.Pool, advocacy.RedirectOptions{
+		VisitorKey: []byte(a.Config.ClickKey), Log: a.Log, Dropped: a.metrics.Metrics().CountDroppedClick,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("tracked links (CLEARPOST_CLICK_KEY): %w", err)
 	}
+	a.redirectors = append(a.redirectors, redirector)
 	mux.Handle("GET /s/{code}", httpserver.RateLimit(redirector, int(a.Config.RateLimitLinks), httpserver.ByAddress))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -512,7 +517,7 @@ func (a *App) startQueue(ctx context.Context) error {
 	relay := jobs.NewRelay(a.Pool, client, routes, a.Log)
 	relay.MaxRetry = map[string]int{
 		jobs.TypePublishChannel: publish.MaxAttempts - 1, jobs.TypeWebhookDeliver: webhooks.MaxRetry, jobs.TypeSharePublish: 10,
-		jobs.TypeNotifyEmail: 10, jobs.TypeNotifySlack: 10,
+		jobs.TypeNotifyEmail: 10, jobs.TypeNotifySlack: 10, jobs.TypeShareClick: 10,
 	}
 	worker := jobs.NewWorker(redisOpt, a.Log, int(a.Config.WorkerConcurrency), jobs.WithRetryBase(a.Config.RetryBase))
 	worker.RecordCompletions(a.Pool)
@@ -578,7 +583,8 @@ func (a *App) startQueue(ctx context.Context) error {
 // CLEARPOST_SHUTDOWN_DELAY (time for load balancers to notice) the server stops taking requests,
 // lets those in flight finish, and closes websocket subscriptions (a normal close frame, on which
 // graphql-ws clients reconnect, to another replica). Then the worker hands back what it could not finish, background
-// loops stop and the pool closes. ctx bounds the whole.
+// loops stop, the tracked-link clicks still in memory are written to the outbox and the pool
+// closes. ctx bounds the whole.
 func (a *App) Shutdown(ctx context.Context) error {
 	a.draining.Store(true)
 	var err error
@@ -594,8 +600,10 @@ func (a *App) Shutdown(ctx context.Context) error {
 		a.cancel()
 	}
 	a.wg.Wait()
-	if a.clicks != nil {
-		_ = a.clicks.Close()
+	for _, rd := range a.redirectors {
+		if cerr := rd.Close(ctx); cerr != nil && err == nil {
+			err = fmt.Errorf("write buffered clicks: %w", cerr)
+		}
 	}
 	a.Pool.Close()
 	if terr := a.Tracing.Shutdown(ctx); terr != nil && err == nil {

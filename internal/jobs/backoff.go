@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"context"
 	"math/rand/v2"
 	"time"
 )
@@ -21,4 +22,16 @@ func Backoff(n int) time.Duration {
 		d = min(minBackoff<<(max(n, 1)-1), maxBackoff)
 	}
 	return d/2 + rand.N(d/2+1)
+}
+
+// Sleep waits d or until ctx is done, and reports whether ctx is still alive.
+func Sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
 }

@@ -127,7 +127,7 @@ func (r *Relay) Run(ctx context.Context) {
 			}
 			// Notifications do not cut the backoff short: while Redis is down each would cost a
 			// failing attempt. The next attempt takes every row written meanwhile.
-			if !sleep(ctx, Backoff(failures)) {
+			if !Sleep(ctx, Backoff(failures)) {
 				return
 			}
 			continue
@@ -324,7 +324,7 @@ func (r *Relay) listen(ctx context.Context, wake chan<- struct{}) {
 			r.log.WarnContext(ctx, "outbox listen connection lost; polling until it is back", slog.Any("error", err))
 		}
 		failures++
-		if !sleep(ctx, Backoff(failures)) {
+		if !Sleep(ctx, Backoff(failures)) {
 			return
 		}
 	}
@@ -386,17 +386,5 @@ func signal(wake chan<- struct{}) {
 	select {
 	case wake <- struct{}{}:
 	default:
-	}
-}
-
-// sleep waits d or until ctx is done, and reports whether ctx is still alive.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
 	}
 }

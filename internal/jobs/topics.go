@@ -20,7 +20,7 @@ const (
 	TopicPostPublishFailed = "post.publish_failed"  // post_id, channel, error
 	TopicShareCreated      = "share.created"        // share_id, post_id, user_id, network, status
 	TopicShareScheduled    = "share.scheduled"      // share_id, task_key, process_at
-	TopicShareClicked      = "share.clicked"        // a click Redis could not take at once: as share:click, task_key
+	TopicShareClicked      = "share.clicked"        // a tracked-link click (the redirect writes them in batches): as share:click, task_key
 	TopicNotifyEmail       = "notify.email"         // one notification's e-mail; task key "<id>.email"
 	TopicNotifySlack       = "notify.slack"         // one notification's Slack message; task key "<id>.slack"
 	TopicWebhookDelivery   = "webhook.delivery"     // delivery_id: one outgoing webhook delivery to make

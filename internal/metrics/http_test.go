@@ -77,6 +77,7 @@ func TestMetricsNilIsOff(t *testing.T) {
 		t.Fatal("GraphQL on nil returned an extension")
 	}
 	m.ObservePublishLateness("x", time.Now(), time.Now())
+	m.CountDroppedClick()
 	m.WatchDatabase(nil, 0, nil)
 	m.WatchQueues(nil, nil, 0, nil)
 	m.Close()
@@ -107,4 +108,25 @@ func TestMetricsPublishLateness(t *testing.T) {
 		return
 	}
 	t.Fatal("no clearpost_publish_lateness_seconds")
+}
+
+func TestMetricsClicksDropped(t *testing.T) {
+	t.Parallel()
+	m := metrics.New(metrics.Options{})
+	for range 3 {
+		m.CountDroppedClick()
+	}
+	families, err := m.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() == "clearpost_clicks_dropped_total" {
+			if got := f.GetMetric()[0].GetCounter().GetValue(); got != 3 {
+				t.Fatalf("clicks dropped = %v, want 3", got)
+			}
+			return
+		}
+	}
+	t.Fatal("no clearpost_clicks_dropped_total")
 }

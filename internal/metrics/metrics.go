@@ -45,6 +45,7 @@ type Metrics struct {
 	gqlErrors       *prometheus.CounterVec
 	fieldDuration   *prometheus.HistogramVec
 	publishLateness *prometheus.HistogramVec
+	clicksDropped   prometheus.Counter
 
 	routes     *labelSet
 	operations *labelSet
@@ -105,6 +106,10 @@ func New(o Options) *Metrics {
 			Help:    "Seconds between a publish job's scheduled time and its publication, by platform.",
 			Buckets: latenessBuckets,
 		}, []string{"platform"}),
+		clicksDropped: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: Namespace, Subsystem: "clicks", Name: "dropped_total",
+			Help: "Tracked-link clicks not counted because the in-memory click buffer was full (PostgreSQL slow or away).",
+		}),
 		routes:     newLabelSet(maxRoutes),
 		operations: newLabelSet(o.MaxOperations),
 		codes:      newLabelSet(maxCodes),
@@ -116,7 +121,7 @@ func New(o Options) *Metrics {
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.httpDuration, m.gqlDuration, m.gqlErrors, m.fieldDuration, m.publishLateness,
+		m.httpDuration, m.gqlDuration, m.gqlErrors, m.fieldDuration, m.publishLateness, m.clicksDropped,
 	)
 	return m
 }
@@ -161,6 +166,14 @@ func (m *Metrics) ObservePublishLateness(platform string, scheduled, published t
 		return
 	}
 	m.publishLateness.WithLabelValues(platform).Observe(max(published.Sub(scheduled).Seconds(), 0))
+}
+
+// CountDroppedClick counts a tracked-link click dropped because the click buffer was full.
+func (m *Metrics) CountDroppedClick() {
+	if m == nil {
+		return
+	}
+	m.clicksDropped.Inc()
 }
 
 // labelSet admits up to max distinct values of a label; it answers Other past that.

@@ -127,7 +127,7 @@ func (h *Hub) Run(ctx context.Context) error {
 			h.log.WarnContext(ctx, "notification listen connection lost; reconnecting", slog.Any("error", err))
 		}
 		failures++
-		if !sleepCtx(ctx, jobs.Backoff(failures)) {
+		if !jobs.Sleep(ctx, jobs.Backoff(failures)) {
 			return nil
 		}
 		if h.reconnecting != nil {
@@ -270,17 +270,5 @@ func (h *Hub) deliver(n *Notification) {
 		default:
 			h.dropped.Add(1)
 		}
-	}
-}
-
-// sleepCtx waits d or until ctx is done, and reports whether ctx is still alive.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
 	}
 }

@@ -1,0 +1,56 @@
+package auth
+
+import (
+	"crypto/sha256"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	lru "github.com/hashicorp/golang-lru/v2"
+)
+
+// sessionTouchEvery is how far a session's idle deadline may move before an unchanged session is
+// written again: scs, with an idle timeout, commits every session on every request only to move
+// that deadline, which put a write into every request. The cost: the idle timeout is enforced
+// within a minute, or a tenth of it when shorter (a session can end up to this much before
+// IdleTimeout of inactivity).
+const sessionTouchEvery = time.Minute
+
+// touchingStore wraps the session store and skips a commit that would write the same data as this
+// process last wrote for the token, with a deadline less than every later. Each process keeps its
+// own record, so behind several replicas a session is written at most once per every by each.
+type touchingStore struct {
+	scs.Store
+	every   time.Duration
+	written *lru.Cache[string, sessionWrite] // by the token as the store sees it
+}
+
+type sessionWrite struct {
+	sum    [sha256.Size]byte
+	expiry time.Time
+}
+
+func newTouchingStore(store scs.Store, every time.Duration) *touchingStore {
+	written, err := lru.New[string, sessionWrite](100_000)
+	if err != nil {
+		panic(err) // only for a size below 1
+	}
+	return &touchingStore{Store: store, every: every, written: written}
+}
+
+func (s *touchingStore) Commit(token string, b []byte, expiry time.Time) error {
+	w := sessionWrite{sum: sha256.Sum256(b), expiry: expiry}
+	if last, ok := s.written.Get(token); ok && last.sum == w.sum && !expiry.Before(last.expiry) && expiry.Sub(last.expiry) < s.every {
+		return nil
+	}
+	if err := s.Store.Commit(token, b, expiry); err != nil {
+		s.written.Remove(token)
+		return err
+	}
+	s.written.Add(token, w)
+	return nil
+}
+
+func (s *touchingStore) Delete(token string) error {
+	s.written.Remove(token)
+	return s.Store.Delete(token)
+}

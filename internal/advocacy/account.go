@@ -21,14 +21,6 @@ func tokenAAD(user uuid.UUID, network Network) []byte {
 	return []byte("connected_accounts:" + user.String() + ":" + string(network) + ":token")
 }
 
-const accountColumns = `user_id, network, account_id, token_sealed IS NOT NULL, connected_at, updated_at, revoked_at`
-
-func scanAccount(row pgx.Row) (Account, error) {
-	var a Account
-	err := row.Scan(&a.UserID, &a.Network, &a.AccountID, &a.Connected, &a.ConnectedAt, &a.UpdatedAt, &a.RevokedAt)
-	return a, err
-}
-
 func parseAccountNetwork(s string) (Network, error) {
 	n, ok := ParseNetwork(s)
 	if !ok || !slices.Contains(accountNetworks, n) {
@@ -68,12 +60,7 @@ func (s *Service) ConnectAccount(ctx context.Context, network, token, accountID 
 	sealed := s.keys.Seal([]byte(token), tokenAAD(p.UserID, n))
 	var a Account
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		a, err = scanAccount(tx.QueryRow(ctx, `INSERT INTO connected_accounts (user_id, network, org_id, account_id, token_sealed)
-			VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (user_id, network) DO UPDATE SET account_id = EXCLUDED.account_id,
-				token_sealed = EXCLUDED.token_sealed, revoked_at = NULL, updated_at = now(),
-				connected_at = CASE WHEN connected_accounts.revoked_at IS NULL THEN connected_accounts.connected_at ELSE now() END
-			RETURNING `+accountColumns, p.UserID, n, p.OrgID, accountID, sealed))
+		a, err = upsertAccount(ctx, tx, p.UserID, n, p.OrgID, accountID, sealed)
 		if err != nil {
 			return err
 		}
@@ -98,22 +85,19 @@ func (s *Service) DisconnectAccount(ctx context.Context, network string) error {
 		return err
 	}
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE connected_accounts SET token_sealed = NULL, revoked_at = now(), updated_at = now()
-			WHERE user_id = $1 AND network = $2 AND org_id = $3 AND token_sealed IS NOT NULL`, p.UserID, n, p.OrgID)
+		revoked, err := revokeAccount(ctx, tx, p.UserID, n, p.OrgID)
 		if err != nil {
 			return err
 		}
-		if tag.RowsAffected() == 0 {
+		if !revoked {
 			return apperr.NotFoundf("you have no connected %s account", n)
 		}
-		canceled, err := tx.Exec(ctx, `UPDATE shares SET status = 'CANCELED', status_reason = 'the account was disconnected',
-				claimed_until = NULL, updated_at = now()
-			WHERE user_id = $1 AND network = $2 AND status = 'SCHEDULED'`, p.UserID, n)
+		canceled, err := cancelScheduled(ctx, tx, p.UserID, n)
 		if err != nil {
 			return err
 		}
 		return p.Record(ctx, tx, "account.disconnected", "connected_account", p.UserID.String()+":"+string(n),
-			map[string]any{"network": n, "shares_canceled": canceled.RowsAffected()})
+			map[string]any{"network": n, "shares_canceled": canceled})
 	})
 	if err != nil {
 		return fmt.Errorf("disconnect %s account: %w", n, err)
@@ -127,10 +111,5 @@ func (s *Service) Accounts(ctx context.Context) ([]Account, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+accountColumns+` FROM connected_accounts
-		WHERE user_id = $1 AND org_id = $2 ORDER BY network`, p.UserID, p.OrgID)
-	if err != nil {
-		return nil, fmt.Errorf("accounts: %w", err)
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Account, error) { return scanAccount(r) })
+	return listAccounts(ctx, s.pool, p.UserID, p.OrgID)
 }

@@ -9,7 +9,6 @@ import (
 	"clearpost/internal/auth"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 const maxLimit = 500
@@ -29,17 +28,8 @@ func (s *Service) decorateAll(ctx context.Context, shares []*Share) ([]*Share, e
 	}
 	subjects := map[uuid.UUID]string{}
 	if len(versions) > 0 {
-		rows, err := s.pool.Query(ctx, `SELECT v.id, coalesce(nullif(v.content->>'title', ''), p.title)
-			FROM post_versions v JOIN posts p ON p.id = v.post_id WHERE v.id = ANY($1)`, versions)
-		if err != nil {
-			return nil, fmt.Errorf("share subjects: %w", err)
-		}
-		var id uuid.UUID
-		var subject string
-		if _, err := pgx.ForEachRow(rows, []any{&id, &subject}, func() error {
-			subjects[id] = subject
-			return nil
-		}); err != nil {
+		var err error
+		if subjects, err = shareSubjects(ctx, s.pool, versions); err != nil {
 			return nil, fmt.Errorf("share subjects: %w", err)
 		}
 	}
@@ -60,10 +50,7 @@ func (s *Service) MyShares(ctx context.Context, after *ShareCursor, limit int) (
 	if after != nil {
 		afterAt, afterID = after.CreatedAt, after.ID
 	}
-	shares, err := collectShares(s.pool.Query(ctx, `SELECT `+shareColumns+` FROM shares
-		WHERE user_id = $1 AND org_id = $2 AND (NOT $3 OR (created_at, id) < ($4, $5))
-		ORDER BY created_at DESC, id DESC
-		LIMIT $6`, p.UserID, p.OrgID, after != nil, afterAt, afterID, clampLimit(limit)))
+	shares, err := myShares(ctx, s.pool, p.UserID, p.OrgID, after != nil, afterAt, afterID, clampLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("my shares: %w", err)
 	}
@@ -84,17 +71,7 @@ func (s *Service) Counts(ctx context.Context, postIDs []uuid.UUID) (map[uuid.UUI
 	for _, id := range postIDs {
 		out[id] = Counts{}
 	}
-	rows, err := s.pool.Query(ctx, `SELECT post_id, count(*) FILTER (WHERE status = ANY($3) AND duplicate_of IS NULL), coalesce(sum(clicks), 0)::bigint
-		FROM shares WHERE org_id = $1 AND post_id = ANY($2) GROUP BY post_id`, p.OrgID, postIDs, wentOut)
-	if err != nil {
-		return nil, fmt.Errorf("share counts: %w", err)
-	}
-	var id uuid.UUID
-	var c Counts
-	if _, err := pgx.ForEachRow(rows, []any{&id, &c.Shares, &c.Clicks}, func() error {
-		out[id] = c
-		return nil
-	}); err != nil {
+	if err := shareCounts(ctx, s.pool, p.OrgID, postIDs, wentOut, out); err != nil {
 		return nil, fmt.Errorf("share counts: %w", err)
 	}
 	return out, nil
@@ -119,32 +96,8 @@ func (s *Service) Leaderboard(ctx context.Context, from, to time.Time, limit int
 	if !to.After(from) {
 		return nil, apperr.Invalidf("to", "must be after from")
 	}
-	rows, err := s.pool.Query(ctx, `WITH sh AS (
-			SELECT user_id, count(*) AS n FROM shares
-			WHERE org_id = $1 AND shared_at >= $2 AND shared_at < $3 AND status = ANY($4) AND duplicate_of IS NULL
-			GROUP BY user_id),
-		cl AS (
-			SELECT user_id, count(*) AS n FROM share_clicks
-			WHERE org_id = $1 AND clicked_at >= $2 AND clicked_at < $3
-			GROUP BY user_id),
-		scored AS (
-			SELECT coalesce(sh.user_id, cl.user_id) AS user_id, coalesce(sh.n, 0) AS shares, coalesce(cl.n, 0) AS clicks
-			FROM sh FULL JOIN cl ON cl.user_id = sh.user_id)
-		SELECT u.id, u.name, u.email, s.shares, s.clicks, s.shares * $5 + s.clicks * $6 AS points
-		FROM scored s JOIN users u ON u.id = s.user_id
-		WHERE u.org_id = $1 AND u.active
-		ORDER BY points DESC, u.name, u.id
-		LIMIT $7`, p.OrgID, from, to, wentOut, PointsPerShare, PointsPerClick, clampLimit(limit))
+	out, err := rankEmployees(ctx, s.pool, p.OrgID, from, to, wentOut, PointsPerShare, PointsPerClick, clampLimit(limit))
 	if err != nil {
-		return nil, fmt.Errorf("leaderboard: %w", err)
-	}
-	var out []LeaderboardEntry
-	var e LeaderboardEntry
-	if _, err := pgx.ForEachRow(rows, []any{&e.UserID, &e.Name, &e.Email, &e.Shares, &e.Clicks, &e.Points}, func() error {
-		e.Rank = len(out) + 1
-		out = append(out, e)
-		return nil
-	}); err != nil {
 		return nil, fmt.Errorf("leaderboard: %w", err)
 	}
 	return out, nil
@@ -165,14 +118,7 @@ func (s *Service) Archive(ctx context.Context, f ArchiveFilter, after *ArchiveCu
 	if after != nil {
 		afterAt, afterID = after.SharedAt, after.ID
 	}
-	shares, err := collectShares(s.pool.Query(ctx, `SELECT `+shareColumns+` FROM shares
-		WHERE org_id = $1 AND shared_at IS NOT NULL
-		  AND ($2::uuid IS NULL OR user_id = $2)
-		  AND ($3::timestamptz IS NULL OR shared_at >= $3)
-		  AND ($4::timestamptz IS NULL OR shared_at < $4)
-		  AND (NOT $5 OR (shared_at, id) < ($6, $7))
-		ORDER BY shared_at DESC, id DESC
-		LIMIT $8`, p.OrgID, f.UserID, f.From, f.To, after != nil, afterAt, afterID, clampLimit(limit)))
+	shares, err := archivedShares(ctx, s.pool, p.OrgID, f, after != nil, afterAt, afterID, clampLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("share archive: %w", err)
 	}

@@ -17,7 +17,6 @@ import (
 
 	"clearpost/internal/audit"
 	"clearpost/internal/jobs"
-	"clearpost/internal/postgres"
 
 	"github.com/google/uuid"
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -237,27 +236,22 @@ func (rd *Redirector) lookup(ctx context.Context, code string) (target, bool, er
 	}
 	ctx, cancel := context.WithTimeout(ctx, lookupTimeout)
 	defer cancel()
-	var (
-		org, id, counted               uuid.UUID
-		destination, network, campaign string
-	)
-	err := rd.pool.QueryRow(ctx, `SELECT org_id, id, coalesce(duplicate_of, id), destination, network, campaign FROM shares
-		WHERE code = $1 AND destination <> ''`, code).Scan(&org, &id, &counted, &destination, &network, &campaign)
-	if postgres.NoRows(err) {
-		rd.missing.Add(code, struct{}{})
-		return target{}, false, nil
-	}
+	l, found, err := lookupLink(ctx, rd.pool, code)
 	if err != nil {
 		return target{}, false, fmt.Errorf("share link %s: %w", code, err)
 	}
-	loc, err := redirectLocation(destination, Network(network), campaign, id)
-	if err != nil {
-		// Destinations are validated URLs when posts are saved; a bad one is not followed.
-		rd.log.WarnContext(ctx, "share link destination is not a URL", slog.String("share_id", id.String()))
+	if !found {
 		rd.missing.Add(code, struct{}{})
 		return target{}, false, nil
 	}
-	t := target{org: org, shareID: counted, location: loc}
+	loc, err := redirectLocation(l.destination, Network(l.network), l.campaign, l.id)
+	if err != nil {
+		// Destinations are validated URLs when posts are saved; a bad one is not followed.
+		rd.log.WarnContext(ctx, "share link destination is not a URL", slog.String("share_id", l.id.String()))
+		rd.missing.Add(code, struct{}{})
+		return target{}, false, nil
+	}
+	t := target{org: l.org, shareID: l.counted, location: loc}
 	rd.cache.Add(code, t)
 	return t, true, nil
 }

@@ -2,7 +2,6 @@ package advocacy
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -65,35 +64,6 @@ type sharedPost struct {
 	hash          string
 	content       content.Content
 	needsApproval bool // the organization's share_edits_need_approval
-}
-
-const (
-	selectSharedPost = `SELECT p.state, p.title, v.id, v.content, v.content_hash, o.share_edits_need_approval
-		FROM posts p
-		JOIN post_versions v ON v.post_id = p.id AND v.number = p.current_version
-		JOIN organizations o ON o.id = p.org_id
-		WHERE p.org_id = $1 AND p.id = $2`
-	lockSharedPost = selectSharedPost + ` FOR SHARE OF p`
-)
-
-func loadSharedPost(ctx context.Context, db postgres.DB, org, id uuid.UUID, lock bool) (*sharedPost, error) {
-	q := selectSharedPost
-	if lock {
-		q = lockSharedPost
-	}
-	var sp sharedPost
-	var raw []byte
-	err := db.QueryRow(ctx, q, org, id).Scan(&sp.state, &sp.title, &sp.versionID, &raw, &sp.hash, &sp.needsApproval)
-	if postgres.NoRows(err) {
-		return nil, apperr.NotFoundf("post %s not found", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read post %s: %w", id, err)
-	}
-	if err := json.Unmarshal(raw, &sp.content); err != nil {
-		return nil, fmt.Errorf("decode post %s: %w", id, err)
-	}
-	return &sp, nil
 }
 
 // subject is the e-mail subject of a share of the post.
@@ -184,9 +154,7 @@ func (s *Service) Share(ctx context.Context, in ShareInput) (*Share, error) {
 		return s.withSubject(ctx, existing)
 	}
 	if in.ScheduleAt != nil {
-		var connected bool
-		err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM connected_accounts
-			WHERE user_id = $1 AND network = $2 AND token_sealed IS NOT NULL)`, p.UserID, network).Scan(&connected)
+		connected, err := hasConnectedAccount(ctx, s.pool, p.UserID, network)
 		if err != nil {
 			return nil, fmt.Errorf("share: connected account: %w", err)
 		}
@@ -240,15 +208,13 @@ func (s *Service) Share(ctx context.Context, in ShareInput) (*Share, error) {
 			}
 			// A concurrent share of the same post to the same network by the same employee makes
 			// this insert wait for it and then do nothing: both callers get the share it made.
-			sh, err = scanShare(tx.QueryRow(ctx, `INSERT INTO shares (org_id, user_id, post_id, version_id, content_hash,
-					network, text, edited, status, code, destination, campaign, schedule_at, approval_post_id, shared_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, nullif($10, ''), $11, $12, $13, $14,
-					CASE WHEN $9 = 'OPENED' THEN now() END)
-				ON CONFLICT `+oneLiveShare+` DO NOTHING
-				RETURNING `+shareColumns,
-				p.OrgID, p.UserID, in.PostID, post.versionID, post.hash, network, text, edited, status, code,
-				destination, campaign, in.ScheduleAt, approvalPost))
-			if postgres.NoRows(err) {
+			var inserted bool
+			sh, inserted, err = insertShare(ctx, tx, newShare{
+				orgID: p.OrgID, userID: p.UserID, postID: in.PostID, versionID: post.versionID, contentHash: post.hash,
+				network: network, text: text, edited: edited, status: status, code: code,
+				destination: destination, campaign: campaign, scheduleAt: in.ScheduleAt, approvalPostID: approvalPost,
+			})
+			if err == nil && !inserted {
 				var found bool
 				sh, found, err = liveShare(ctx, tx, p, in.PostID, network)
 				if err == nil && !found {
@@ -301,36 +267,7 @@ func (s *Service) Share(ctx context.Context, in ShareInput) (*Share, error) {
 	return s.decorate(sh, post.subject()), nil
 }
 
-// oneLiveShare is the conflict target of the unique index shares_one_per_network: one live share
-// per employee, post and network.
-const oneLiveShare = `(user_id, post_id, network)
-	WHERE duplicate_of IS NULL AND status IN ('OPENED', 'PENDING_APPROVAL', 'SCHEDULED', 'PUBLISHED')`
-
 var errShareGone = errors.New("the concurrent share left the live statuses")
-
-// liveShare returns p's live share (OPENED, PENDING_APPROVAL, SCHEDULED or PUBLISHED) of a post to
-// a network, and whether there is one. There is at most one (the unique index
-// shares_one_per_network): sharing a post to a network again returns it, so a share scores once on
-// the leaderboard and keeps its tracked link.
-//
-// A share made again is returned unchanged, whatever text or schedule the second request asked
-// for (once validated as a first share would be: a locked text still refuses another). An OPENED
-// or PUBLISHED share is the record of what went out, which the archive keeps; rewriting its text
-// would falsify it, and an edit needing approval would take a share that went out back into
-// review. To share another text, an employee cancels a share still waiting (SCHEDULED,
-// PENDING_APPROVAL) and shares again; a share that went out stays what it was.
-func liveShare(ctx context.Context, db postgres.DB, p *auth.Principal, post uuid.UUID, network Network) (*Share, bool, error) {
-	sh, err := scanShare(db.QueryRow(ctx, `SELECT `+shareColumns+` FROM shares
-		WHERE org_id = $1 AND user_id = $2 AND post_id = $3 AND network = $4 AND duplicate_of IS NULL
-		  AND status IN ('OPENED', 'PENDING_APPROVAL', 'SCHEDULED', 'PUBLISHED')`, p.OrgID, p.UserID, post, network))
-	if postgres.NoRows(err) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, fmt.Errorf("live share of post %s to %s: %w", post, network, err)
-	}
-	return sh, true, nil
-}
 
 // visiblePost reads a post p may share: APPROVED, and on a board of their audience unless they are
 // an editor. Anything else does not exist for them.
@@ -392,8 +329,8 @@ func (s *Service) Get(ctx context.Context, id uuid.UUID) (*Share, error) {
 func (s *Service) withSubject(ctx context.Context, sh *Share) (*Share, error) {
 	var subject string
 	if sh.Status == StatusOpened && sh.Network == Email {
-		if err := s.pool.QueryRow(ctx, `SELECT coalesce(nullif(v.content->>'title', ''), p.title)
-			FROM post_versions v JOIN posts p ON p.id = v.post_id WHERE v.id = $1`, sh.VersionID).Scan(&subject); err != nil {
+		var err error
+		if subject, err = postSubject(ctx, s.pool, sh.VersionID); err != nil {
 			return nil, fmt.Errorf("share %s: subject: %w", sh.ID, err)
 		}
 	}
@@ -437,8 +374,8 @@ func (s *Service) ShareEditsNeedApproval(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	var on bool
-	if err := s.pool.QueryRow(ctx, `SELECT share_edits_need_approval FROM organizations WHERE id = $1`, p.OrgID).Scan(&on); err != nil {
+	on, err := shareEditsNeedApproval(ctx, s.pool, p.OrgID, false)
+	if err != nil {
 		return false, fmt.Errorf("share policy: %w", err)
 	}
 	return on, nil
@@ -452,14 +389,14 @@ func (s *Service) SetShareEditsNeedApproval(ctx context.Context, on bool) (bool,
 		return false, err
 	}
 	err = postgres.WithTx(ctx, s.pool, func(tx pgx.Tx) error {
-		var before bool
-		if err := tx.QueryRow(ctx, `SELECT share_edits_need_approval FROM organizations WHERE id = $1 FOR UPDATE`, p.OrgID).Scan(&before); err != nil {
+		before, err := shareEditsNeedApproval(ctx, tx, p.OrgID, true)
+		if err != nil {
 			return err
 		}
 		if before == on {
 			return nil
 		}
-		if _, err := tx.Exec(ctx, `UPDATE organizations SET share_edits_need_approval = $2 WHERE id = $1`, p.OrgID, on); err != nil {
+		if err := setShareEditsNeedApproval(ctx, tx, p.OrgID, on); err != nil {
 			return err
 		}
 		return p.Record(ctx, tx, "share_policy.updated", "organization", p.OrgID.String(), map[string]any{

@@ -41,13 +41,7 @@ func (h *clickHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if err != nil || len(visitor) != 16 || p.ShareID == uuid.Nil || p.At.IsZero() || p.Window.IsZero() {
 		return fmt.Errorf("share:click: want share_id, a 16-byte hex visitor, at and window: %w", asynq.SkipRetry)
 	}
-	_, err = h.pool.Exec(ctx, `WITH counted AS (
-			INSERT INTO share_clicks (share_id, org_id, user_id, visitor, window_start, clicked_at)
-			SELECT id, org_id, user_id, $2, $3, $4 FROM shares WHERE id = $1
-			ON CONFLICT DO NOTHING
-			RETURNING share_id)
-		UPDATE shares SET clicks = clicks + 1 WHERE id = (SELECT share_id FROM counted)`,
-		p.ShareID, visitor, p.Window, p.At)
+	err = countClick(ctx, h.pool, p.ShareID, visitor, p.Window, p.At)
 	if err != nil {
 		return fmt.Errorf("count click on share %s: %w", p.ShareID, err)
 	}
@@ -145,16 +139,14 @@ func (h *publishHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		if IsPermanent(err) || lastAttempt(ctx) {
 			return h.fail(ctx, sh, reason)
 		}
-		if _, uerr := h.pool.Exec(ctx, `UPDATE shares SET claimed_until = NULL WHERE id = $1`, sh.ID); uerr != nil {
+		if uerr := releaseClaim(ctx, h.pool, sh.ID); uerr != nil {
 			h.log.WarnContext(ctx, "release share claim", slog.String("share_id", sh.ID.String()), slog.Any("error", uerr))
 		}
 		return fmt.Errorf("publish share %s to %s: %s", sh.ID, sh.Network, reason)
 	}
 	err = postgres.WithTx(ctx, h.pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE shares SET status = 'PUBLISHED', status_reason = '', external_id = $2, external_url = $3,
-				published_at = now(), shared_at = now(), claimed_until = NULL, updated_at = now()
-			WHERE id = $1 AND status = 'SCHEDULED'`, sh.ID, externalID, externalURL)
-		if err != nil || tag.RowsAffected() == 0 {
+		published, err := markPublished(ctx, tx, sh.ID, externalID, externalURL)
+		if err != nil || !published {
 			return err // settled meanwhile (canceled by a deactivation): nothing more to record
 		}
 		return recordSystem(ctx, tx, sh, "share.published", map[string]any{
@@ -180,48 +172,32 @@ func lastAttempt(ctx context.Context) bool {
 func (h *publishHandler) claim(ctx context.Context, org, id uuid.UUID) (*publishJob, error) {
 	var job *publishJob
 	err := postgres.WithTx(ctx, h.pool, func(tx pgx.Tx) error {
-		var (
-			claimed, active bool
-			postState       content.State
-			currentHash     string
-			accountID       *string
-			sealed          []byte
-		)
-		sh, err := scanShareWith(tx.QueryRow(ctx, `SELECT `+postgres.Prefix("s.", shareColumns)+`,
-				coalesce(s.claimed_until > now(), false), u.active, po.state, cv.content_hash, ca.account_id, ca.token_sealed
-			FROM shares s
-			JOIN users u ON u.id = s.user_id
-			JOIN posts po ON po.id = s.post_id
-			JOIN post_versions cv ON cv.post_id = po.id AND cv.number = po.current_version
-			LEFT JOIN connected_accounts ca ON ca.user_id = s.user_id AND ca.network = s.network
-			WHERE s.id = $1 AND s.org_id = $2
-			FOR UPDATE OF s`, id, org), &claimed, &active, &postState, &currentHash, &accountID, &sealed)
-		if postgres.NoRows(err) {
-			h.log.WarnContext(ctx, "share to publish not found", slog.String("share_id", id.String()))
-			return nil
-		}
+		sh, c, err := lockToPublish(ctx, tx, org, id)
 		if err != nil {
 			return err
+		}
+		if sh == nil {
+			h.log.WarnContext(ctx, "share to publish not found", slog.String("share_id", id.String()))
+			return nil
 		}
 		switch {
 		case sh.Status != StatusScheduled:
 			return nil // published already, or settled otherwise
-		case claimed:
+		case c.claimed:
 			return errClaimed
-		case !active:
+		case !c.active:
 			return cancelShare(ctx, tx, sh, "the user was deactivated")
-		case postState != content.StateApproved:
-			return cancelShare(ctx, tx, sh, fmt.Sprintf("the post is no longer approved (it is %s)", postState))
-		case currentHash != sh.ContentHash:
-			return cancelShare(ctx, tx, sh, fmt.Sprintf("the post was edited after it was shared: its content hash is %s, the share was of %s", currentHash, sh.ContentHash))
-		case sealed == nil:
+		case c.postState != content.StateApproved:
+			return cancelShare(ctx, tx, sh, fmt.Sprintf("the post is no longer approved (it is %s)", c.postState))
+		case c.currentHash != sh.ContentHash:
+			return cancelShare(ctx, tx, sh, fmt.Sprintf("the post was edited after it was shared: its content hash is %s, the share was of %s", c.currentHash, sh.ContentHash))
+		case c.sealed == nil:
 			return cancelShare(ctx, tx, sh, fmt.Sprintf("no connected %s account", sh.Network))
 		}
-		if _, err := tx.Exec(ctx, `UPDATE shares SET claimed_until = now() + make_interval(secs => $2), attempts = attempts + 1
-			WHERE id = $1`, sh.ID, claimFor.Seconds()); err != nil {
+		if err := claimShare(ctx, tx, sh.ID, claimFor.Seconds()); err != nil {
 			return err
 		}
-		job = &publishJob{share: sh, accountID: *accountID, sealed: sealed}
+		job = &publishJob{share: sh, accountID: *c.accountID, sealed: c.sealed}
 		return nil
 	})
 	if err != nil {
@@ -243,9 +219,8 @@ func (h *publishHandler) fail(ctx context.Context, sh *Share, reason string) err
 		reason = reason[:2000]
 	}
 	err := postgres.WithTx(ctx, h.pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE shares SET status = 'FAILED', status_reason = $2, claimed_until = NULL, updated_at = now()
-			WHERE id = $1 AND status = 'SCHEDULED'`, sh.ID, reason)
-		if err != nil || tag.RowsAffected() == 0 {
+		failed, err := markFailed(ctx, tx, sh.ID, reason)
+		if err != nil || !failed {
 			return err
 		}
 		return recordSystem(ctx, tx, sh, "share.failed", map[string]any{"network": sh.Network, "error": reason})
@@ -290,18 +265,12 @@ func (h *approvalHandler) ProcessTask(ctx context.Context, t *asynq.Task) error 
 		return fmt.Errorf("%s: want post_id and org_id: %w", t.Type(), asynq.SkipRetry)
 	}
 	err = postgres.WithTx(ctx, h.pool, func(tx pgx.Tx) error {
-		waiting, err := collectShares(tx.Query(ctx, `SELECT `+shareColumns+` FROM shares
-			WHERE org_id = $1 AND approval_post_id = $2 AND status = 'PENDING_APPROVAL'
-			ORDER BY id FOR UPDATE`, p.OrgID, p.PostID))
+		waiting, err := waitingShares(ctx, tx, p.OrgID, p.PostID)
 		if err != nil || len(waiting) == 0 {
 			return err
 		}
-		var state content.State
-		var raw []byte
-		var hash string
-		if err := tx.QueryRow(ctx, `SELECT p.state, v.content, v.content_hash FROM posts p
-			JOIN post_versions v ON v.post_id = p.id AND v.number = p.current_version
-			WHERE p.org_id = $1 AND p.id = $2`, p.OrgID, p.PostID).Scan(&state, &raw, &hash); err != nil {
+		state, raw, hash, err := underReview(ctx, tx, p.OrgID, p.PostID)
+		if err != nil {
 			return fmt.Errorf("read post %s under review: %w", p.PostID, err)
 		}
 		switch state {
@@ -316,10 +285,8 @@ func (h *approvalHandler) ProcessTask(ctx context.Context, t *asynq.Task) error 
 				}
 			}
 		case content.StateRejected:
-			var comment string
-			err := tx.QueryRow(ctx, `SELECT comment FROM decisions WHERE post_id = $1 AND kind = 'REJECT'
-				ORDER BY created_at DESC LIMIT 1`, p.PostID).Scan(&comment)
-			if err != nil && !postgres.NoRows(err) {
+			comment, err := rejectionComment(ctx, tx, p.PostID)
+			if err != nil {
 				return err
 			}
 			reason := "the edited text was rejected in review"
@@ -357,7 +324,7 @@ func (h *approvalHandler) approve(ctx context.Context, tx pgx.Tx, sh *Share, tex
 	if sh.ScheduleAt != nil {
 		to = StatusScheduled
 	}
-	if _, err := tx.Exec(ctx, `UPDATE shares SET text = $2 WHERE id = $1`, sh.ID, text); err != nil {
+	if err := setShareText(ctx, tx, sh.ID, text); err != nil {
 		return err
 	}
 	sh.Text = text

@@ -20,7 +20,7 @@ func Enqueue(ctx context.Context, db postgres.Execer, org uuid.UUID, topic strin
 	if err != nil {
 		return fmt.Errorf("outbox %s: %w", topic, err)
 	}
-	if _, err := db.Exec(ctx, `INSERT INTO outbox (org_id, topic, payload, trace_context) VALUES ($1, $2, $3, $4)`, org, topic, b, TraceContext(ctx)); err != nil {
+	if err := insertOutbox(ctx, db, org, topic, b, TraceContext(ctx)); err != nil {
 		return fmt.Errorf("outbox %s: %w", topic, err)
 	}
 	return nil
@@ -53,8 +53,7 @@ func EnqueueBatch(ctx context.Context, db postgres.Execer, msgs []Message) error
 		}
 		orgs[i], topics[i], payloads[i], traces[i] = m.OrgID, m.Topic, string(b), m.TraceContext
 	}
-	if _, err := db.Exec(ctx, `INSERT INTO outbox (org_id, topic, payload, trace_context)
-		SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[])`, orgs, topics, payloads, traces); err != nil {
+	if err := insertOutboxRows(ctx, db, orgs, topics, payloads, traces); err != nil {
 		return fmt.Errorf("outbox: %d rows: %w", len(msgs), err)
 	}
 	return nil

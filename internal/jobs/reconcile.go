@@ -10,7 +10,6 @@ import (
 	"clearpost/internal/postgres"
 
 	"github.com/hibiken/asynq"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -58,19 +57,6 @@ type ReconcileResult struct {
 	Recovered int // tasks Redis had lost, enqueued again
 }
 
-const (
-	selectUndone = `SELECT id, org_id, topic, payload, created_at, coalesce(trace_context, ''), relayed_at
-		FROM outbox WHERE relayed_at IS NOT NULL AND done_at IS NULL AND id > $1
-		ORDER BY id LIMIT $2`
-	selectCompleted = `SELECT task_id FROM task_completions WHERE task_id = ANY($1)`
-	markDone        = `UPDATE outbox SET done_at = now() WHERE id = ANY($1)`
-	// Completion marks outlive their rows' reconciliation by far: a row is done within a sweep of
-	// its last task's completion.
-	pruneCompletions = `DELETE FROM task_completions WHERE task_id IN (
-		SELECT task_id FROM task_completions WHERE completed_at < now() - $1::interval LIMIT 10000)`
-	insertCompletion = `INSERT INTO task_completions (task_id) VALUES ($1) ON CONFLICT DO NOTHING`
-)
-
 // Sweep reconciles every relayed row that is not done, in batches. Another sweep running
 // elsewhere makes this one a no-op.
 func (c *Reconciler) Sweep(ctx context.Context) (ReconcileResult, error) {
@@ -80,11 +66,11 @@ func (c *Reconciler) Sweep(ctx context.Context) (ReconcileResult, error) {
 		return res, fmt.Errorf("reconcile: %w", err)
 	}
 	defer conn.Release()
-	var locked bool
-	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, reconcileLock).Scan(&locked); err != nil || !locked {
+	locked, err := tryAdvisoryLock(ctx, conn, reconcileLock)
+	if err != nil || !locked {
 		return res, err
 	}
-	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, reconcileLock) //nolint:errcheck // the session's end releases it too
+	defer advisoryUnlock(context.WithoutCancel(ctx), conn, reconcileLock) //nolint:errcheck // the session's end releases it too
 
 	var after int64
 	for {
@@ -103,7 +89,7 @@ func (c *Reconciler) Sweep(ctx context.Context) (ReconcileResult, error) {
 			break
 		}
 	}
-	if _, err := c.pool.Exec(ctx, pruneCompletions, 2*c.relay.retention()); err != nil {
+	if err := pruneCompletions(ctx, c.pool, 2*c.relay.retention()); err != nil {
 		return res, fmt.Errorf("prune task completions: %w", err)
 	}
 	return res, nil
@@ -112,21 +98,6 @@ func (c *Reconciler) Sweep(ctx context.Context) (ReconcileResult, error) {
 type undoneRow struct {
 	outboxRow
 	RelayedAt time.Time
-}
-
-func (c *Reconciler) undone(ctx context.Context, after int64) ([]undoneRow, error) {
-	rows, err := c.pool.Query(ctx, selectUndone, after, reconcileBatch)
-	if err != nil {
-		return nil, fmt.Errorf("undone outbox rows: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (undoneRow, error) {
-		var u undoneRow
-		return u, r.Scan(&u.ID, &u.OrgID, &u.Topic, &u.Payload, &u.CreatedAt, &u.Trace, &u.RelayedAt)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("undone outbox rows: %w", err)
-	}
-	return out, nil
 }
 
 // reconcile checks one batch of rows.
@@ -155,11 +126,7 @@ func (c *Reconciler) reconcile(ctx context.Context, rows []undoneRow, res *Recon
 		}
 	}
 	completed := map[string]bool{}
-	cr, err := c.pool.Query(ctx, selectCompleted, ids)
-	if err != nil {
-		return fmt.Errorf("task completions: %w", err)
-	}
-	done, err := pgx.CollectRows(cr, pgx.RowTo[string])
+	done, err := completedTasks(ctx, c.pool, ids)
 	if err != nil {
 		return fmt.Errorf("task completions: %w", err)
 	}
@@ -195,7 +162,7 @@ func (c *Reconciler) reconcile(ctx context.Context, rows []undoneRow, res *Recon
 		}
 	}
 	if len(finished) > 0 {
-		if _, err := c.pool.Exec(ctx, markDone, finished); err != nil {
+		if err := markOutboxDone(ctx, c.pool, finished); err != nil {
 			return fmt.Errorf("mark outbox rows done: %w", err)
 		}
 		res.Done += len(finished)
@@ -217,7 +184,7 @@ func (w *Worker) RecordCompletions(db postgres.Execer) {
 			if id == "" || strings.HasPrefix(id, periodicPrefix) {
 				return nil
 			}
-			if _, err := db.Exec(ctx, insertCompletion, id); err != nil {
+			if err := recordCompletion(ctx, db, id); err != nil {
 				w.log.WarnContext(ctx, "task completion not recorded", slog.String("task_id", id), slog.Any("error", err))
 			}
 			return nil

@@ -181,36 +181,6 @@ func (r *Relay) RelayOnce(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// claim locks the oldest unrelayed rows that no other relay holds.
-func (r *Relay) claim(ctx context.Context, tx pgx.Tx) ([]outboxRow, error) {
-	rows, err := tx.Query(ctx, `
-		SELECT id, org_id, topic, payload, created_at, coalesce(trace_context, '')
-		FROM outbox
-		WHERE relayed_at IS NULL
-		ORDER BY id
-		LIMIT $1
-		FOR UPDATE SKIP LOCKED`, r.batchSize())
-	if err != nil {
-		return nil, fmt.Errorf("claim outbox rows: %w", err)
-	}
-	claimed, err := pgx.CollectRows(rows, pgx.RowToStructByPos[outboxRow])
-	if err != nil {
-		return nil, fmt.Errorf("claim outbox rows: %w", err)
-	}
-	return claimed, nil
-}
-
-func (r *Relay) markRelayed(ctx context.Context, tx pgx.Tx, rows []outboxRow) error {
-	ids := make([]int64, len(rows))
-	for i, row := range rows {
-		ids[i] = row.ID
-	}
-	if _, err := tx.Exec(ctx, `UPDATE outbox SET relayed_at = now() WHERE id = ANY($1)`, ids); err != nil {
-		return fmt.Errorf("mark outbox rows relayed: %w", err)
-	}
-	return nil
-}
-
 // relayTask is one task to enqueue for one row.
 type relayTask struct {
 	row      outboxRow
@@ -344,7 +314,7 @@ func (r *Relay) listenOnce(ctx context.Context, wake chan<- struct{}) (listened 
 		defer cancel()
 		conn.Close(closeCtx) //nolint:errcheck // the connection is dropped either way
 	}()
-	if _, err := conn.Exec(ctx, "LISTEN "+NotifyChannel); err != nil {
+	if err := listen(ctx, conn); err != nil {
 		return false, fmt.Errorf("listen %s: %w", NotifyChannel, err)
 	}
 	signal(wake)

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"clearpost/internal/apperr"
@@ -146,14 +145,4 @@ func conflictMessage(constraint string) string {
 		return m
 	}
 	return "already exists"
-}
-
-// Prefix qualifies each column of a comma-separated list: Prefix("p.", "id, name") is
-// "p.id, p.name".
-func Prefix(prefix, columns string) string {
-	parts := strings.Split(columns, ",")
-	for i, c := range parts {
-		parts[i] = prefix + strings.TrimSpace(c)
-	}
-	return strings.Join(parts, ", ")
 }

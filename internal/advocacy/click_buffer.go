@@ -69,8 +69,8 @@ func (b *clickBuffer) flushNow() {
 	}
 }
 
-// waitWritten waits until the click at seq is written, or for d; it reports whether it was.
-func (b *clickBuffer) waitWritten(seq uint64, d time.Duration) bool {
+// waitWritten waits until the click at seq is written, or for d.
+func (b *clickBuffer) waitWritten(seq uint64, d time.Duration) {
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	for {
@@ -78,12 +78,12 @@ func (b *clickBuffer) waitWritten(seq uint64, d time.Duration) bool {
 		done, flushed := b.written >= seq, b.flushed
 		b.mu.Unlock()
 		if done {
-			return true
+			return
 		}
 		select {
 		case <-flushed:
 		case <-timer.C:
-			return false
+			return
 		}
 	}
 }

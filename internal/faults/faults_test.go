@@ -292,24 +292,13 @@ func tail(s string, n int) string {
 	return s
 }
 
-// gqlResponse is a GraphQL response.
-type gqlResponse struct {
-	Data   json.RawMessage `json:"data"`
-	Errors []struct {
-		Message    string `json:"message"`
-		Extensions struct {
-			Code string `json:"code"`
-		} `json:"extensions"`
-	} `json:"errors"`
-}
-
 func graphqlBody(query string, vars map[string]any) []byte {
 	b, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	return b
 }
 
 // post sends a GraphQL operation through the load balancer as who.
-func (f *fleet) post(who, query string, vars map[string]any) (*gqlResponse, error) {
+func (f *fleet) post(who, query string, vars map[string]any) (*apptest.Result, error) {
 	req, err := http.NewRequest(http.MethodPost, f.lb.URL+"/graphql", bytes.NewReader(graphqlBody(query, vars)))
 	if err != nil {
 		return nil, err
@@ -321,7 +310,7 @@ func (f *fleet) post(who, query string, vars map[string]any) (*gqlResponse, erro
 		return nil, err
 	}
 	defer resp.Body.Close()
-	var out gqlResponse
+	var out apptest.Result
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
 		return nil, fmt.Errorf("status %d: %w", resp.StatusCode, err)
 	}
@@ -668,7 +657,7 @@ func (l *load) record(r *vegeta.Result, steady bool) {
 		op = "click"
 	}
 	ok := r.Error == "" && r.Code == http.StatusOK
-	var body gqlResponse
+	var body apptest.Result
 	if op == "click" {
 		ok = r.Error == "" && r.Code == http.StatusFound
 	} else if ok && (json.Unmarshal(r.Body, &body) != nil || len(body.Errors) > 0) {

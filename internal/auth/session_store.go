@@ -1,7 +1,7 @@
 package auth
 
 import (
-	"crypto/sha256"
+	"reflect"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -18,28 +18,40 @@ const sessionTouchEvery = time.Minute
 // touchingStore wraps the session store and skips a commit that would write the same data as this
 // process last wrote for the token, with a deadline less than every later. Each process keeps its
 // own record, so behind several replicas a session is written at most once per every by each.
+//
+// "The same data" is compared decoded: the codec encodes the session's values as a map, in Go's
+// map order, which differs from one encoding to the next, so equal sessions seldom encode to
+// equal bytes.
 type touchingStore struct {
 	scs.Store
+	codec   scs.Codec
 	every   time.Duration
 	written *lru.Cache[string, sessionWrite] // by the token as the store sees it
 }
 
 type sessionWrite struct {
-	sum    [sha256.Size]byte
-	expiry time.Time
+	deadline time.Time // the session's own (its absolute lifetime)
+	values   map[string]any
+	expiry   time.Time
 }
 
-func newTouchingStore(store scs.Store, every time.Duration) *touchingStore {
+func newTouchingStore(store scs.Store, codec scs.Codec, every time.Duration) *touchingStore {
 	written, err := lru.New[string, sessionWrite](100_000)
 	if err != nil {
 		panic(err) // only for a size below 1
 	}
-	return &touchingStore{Store: store, every: every, written: written}
+	return &touchingStore{Store: store, codec: codec, every: every, written: written}
 }
 
 func (s *touchingStore) Commit(token string, b []byte, expiry time.Time) error {
-	w := sessionWrite{sum: sha256.Sum256(b), expiry: expiry}
-	if last, ok := s.written.Get(token); ok && last.sum == w.sum && !expiry.Before(last.expiry) && expiry.Sub(last.expiry) < s.every {
+	deadline, values, err := s.codec.Decode(b)
+	if err != nil { // not ours to judge: the store writes it, and nothing is remembered
+		s.written.Remove(token)
+		return s.Store.Commit(token, b, expiry)
+	}
+	w := sessionWrite{deadline: deadline, values: values, expiry: expiry}
+	if last, ok := s.written.Get(token); ok && last.deadline.Equal(w.deadline) && reflect.DeepEqual(last.values, w.values) &&
+		!expiry.Before(last.expiry) && expiry.Sub(last.expiry) < s.every {
 		return nil
 	}
 	if err := s.Store.Commit(token, b, expiry); err != nil {

@@ -45,7 +45,7 @@ type SessionOptions struct {
 // SameSite=Lax and carries only an opaque token; the store keeps a hash of it.
 func NewSessions(pool *pgxpool.Pool, o SessionOptions) *scs.SessionManager {
 	s := scs.New()
-	s.Store = newTouchingStore(pgxstore.NewWithCleanupInterval(pool, 10*time.Minute), min(sessionTouchEvery, o.IdleTimeout/10))
+	s.Store = newTouchingStore(pgxstore.NewWithCleanupInterval(pool, 10*time.Minute), s.Codec, min(sessionTouchEvery, o.IdleTimeout/10))
 	s.HashTokenInStore = true
 	s.IdleTimeout, s.Lifetime = o.IdleTimeout, o.Lifetime
 	s.Cookie.Name = "clearpost_session"

@@ -147,11 +147,11 @@ export function probes() {
     }
     const s = perf.search;
     if (s && s.t0 !== null && s.dom === null && location.pathname === '/search') {
-      // The results show the query once the URL does (the page writes q after rendering a new
-      // query) and neither a spinner, nor results still busy loading, nor an error stands there.
-      const q = new URLSearchParams(location.search).get('q') ?? '';
-      if (q !== s.want) return;
-      const alert = main.querySelector('[role="alert"]');
+      // The results say which text they answer (the URL follows the text only once typing
+      // pauses); neither a spinner, nor results still busy loading, nor an error stands there.
+      const results = main.querySelector('[data-results-for]');
+      if (!results || results.getAttribute('data-results-for') !== s.want) return;
+      const alert = results.querySelector('[role="alert"]');
       if (alert) {
         s.error = alert.textContent ?? 'error';
         s.dom = performance.now();
@@ -164,13 +164,5 @@ export function probes() {
       }
     }
   }
-  new MutationObserver(check).observe(document, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['aria-busy'] });
-  // The search page writes the query into the URL after rendering: look again then.
-  for (const k of ['pushState', 'replaceState'] as const) {
-    const orig = history[k].bind(history);
-    history[k] = (...args: Parameters<History['pushState']>) => {
-      orig(...args);
-      queueMicrotask(check);
-    };
-  }
+  new MutationObserver(check).observe(document, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['aria-busy', 'data-results-for'] });
 }

@@ -61,7 +61,6 @@ export function PostCard({
   extra?: ReactNode;
   className?: string;
 }) {
-  const [sharing, setSharing] = useState(false);
   const content = post.currentVersion.content;
   const title = content.title || post.title;
   const images = content.media.filter((md) => md.kind.toUpperCase() === 'IMAGE');
@@ -106,19 +105,28 @@ export function PostCard({
           <Text size="sm" c="dimmed">
             {m.post.shares(post.shareCount)} · {m.post.clicks(post.clickCount)}
           </Text>
-          {post.state === 'APPROVED' && (
-            <Button onClick={() => setSharing(true)} aria-label={m.post.shareTitle(title)}>
-              {m.post.share}
-            </Button>
-          )}
+          {post.state === 'APPROVED' && <ShareButton post={post} suggestedText={suggestedText} />}
         </Group>
       </Stack>
+    </Card>
+  );
+}
+
+/** Share, and the share dialog it opens (its code loaded when first opened). */
+export function ShareButton({ post, suggestedText }: { post: PostCardFragment; suggestedText: SuggestedText[] }) {
+  const [sharing, setSharing] = useState(false);
+  const title = post.currentVersion.content.title || post.title;
+  return (
+    <>
+      <Button onClick={() => setSharing(true)} aria-label={m.post.shareTitle(title)}>
+        {m.post.share}
+      </Button>
       {sharing && (
         <Suspense fallback={null}>
           <ShareDialog post={post} suggestedText={suggestedText} opened onClose={() => setSharing(false)} />
         </Suspense>
       )}
-    </Card>
+    </>
   );
 }
 

@@ -99,9 +99,12 @@ function setup() {
       </Provider>
     </MantineProvider>,
   );
-  // urql subscribes to a query once while rendering (to read a cached answer) and again after:
-  // the last subscription of a text is the one that stays.
-  const lastFor = (text: string) => searches.filter((s) => s.text === text).at(-1)!;
+  // urql subscribes to a query once while rendering (to read a cached answer, torn down at once)
+  // and again after, to stay: a text's live subscription, else its last one.
+  const lastFor = (text: string) => {
+    const all = searches.filter((s) => s.text === text);
+    return all.filter((s) => !s.torn).at(-1) ?? all.at(-1)!;
+  };
   const texts = () => [...new Set(searches.map((s) => s.text))];
   return { searches, texts, lastFor, location: () => location };
 }
@@ -115,8 +118,10 @@ describe('SearchPage', () => {
     // No pause before asking: one request per text typed, the first one torn down (its fetch aborted).
     await waitFor(() => expect(texts()).toEqual(['h', 'hi']));
     expect(searches.filter((s) => s.text === 'h').every((s) => s.torn)).toBe(true);
-    expect(lastFor('hi').torn).toBe(false);
-    expect(location()).toBe('?q=hi');
+    await waitFor(() => expect(lastFor('hi').torn).toBe(false));
+    // The URL follows once typing pauses, with the whole text (never a text on the way).
+    expect(location()).toBe('');
+    await waitFor(() => expect(location()).toBe('?q=hi'));
 
     // The superseded answer arriving late paints nothing.
     act(() => lastFor('h').respond(answer(hit('p0', 'Stale'))));
@@ -127,6 +132,8 @@ describe('SearchPage', () => {
     expect(await screen.findByRole('heading', { name: '1 post' })).toBeInTheDocument();
     const article = screen.getByRole('article', { name: 'Hiring' });
     expect(within(article).getByText('Hiring', { selector: 'mark' })).toBeInTheDocument();
+    expect(within(article).getByRole('link', { name: 'Hiring' })).toHaveAttribute('href', '/posts/p1');
+    expect(within(article).getByRole('button', { name: 'Share “Hiring”' })).toBeInTheDocument();
     expect(screen.getByRole('radio', { name: 'Everyone (1)' })).toBeInTheDocument();
     expect(document.querySelector('[aria-busy="true"]')).toBeNull();
   });

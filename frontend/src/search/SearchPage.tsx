@@ -1,15 +1,14 @@
-import { Badge, Button, Chip, Group, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Chip, Group, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconSearch } from '../ui/icons';
 import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { m } from '../app/messages';
-import { PostCard } from '../feed/PostCard';
 import { graphql } from '../gql';
 import type { SearchQuery } from '../gql/graphql';
-import { Highlight } from '../ui/Highlight';
 import { Page } from '../ui/Page';
 import { Empty, Loading, QueryError } from '../ui/QueryState';
+import { SearchHit } from './SearchHit';
 
 const searchQuery = graphql(`
   query Search($text: String!, $boardId: ID, $tags: [String!], $first: Int!, $after: String) {
@@ -50,6 +49,8 @@ const searchQuery = graphql(`
 `);
 
 const PAGE = 10;
+/** How long typing pauses before the URL follows the text. */
+const URL_PAUSE_MS = 400;
 /** Facet chips shown before "Show all filters": the most frequent; a chosen one always shows. */
 const FACETS_SHOWN = 12;
 
@@ -62,7 +63,8 @@ type Filters = { text: string; boardId: string | null; tags: string[] };
  * tears the superseded operation down (its fetch is aborted) and ignores whatever it would still
  * have answered, so only the latest text's results are shown. The results of the previous text
  * stay on the page, marked busy, until the new ones arrive; the results render as a transition
- * (useDeferredValue), so typing is never held up by painting them.
+ * (useDeferredValue), so typing is never held up by painting them. The URL follows the text once
+ * typing pauses: a navigation on every keystroke would render the whole app again each time.
  */
 export default function SearchPage() {
   const [params, setParams] = useSearchParams();
@@ -76,7 +78,9 @@ export default function SearchPage() {
     const next = new URLSearchParams(params);
     if (text) next.set('q', text);
     else next.delete('q');
-    if (next.toString() !== params.toString()) setParams(next, { replace: true });
+    if (next.toString() === params.toString()) return;
+    const id = setTimeout(() => setParams(next, { replace: true }), URL_PAUSE_MS);
+    return () => clearTimeout(id);
   }, [text, params, setParams]);
 
   // The filters' callback stays one function while the text and the URL change, so the facets
@@ -113,8 +117,10 @@ const sameFilters = (a: Filters, b: Filters) => a.text === b.text && a.boardId =
 
 function Results({ text, boardId, tags, onFilter }: Filters & { onFilter: (board: string | null, tags: string[]) => void }) {
   const tagKey = tags.join('\n');
-  // One object per search (not per render), so what the results were asked for can be compared.
-  const asked = useMemo<Filters>(() => ({ text, boardId, tags: tagKey ? tagKey.split('\n') : [] }), [text, boardId, tagKey]);
+  // One array while the tags stay, one object per search (not per render), so what the results
+  // were asked for can be compared and the facets do not render again on every keystroke.
+  const askedTags = useMemo(() => (tagKey ? tagKey.split('\n') : []), [tagKey]);
+  const asked = useMemo<Filters>(() => ({ text, boardId, tags: askedTags }), [text, boardId, askedTags]);
   // Pages beyond the first and the "all filters" switch belong to one search: a new one starts over.
   const [more, setMore] = useState<{ of: Filters; cursors: string[]; allFacets: boolean }>({ of: asked, cursors: [], allFacets: false });
   const mine = more.of === asked ? more : { of: asked, cursors: [], allFacets: false };
@@ -132,13 +138,19 @@ function Results({ text, boardId, tags, onFilter }: Filters & { onFilter: (board
   const shown = useDeferredValue(latest);
   const onAll = useCallback(() => setMore((was) => ({ of: asked, cursors: was.of === asked ? was.cursors : [], allFacets: true })), [asked]);
   // urql keeps the last error too while the next query is on its way: only this search's counts.
-  if (error && answered && sameFilters(answered, asked)) return <QueryError error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
+  if (error && answered && sameFilters(answered, asked)) {
+    return (
+      <div data-results-for={asked.text}>
+        <QueryError error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />
+      </div>
+    );
+  }
   if (!shown) return <Loading />;
   const current = sameFilters(shown.of, asked);
   const s = shown.data.search;
   const filtered = boardId !== null || tags.length > 0;
   return (
-    <Stack gap="md" aria-busy={current ? undefined : true} style={current ? undefined : { opacity: 0.6 }}>
+    <Stack gap="md" aria-busy={current ? undefined : true} style={current ? undefined : { opacity: 0.6 }} data-results-for={shown.of.text}>
       {(s.boardFacets.length > 0 || s.tagFacets.length > 0 || filtered) && (
         <Facets
           boardFacets={s.boardFacets}
@@ -259,24 +271,7 @@ const Hits = memo(function Hits({ edges }: { edges: Edges }) {
   return (
     <>
       {edges.map(({ node }) => (
-        <PostCard
-          key={node.post.id}
-          className="search-hit"
-          post={node.post}
-          titleSlot={<Highlight html={node.title} />}
-          body={<Highlight html={node.snippet} />}
-          extra={
-            node.boards.length > 0 && (
-              <Group gap={4} aria-label={m.post.onBoards} role="group">
-                {node.boards.map((b) => (
-                  <Badge key={b.id} variant="light" color="gray">
-                    {b.name}
-                  </Badge>
-                ))}
-              </Group>
-            )
-          }
-        />
+        <SearchHit key={node.post.id} hit={node} />
       ))}
     </>
   );

@@ -1,6 +1,9 @@
 // What the reviewer journeys set up through the API: brand channels, posts in review with several
 // versions and a publication plan, edits by the marketer, the sign-on policy.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gql } from './api';
+import { root } from './server';
 
 const marketer = 'marketer@example.com';
 const admin = 'admin@example.com';
@@ -64,6 +67,19 @@ export async function postState(id: string): Promise<PostState> {
 }
 
 /** Sets the organization's step-up window (null: none), keeping its e-mail domains. */
+/** The step-up journey's reviewer, signed in by global setup long before the journey runs. */
+export const stepUpReviewer = 'Lena Legal';
+
+/** Where global setup keeps that sign-in's browser state for a project (and, in <file>.at, its time). */
+export function stepUpSession(project: string) {
+  return join(root, 'frontend/e2e/.output', `step-up-${project}.json`);
+}
+
+/** When global setup signed the step-up reviewer in for a project (ms since the epoch). */
+export function stepUpSignedInAt(project: string) {
+  return Number(readFileSync(`${stepUpSession(project)}.at`, 'utf8'));
+}
+
 export async function setStepUp(minutes: number | null) {
   const { signOnPolicy } = await gql(admin, `{ signOnPolicy { emailDomains } }`);
   await gql(admin, `mutation($i: SignOnPolicyInput!) { setSignOnPolicy(input: $i) { stepUpMinutes } }`, {

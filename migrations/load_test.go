@@ -87,7 +87,7 @@ func TestOnlineMigrationsApplyUnderLoadWithoutLongLockWaits(t *testing.T) {
 
 	l := startLoad(t, pool, org)
 	sampler := startLockSampler(t, pool, l.pids)
-	time.Sleep(500 * time.Millisecond) // the load under way before the first migration
+	l.waitEveryWorker(t, time.Now()) // the load under way before the first migration
 	applied := 0
 	for {
 		res, err := provider.UpByOne(ctx)
@@ -100,7 +100,8 @@ func TestOnlineMigrationsApplyUnderLoadWithoutLongLockWaits(t *testing.T) {
 		t.Logf("applied %s under load in %s", res.Source.Path, res.Duration.Round(time.Millisecond))
 		applied++
 	}
-	time.Sleep(500 * time.Millisecond)
+	// Statements that were waiting on the last migration finish (or time out) before the load stops.
+	l.waitEveryWorker(t, time.Now())
 	stats := l.stop()
 	longest := sampler.stop()
 
@@ -210,11 +211,12 @@ type loadStats struct {
 }
 
 type load struct {
-	pids   []uint32 // the load's backends
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	mu     sync.Mutex
-	stats  loadStats
+	pids      []uint32 // the load's backends
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+	mu        sync.Mutex
+	stats     loadStats
+	lastBegun []time.Time // by worker: when its last finished statement began
 }
 
 // loadWorkers is how many connections run the load at once.
@@ -243,7 +245,7 @@ func startLoad(t *testing.T, pool *pgxpool.Pool, org uuid.UUID) *load {
 		}
 	}
 	runCtx, cancel := context.WithCancel(ctx)
-	l := &load{cancel: cancel, stats: loadStats{lockTimeouts: map[string]int{}}}
+	l := &load{cancel: cancel, stats: loadStats{lockTimeouts: map[string]int{}}, lastBegun: make([]time.Time, loadWorkers)}
 	for w := range loadWorkers {
 		conn, err := pool.Acquire(ctx)
 		if err != nil {
@@ -260,14 +262,15 @@ func startLoad(t *testing.T, pool *pgxpool.Pool, org uuid.UUID) *load {
 				s := pick(r, loadStatements)
 				begin := time.Now()
 				_, err := conn.Exec(runCtx, s.sql, s.args(r, d)...)
-				l.record(s.name, time.Since(begin), err, runCtx)
+				l.record(w, s.name, begin, err, runCtx)
 			}
 		})
 	}
 	return l
 }
 
-func (l *load) record(name string, took time.Duration, err error, ctx context.Context) {
+func (l *load) record(worker int, name string, begin time.Time, err error, ctx context.Context) {
+	took := time.Since(begin)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var pgErr *pgconn.PgError
@@ -280,8 +283,32 @@ func (l *load) record(name string, took time.Duration, err error, ctx context.Co
 		l.stats.errors = append(l.stats.errors, fmt.Errorf("%s: %w", name, err))
 	}
 	l.stats.statements++
+	l.lastBegun[worker] = begin
 	if took > l.stats.slowest {
 		l.stats.slowest, l.stats.slowestName = took, name
+	}
+}
+
+// waitEveryWorker returns once every worker has finished a statement it began after since.
+func (l *load) waitEveryWorker(t *testing.T, since time.Time) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		l.mu.Lock()
+		behind := 0
+		for _, begun := range l.lastBegun {
+			if !begun.After(since) {
+				behind++
+			}
+		}
+		l.mu.Unlock()
+		if behind == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d load workers finished no statement begun in the 30 s since %s", behind, loadWorkers, since.Format(time.TimeOnly))
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 

@@ -187,6 +187,7 @@ var opCases = []opCase{
 	// Advocacy.
 	{query: `{ myShares { edges { node { id text } } } }`, allow: everyone},
 	{query: `{ leaderboard(first: 100) { user { id email name } shares points } }`, allow: everyone},
+	{query: `{ myLeaderboardEntry { rank user { id name } shares points } }`, allow: everyone, data: `{"myLeaderboardEntry": null}`}, // no fixture caller has points
 	{name: "leaderboard with private user fields", query: `{ leaderboard(first: 100) { user { id roles groups department region } } }`,
 		allow: everyone, ok: map[string][]string{employee: {"FORBIDDEN"}, reviewer: {"FORBIDDEN"}, marketer: {"FORBIDDEN"}}},
 	{query: `query($u: ID) { shareArchive(userId: $u) { edges { node { id text } } } }`, vars: map[string]any{"u": ref("sam")}, allow: admins,

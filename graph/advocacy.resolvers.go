@@ -96,14 +96,7 @@ func (r *queryResolver) Leaderboard(ctx context.Context, from *time.Time, to *ti
 	if err != nil {
 		return nil, err
 	}
-	end := time.Now()
-	if to != nil {
-		end = *to
-	}
-	start := end.AddDate(0, 0, -30)
-	if from != nil {
-		start = *from
-	}
+	start, end := leaderboardPeriod(from, to)
 	rows, err := r.advocacy.Leaderboard(ctx, start, end, limit)
 	if err != nil {
 		return nil, err
@@ -113,6 +106,12 @@ func (r *queryResolver) Leaderboard(ctx context.Context, from *time.Time, to *ti
 		out[i] = &rows[i]
 	}
 	return out, nil
+}
+
+// MyLeaderboardEntry is the resolver for the myLeaderboardEntry field.
+func (r *queryResolver) MyLeaderboardEntry(ctx context.Context, from *time.Time, to *time.Time) (*advocacy.LeaderboardEntry, error) {
+	start, end := leaderboardPeriod(from, to)
+	return r.advocacy.MyLeaderboardEntry(ctx, start, end)
 }
 
 // ShareArchive is the resolver for the shareArchive field.

@@ -285,3 +285,16 @@ func membership[T any](ctx context.Context, u *auth.User, v T) (T, error) {
 	}
 	return v, nil
 }
+
+// leaderboardPeriod is the leaderboard's period: to defaults to now, from to 30 days before to.
+func leaderboardPeriod(from, to *time.Time) (start, end time.Time) {
+	end = time.Now()
+	if to != nil {
+		end = *to
+	}
+	start = end.AddDate(0, 0, -30)
+	if from != nil {
+		start = *from
+	}
+	return start, end
+}

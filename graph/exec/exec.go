@@ -459,6 +459,7 @@ type ComplexityRoot struct {
 		Leaderboard             func(childComplexity int, from *time.Time, to *time.Time, first *int) int
 		MaxContentAgeDays       func(childComplexity int) int
 		Me                      func(childComplexity int) int
+		MyLeaderboardEntry      func(childComplexity int, from *time.Time, to *time.Time) int
 		MyShares                func(childComplexity int, first *int, after *string) int
 		Node                    func(childComplexity int, id uuid.UUID) int
 		NotificationPreferences func(childComplexity int) int
@@ -927,6 +928,7 @@ type QueryResolver interface {
 	VerifyAuditLog(ctx context.Context) (*model.AuditVerification, error)
 	MyShares(ctx context.Context, first *int, after *string) (*model.ShareConnection, error)
 	Leaderboard(ctx context.Context, from *time.Time, to *time.Time, first *int) ([]*advocacy.LeaderboardEntry, error)
+	MyLeaderboardEntry(ctx context.Context, from *time.Time, to *time.Time) (*advocacy.LeaderboardEntry, error)
 	ShareArchive(ctx context.Context, userID *uuid.UUID, from *time.Time, to *time.Time, first *int, after *string) (*model.ShareConnection, error)
 	ConnectedAccounts(ctx context.Context) ([]*advocacy.Account, error)
 	ShareEditsNeedApproval(ctx context.Context) (bool, error)
@@ -2873,6 +2875,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.myLeaderboardEntry":
+		if e.ComplexityRoot.Query.MyLeaderboardEntry == nil {
+			break
+		}
+
+		args, err := ec.field_Query_myLeaderboardEntry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MyLeaderboardEntry(childComplexity, args["from"].(*time.Time), args["to"].(*time.Time)), true
 	case "Query.myShares":
 		if e.ComplexityRoot.Query.MyShares == nil {
 			break
@@ -4450,6 +4463,8 @@ extend type Query {
   myShares(first: Int = 20, after: String): ShareConnection!
   "Employees ranked by points in a period (default: the last 30 days)."
   leaderboard(from: Time, to: Time, first: Int = 20): [LeaderboardEntry!]!
+  "The caller's own entry in the leaderboard over the same period, wherever they rank; null when they have no points in it."
+  myLeaderboardEntry(from: Time, to: Time): LeaderboardEntry
   "What employees shared: the text that went out, where and when (admins, for compliance)."
   shareArchive(userId: ID, from: Time, to: Time, first: Int = 50, after: String): ShareConnection!
   connectedAccounts: [ConnectedAccount!]!
@@ -8086,6 +8101,28 @@ func (ec *executionContext) field_Query_leaderboard_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_myLeaderboardEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
 	return args, nil
 }
 
@@ -16284,6 +16321,50 @@ func (ec *executionContext) fieldContext_Query_leaderboard(ctx context.Context, 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_leaderboard_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_myLeaderboardEntry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_myLeaderboardEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MyLeaderboardEntry(ctx, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *advocacy.LeaderboardEntry) graphql.Marshaler {
+			return ec.marshalOLeaderboardEntry2ᚖclearpostᚋinternalᚋadvocacyᚐLeaderboardEntry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_myLeaderboardEntry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaderboardEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_myLeaderboardEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27131,6 +27212,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_leaderboard(ctx, field)
 				})
+		case "myLeaderboardEntry":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_myLeaderboardEntry(ctx, field)
+				})
 		case "shareArchive":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -31991,6 +32078,13 @@ func (ec *executionContext) unmarshalOKindChannelsInput2ᚕclearpostᚋinternal�
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOLeaderboardEntry2ᚖclearpostᚋinternalᚋadvocacyᚐLeaderboardEntry(ctx context.Context, sel ast.SelectionSet, v *advocacy.LeaderboardEntry) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LeaderboardEntry(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOMediaInput2ᚕclearpostᚋinternalᚋcontentᚐMediaᚄ(ctx context.Context, v any) ([]content.Media, error) {

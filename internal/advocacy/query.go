@@ -103,6 +103,23 @@ func (s *Service) Leaderboard(ctx context.Context, from, to time.Time, limit int
 	return out, nil
 }
 
+// MyLeaderboardEntry returns the caller's own entry in the Leaderboard over [from, to), wherever
+// they rank; nil when they have no points in the period.
+func (s *Service) MyLeaderboardEntry(ctx context.Context, from, to time.Time) (*LeaderboardEntry, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !to.After(from) {
+		return nil, apperr.Invalidf("to", "must be after from")
+	}
+	e, err := rankEmployee(ctx, s.pool, p.OrgID, from, to, wentOut, PointsPerShare, PointsPerClick, p.UserID)
+	if err != nil {
+		return nil, fmt.Errorf("leaderboard entry: %w", err)
+	}
+	return e, nil
+}
+
 // Archive returns, for admins, up to limit shares that went out (the text, network, time, post
 // version and hash, external URL), most recently shared first, after cursor: the compliance record.
 func (s *Service) Archive(ctx context.Context, f ArchiveFilter, after *ArchiveCursor, limit int) ([]*Share, error) {

@@ -95,6 +95,20 @@ func TestLeaderboard(t *testing.T) {
 	if top, err := b.svc.Leaderboard(as(b.employee), now.AddDate(0, 0, -30), now.Add(time.Minute), 1); err != nil || len(top) != 1 || top[0].UserID != carol.UserID {
 		t.Fatalf("top 1: %+v, %v", top, err)
 	}
+	// Each employee's own entry, wherever they rank: Bob is third even when only the top one is
+	// listed; an employee whose only share has not gone out has none.
+	mine, err := b.svc.MyLeaderboardEntry(as(bob), now.AddDate(0, 0, -30), now.Add(time.Minute))
+	if err != nil || mine == nil || (row{mine.Name, mine.Rank, mine.Shares, mine.Clicks, mine.Points} != row{"Bob", 3, 2, 3, 23}) {
+		t.Fatalf("Bob's own entry: %+v, %v", mine, err)
+	}
+	if mine, err := b.svc.MyLeaderboardEntry(as(b.employee), now.AddDate(0, 0, -30), now.Add(time.Minute)); err != nil || mine != nil {
+		t.Fatalf("the entry of an employee without points: %+v, %v", mine, err)
+	}
+	if mine, err := b.svc.MyLeaderboardEntry(as(alice), now.AddDate(0, 0, -41), now.AddDate(0, 0, -39)); err != nil || mine == nil || mine.Rank != 2 || mine.Points != 7 {
+		t.Fatalf("Alice's own entry over the older period: %+v, %v", mine, err)
+	}
+	_, err = b.svc.MyLeaderboardEntry(as(bob), now, now.Add(-time.Hour))
+	mustCode(t, err, apperr.Invalid, "to")
 	// Over the older period, Carol's old share and its clicks count, and Alice's old clicks.
 	older, err := b.svc.Leaderboard(as(b.employee), now.AddDate(0, 0, -41), now.AddDate(0, 0, -39), 10)
 	if err != nil || len(older) != 2 || older[0].Points != 60 || older[1].Points != 7 || older[1].UserID != alice.UserID {

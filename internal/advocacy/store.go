@@ -297,38 +297,56 @@ func shareCounts(ctx context.Context, db postgres.DB, org uuid.UUID, postIDs []u
 	return err
 }
 
-// rankEmployees reads the leaderboard of org over [from, to): shares in statuses score
-// perShare, clicks perClick.
-func rankEmployees(ctx context.Context, db postgres.DB, org uuid.UUID, from, to time.Time, statuses []string, perShare, perClick, limit int) ([]LeaderboardEntry, error) {
-	rows, err := db.Query(ctx, `WITH sh AS (
-			SELECT user_id, count(*) AS n FROM shares
-			WHERE org_id = $1 AND shared_at >= $2 AND shared_at < $3 AND status = ANY($4) AND duplicate_of IS NULL
-			GROUP BY user_id),
-		cl AS (
-			SELECT user_id, count(*) AS n FROM share_clicks
-			WHERE org_id = $1 AND clicked_at >= $2 AND clicked_at < $3
-			GROUP BY user_id),
-		scored AS (
-			SELECT coalesce(sh.user_id, cl.user_id) AS user_id, coalesce(sh.n, 0) AS shares, coalesce(cl.n, 0) AS clicks
-			FROM sh FULL JOIN cl ON cl.user_id = sh.user_id)
-		SELECT u.id, u.name, u.email, s.shares, s.clicks, s.shares * $5 + s.clicks * $6 AS points
+// rankedSQL ranks the active employees of org ($1) over [$2, $3): shares in statuses ($4) score
+// $5, clicks $6; ties by name. Employees without points are not ranked.
+const rankedSQL = `WITH sh AS (
+		SELECT user_id, count(*) AS n FROM shares
+		WHERE org_id = $1 AND shared_at >= $2 AND shared_at < $3 AND status = ANY($4) AND duplicate_of IS NULL
+		GROUP BY user_id),
+	cl AS (
+		SELECT user_id, count(*) AS n FROM share_clicks
+		WHERE org_id = $1 AND clicked_at >= $2 AND clicked_at < $3
+		GROUP BY user_id),
+	scored AS (
+		SELECT coalesce(sh.user_id, cl.user_id) AS user_id, coalesce(sh.n, 0) AS shares, coalesce(cl.n, 0) AS clicks
+		FROM sh FULL JOIN cl ON cl.user_id = sh.user_id),
+	ranked AS (
+		SELECT u.id, u.name, u.email, s.shares, s.clicks, s.shares * $5 + s.clicks * $6 AS points,
+			row_number() OVER (ORDER BY s.shares * $5 + s.clicks * $6 DESC, u.name, u.id) AS rank
 		FROM scored s JOIN users u ON u.id = s.user_id
-		WHERE u.org_id = $1 AND u.active
-		ORDER BY points DESC, u.name, u.id
-		LIMIT $7`, org, from, to, statuses, perShare, perClick, limit)
+		WHERE u.org_id = $1 AND u.active)
+	SELECT rank, id, name, email, shares, clicks, points FROM ranked`
+
+// rankEmployees reads the first limit entries of the leaderboard of org over [from, to): shares in
+// statuses score perShare, clicks perClick.
+func rankEmployees(ctx context.Context, db postgres.DB, org uuid.UUID, from, to time.Time, statuses []string, perShare, perClick, limit int) ([]LeaderboardEntry, error) {
+	rows, err := db.Query(ctx, rankedSQL+` ORDER BY rank LIMIT $7`, org, from, to, statuses, perShare, perClick, limit)
 	if err != nil {
 		return nil, err
 	}
-	var out []LeaderboardEntry
-	var e LeaderboardEntry
-	if _, err := pgx.ForEachRow(rows, []any{&e.UserID, &e.Name, &e.Email, &e.Shares, &e.Clicks, &e.Points}, func() error {
-		e.Rank = len(out) + 1
-		out = append(out, e)
-		return nil
-	}); err != nil {
+	return pgx.CollectRows(rows, scanEntry)
+}
+
+// rankEmployee reads user's entry in the same leaderboard; nil when user has no points in it.
+func rankEmployee(ctx context.Context, db postgres.DB, org uuid.UUID, from, to time.Time, statuses []string, perShare, perClick int, user uuid.UUID) (*LeaderboardEntry, error) {
+	rows, err := db.Query(ctx, rankedSQL+` WHERE id = $7`, org, from, to, statuses, perShare, perClick, user)
+	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	e, err := pgx.CollectExactlyOneRow(rows, scanEntry)
+	if postgres.NoRows(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+func scanEntry(r pgx.CollectableRow) (LeaderboardEntry, error) {
+	var e LeaderboardEntry
+	err := r.Scan(&e.Rank, &e.UserID, &e.Name, &e.Email, &e.Shares, &e.Clicks, &e.Points)
+	return e, err
 }
 
 // shareLink is what a tracked link's code leads to.

@@ -154,6 +154,8 @@ export const m = {
     points: 'Points',
     empty: 'Nobody has shared in the last 30 days. Be the first!',
     you: '(you)',
+    yourPlace: 'Your place',
+    notYet: 'You are not on the leaderboard yet: share a post from your feed to earn points.',
   },
   notifications: {
     bell: (n: number) => (n === 0 ? 'Notifications' : `Notifications, ${n} unread`),

@@ -160,7 +160,7 @@ var opCases = []opCase{
 	{name: "node channel", query: nodeQuery, vars: map[string]any{"id": ref("channel")}, allow: editors, deny: unseen, scoped: true, nullOK: true},
 	{name: "node webhook", query: nodeQuery, vars: map[string]any{"id": ref("webhook")}, allow: admins, deny: unseen, scoped: true, nullOK: true},
 	{query: `{ posts(first: 100) { edges { node { id title } } } }`, allow: everyone},
-	{query: `{ reviewQueue(first: 100) { edges { node { post { id title } stage } } } }`, allow: readers},
+	{query: `{ reviewQueue(first: 100) { totalCount edges { node { post { id title } stage } } } }`, allow: readers},
 	{query: `{ workflows { edges { node { id name } } } }`, allow: readers},
 	{query: `{ routingRules { edges { node { id name expression } } } }`, allow: readers},
 	{query: `{ previewRouting(content: {body: "Plans from $5."}) { workflowName stages { name } rules { ruleId name } } }`, allow: editors},

@@ -32,13 +32,24 @@ func (r *reviewResolver) SubmittedBy(ctx context.Context, obj *approval.Review) 
 	return loadersFor(ctx).user.Load(ctx, obj.SubmittedBy)
 }
 
+// TotalCount is the resolver for the totalCount field.
+func (r *reviewQueueConnectionResolver) TotalCount(ctx context.Context, obj *model.ReviewQueueConnection) (int, error) {
+	return r.approval.ReviewQueueCount(ctx)
+}
+
 // Decision returns exec.DecisionResolver implementation.
 func (r *Resolver) Decision() exec.DecisionResolver { return &decisionResolver{r} }
 
 // Review returns exec.ReviewResolver implementation.
 func (r *Resolver) Review() exec.ReviewResolver { return &reviewResolver{r} }
 
+// ReviewQueueConnection returns exec.ReviewQueueConnectionResolver implementation.
+func (r *Resolver) ReviewQueueConnection() exec.ReviewQueueConnectionResolver {
+	return &reviewQueueConnectionResolver{r}
+}
+
 type (
-	decisionResolver struct{ *Resolver }
-	reviewResolver   struct{ *Resolver }
+	decisionResolver              struct{ *Resolver }
+	reviewResolver                struct{ *Resolver }
+	reviewQueueConnectionResolver struct{ *Resolver }
 )

@@ -59,6 +59,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	ReleaseQueueItem() ReleaseQueueItemResolver
 	Review() ReviewResolver
+	ReviewQueueConnection() ReviewQueueConnectionResolver
 	RuleAction() RuleActionResolver
 	SearchConnection() SearchConnectionResolver
 	SearchHit() SearchHitResolver
@@ -528,8 +529,9 @@ type ComplexityRoot struct {
 	}
 
 	ReviewQueueConnection struct {
-		Edges    func(childComplexity int) int
-		PageInfo func(childComplexity int) int
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
 	}
 
 	ReviewQueueEdge struct {
@@ -956,6 +958,9 @@ type ReviewResolver interface {
 	Stages(ctx context.Context, obj *approval.Review) ([]*model.ReviewStage, error)
 
 	SubmittedBy(ctx context.Context, obj *approval.Review) (*auth.User, error)
+}
+type ReviewQueueConnectionResolver interface {
+	TotalCount(ctx context.Context, obj *model.ReviewQueueConnection) (int, error)
 }
 type RuleActionResolver interface {
 	SLASeconds(ctx context.Context, obj *approval.Action) (int, error)
@@ -3262,6 +3267,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReviewQueueConnection.PageInfo(childComplexity), true
+	case "ReviewQueueConnection.totalCount":
+		if e.ComplexityRoot.ReviewQueueConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewQueueConnection.TotalCount(childComplexity), true
 
 	case "ReviewQueueEdge.cursor":
 		if e.ComplexityRoot.ReviewQueueEdge.Cursor == nil {
@@ -5114,6 +5125,8 @@ type ReviewQueueEdge {
 type ReviewQueueConnection {
   edges: [ReviewQueueEdge!]!
   pageInfo: PageInfo!
+  "How many posts await the caller in all (not only this page)."
+  totalCount: Int!
 }
 `, BuiltIn: false},
 	{Name: "../schema/routing.graphqls", Input: `enum QuorumKind {
@@ -6378,6 +6391,8 @@ func (ec *executionContext) childFields_ReviewQueueConnection(ctx context.Contex
 		return ec.fieldContext_ReviewQueueConnection_edges(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_ReviewQueueConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ReviewQueueConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReviewQueueConnection", field.Name)
 }
@@ -17815,6 +17830,29 @@ func (ec *executionContext) fieldContext_ReviewQueueConnection_pageInfo(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _ReviewQueueConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ReviewQueueConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewQueueConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReviewQueueConnection().TotalCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewQueueConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewQueueConnection", field, true, true, "Int")
+}
+
 func (ec *executionContext) _ReviewQueueEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ReviewQueueEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27668,13 +27706,19 @@ func (ec *executionContext) _ReviewQueueConnection(ctx context.Context, sel ast.
 		case "edges":
 			out.Values[i] = ec._ReviewQueueConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._ReviewQueueConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReviewQueueConnection_totalCount(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

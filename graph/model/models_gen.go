@@ -189,6 +189,8 @@ type ReviewGroup struct {
 type ReviewQueueConnection struct {
 	Edges    []*ReviewQueueEdge `json:"edges"`
 	PageInfo *PageInfo          `json:"pageInfo"`
+	// How many posts await the caller in all (not only this page).
+	TotalCount int `json:"totalCount"`
 }
 
 type ReviewQueueEdge struct {

@@ -114,7 +114,7 @@ var accessCases = []accessCase{
 	{name: "node webhook", query: nodeQuery, vars: map[string]any{"id": fixtureRef("webhook")},
 		other: permit("NOT_FOUND"), emp: permit("NOT_FOUND", "FORBIDDEN")},
 	{query: `{ posts(first: 100) { edges { node { id title } } } }`, other: permit(), emp: permit()},
-	{query: `{ reviewQueue(first: 100) { edges { node { post { id title } stage } } } }`, other: permit(), emp: refuseForbidden},
+	{query: `{ reviewQueue(first: 100) { totalCount edges { node { post { id title } stage } } } }`, other: permit(), emp: refuseForbidden},
 	{query: `{ workflows { edges { node { id name } } } }`, other: permit(), emp: refuseForbidden},
 	{query: `{ routingRules { edges { node { id name expression } } } }`, other: permit(), emp: refuseForbidden},
 	{query: `{ previewRouting(content: {body: "Plans from $5."}) { workflowName stages { name } rules { ruleId name } } }`, other: permit(), emp: refuseForbidden},

@@ -377,3 +377,40 @@ func TestConcurrentDecisionsAdvanceStageOnce(t *testing.T) {
 		t.Fatalf("stage cleared %d times, review at stage %d; want once, at stage 2", cleared, stage)
 	}
 }
+
+// The queue's totalCount counts everything awaiting the caller, not only the page asked for, and
+// follows the reviewer's decisions.
+func TestReviewQueueTotalCount(t *testing.T) {
+	t.Parallel()
+	p := setup(t)
+	var posts []post
+	for _, body := range []string{"Plans from $49/month.", "Plans from $59/month.", "Plans from $69/month."} {
+		pp := p.create(t, body, "linkedin")
+		p.submit(t, pp.ID)
+		posts = append(posts, p.get(t, "marketer", pp.ID))
+	}
+	count := func(who string) (total, page int) {
+		t.Helper()
+		var q struct {
+			ReviewQueue struct {
+				TotalCount int
+				Edges      []struct{ Cursor string }
+			}
+		}
+		p.Must(t, p.tok[who], `{ reviewQueue(first: 1) { totalCount edges { cursor } } }`, nil, &q)
+		return q.ReviewQueue.TotalCount, len(q.ReviewQueue.Edges)
+	}
+	if total, page := count("legal"); total != 3 || page != 1 {
+		t.Fatalf("legal's queue: totalCount %d over a page of %d, want 3 over 1", total, page)
+	}
+	if total, _ := count("brand"); total != 0 {
+		t.Fatalf("brand's queue before legal signed off: totalCount %d, want 0", total)
+	}
+	mustOK(t, p.decide(t, approve, "legal", posts[0], ""))
+	if total, _ := count("legal"); total != 2 {
+		t.Fatalf("legal's queue after one decision: totalCount %d, want 2", total)
+	}
+	if total, _ := count("brand"); total != 1 {
+		t.Fatalf("brand's queue after legal cleared one: totalCount %d, want 1", total)
+	}
+}

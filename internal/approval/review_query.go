@@ -52,6 +52,18 @@ func (s *Service) ReviewQueue(ctx context.Context, after *QueueCursor, limit int
 	return reviewQueue(ctx, s.pool, p, after != nil, afterAt, afterID, limit)
 }
 
+// ReviewQueueCount counts the posts in the caller's ReviewQueue.
+func (s *Service) ReviewQueueCount(ctx context.Context) (int, error) {
+	p, err := auth.Require(ctx, auth.RoleReviewer, auth.RoleAdmin, auth.RoleMarketer)
+	if err != nil {
+		return 0, err
+	}
+	if len(p.Groups) == 0 || !p.Has(auth.RoleReviewer) {
+		return 0, nil
+	}
+	return reviewQueueCount(ctx, s.pool, p)
+}
+
 // LatestReviews returns each post's most recent review, keyed by post id (dataloader batch).
 func (s *Service) LatestReviews(ctx context.Context, postIDs []uuid.UUID) (map[uuid.UUID]*Review, error) {
 	p, err := auth.Require(ctx)

@@ -249,18 +249,32 @@ func insertComment(ctx context.Context, tx pgx.Tx, org uuid.UUID, post *content.
 	return &c, nil
 }
 
-// reviewQueue runs ReviewQueue's statement for p: hasAfter says whether (afterAt, afterID) is a
-// keyset position to read after.
-func reviewQueue(ctx context.Context, db postgres.DB, p *auth.Principal, hasAfter bool, afterAt time.Time, afterID uuid.UUID, limit int) ([]QueueItem, error) {
-	rows, err := db.Query(ctx, `SELECT p.id, p.org_id, p.author_id, p.state, p.title, p.current_version, p.created_at, p.updated_at,
-			r.id, r.current_stage, r.stage_started_at, g.groups
+// queueSQL is what awaits reviewer $3 of org $1 in groups $2: reviews IN_REVIEW whose current
+// stage waits on one of the groups, on posts the reviewer did not write (nor the version under
+// review), not yet decided by them at this stage.
+const queueSQL = `
 		FROM reviews r
 		JOIN posts p ON p.id = r.post_id
 		JOIN LATERAL (SELECT array_agg(group_name ORDER BY group_name) AS groups FROM review_groups
 			WHERE review_id = r.id AND stage = r.current_stage AND cleared_at IS NULL AND group_name = ANY($2)) g ON g.groups IS NOT NULL
 		WHERE r.org_id = $1 AND r.status = 'IN_REVIEW' AND p.author_id <> $3
 		  AND NOT EXISTS (SELECT 1 FROM post_versions v WHERE v.id = r.version_id AND v.author_id = $3)
-		  AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.review_id = r.id AND d.stage = r.current_stage AND d.reviewer_id = $3)
+		  AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.review_id = r.id AND d.stage = r.current_stage AND d.reviewer_id = $3)`
+
+// reviewQueueCount counts what awaits p.
+func reviewQueueCount(ctx context.Context, db postgres.DB, p *auth.Principal) (int, error) {
+	var n int
+	if err := db.QueryRow(ctx, `SELECT count(*)`+queueSQL, p.OrgID, p.Groups, p.UserID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("review queue count: %w", err)
+	}
+	return n, nil
+}
+
+// reviewQueue runs ReviewQueue's statement for p: hasAfter says whether (afterAt, afterID) is a
+// keyset position to read after.
+func reviewQueue(ctx context.Context, db postgres.DB, p *auth.Principal, hasAfter bool, afterAt time.Time, afterID uuid.UUID, limit int) ([]QueueItem, error) {
+	rows, err := db.Query(ctx, `SELECT p.id, p.org_id, p.author_id, p.state, p.title, p.current_version, p.created_at, p.updated_at,
+			r.id, r.current_stage, r.stage_started_at, g.groups`+queueSQL+`
 		  AND (NOT $4 OR (r.stage_started_at, p.id) > ($5, $6))
 		ORDER BY r.stage_started_at, p.id
 		LIMIT $7`,

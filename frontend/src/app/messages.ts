@@ -187,9 +187,11 @@ export const m = {
     queueTitle: 'Review queue',
     queueIntro: 'Posts waiting for your groups, longest waiting first. Each stage has a deadline.',
     queueEmpty: 'Nothing waits for your review. New posts appear here as soon as they are submitted.',
-    queueBadge: (n: number) => (n >= 100 ? '99+' : String(n)),
-    queueBadgeLabel: (n: number) => `${n >= 100 ? 'More than 99' : n} ${n === 1 ? 'post waits' : 'posts wait'} for your review`,
+    queueBadge: (n: number) => (n > 99 ? '99+' : String(n)),
+    queueBadgeLabel: (n: number) => `${n} ${n === 1 ? 'post waits' : 'posts wait'} for your review`,
     queueList: 'Posts awaiting your review',
+    queueCount: (total: number, shown: number) =>
+      `${total} ${total === 1 ? 'post waits' : 'posts wait'} for your review${shown < total ? `: the ${shown} waiting longest are shown` : ''}.`,
     stage: (n: number, name: string) => `Stage ${n}: ${name}`,
     forGroups: (groups: string[]) => `For ${groups.join(', ')}`,
     waiting: (since: string) => `Arrived at this stage ${since}`,

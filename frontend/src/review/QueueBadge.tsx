@@ -24,7 +24,7 @@ export function QueueBadge() {
     if (queueKinds.includes(event.notificationAdded.kind)) refetch({ requestPolicy: 'network-only' });
     return event;
   });
-  const n = data?.reviewQueue.edges.length ?? 0;
+  const n = data?.reviewQueue.totalCount ?? 0;
   if (n === 0) return null;
   return (
     <>

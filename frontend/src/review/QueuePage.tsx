@@ -16,6 +16,7 @@ import { queueKinds } from './queue';
 const queueQuery = graphql(`
   query ReviewQueue($first: Int!) {
     reviewQueue(first: $first) {
+      totalCount
       edges {
         cursor
         node {
@@ -75,11 +76,16 @@ export default function QueuePage() {
       ) : items.length === 0 ? (
         <Empty>{m.review.queueEmpty}</Empty>
       ) : (
-        <Stack gap="sm" component="ol" aria-label={m.review.queueList} style={{ listStyle: 'none', padding: 0, margin: 0 }}>
-          {items.map((item) => (
-            <QueueItem key={item.post.id} item={item} />
-          ))}
-        </Stack>
+        <>
+          <Text fw={600} aria-live="polite">
+            {m.review.queueCount(data.reviewQueue.totalCount, items.length)}
+          </Text>
+          <Stack gap="sm" component="ol" aria-label={m.review.queueList} style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+            {items.map((item) => (
+              <QueueItem key={item.post.id} item={item} />
+            ))}
+          </Stack>
+        </>
       )}
       {error && data && <QueryError error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />}
       {data?.reviewQueue.pageInfo.hasNextPage && first < 100 && (

@@ -412,7 +412,7 @@ function ReviewBody({
             <Button variant="default" onClick={() => onDecide('REQUEST_CHANGES')} aria-keyshortcuts="r" disabled={refreshing}>
               {m.review.requestChanges}
             </Button>
-            <Button variant="outline" color="red.8" onClick={() => onDecide('REJECT')} disabled={refreshing}>
+            <Button variant="outline" color="red.9" onClick={() => onDecide('REJECT')} disabled={refreshing}>
               {m.review.reject}
             </Button>
           </Group>

@@ -1,9 +1,10 @@
 import { graphql } from '../gql';
 
-/** The posts awaiting the caller, for the navigation's count and j/k on the review page. */
+/** The posts awaiting the caller (how many, and the first 100), for the navigation's count and j/k on the review page. */
 export const queueIdsQuery = graphql(`
   query ReviewQueueIds {
     reviewQueue(first: 100) {
+      totalCount
       edges {
         node {
           stageStartedAt

@@ -186,6 +186,7 @@ var opCases = []opCase{
 
 	// Advocacy.
 	{query: `{ myShares { edges { node { id text } } } }`, allow: everyone},
+	{query: `{ myShareTotals { shares clicks } }`, allow: everyone},
 	{query: `{ leaderboard(first: 100) { user { id email name } shares points } }`, allow: everyone},
 	{query: `{ myLeaderboardEntry { rank user { id name } shares points } }`, allow: everyone, data: `{"myLeaderboardEntry": null}`}, // no fixture caller has points
 	{name: "leaderboard with private user fields", query: `{ leaderboard(first: 100) { user { id roles groups department region } } }`,

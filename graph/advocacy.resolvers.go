@@ -90,6 +90,15 @@ func (r *queryResolver) MyShares(ctx context.Context, first *int, after *string)
 	return conn, nil
 }
 
+// MyShareTotals is the resolver for the myShareTotals field.
+func (r *queryResolver) MyShareTotals(ctx context.Context) (*advocacy.Counts, error) {
+	c, err := r.advocacy.MyTotals(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
 // Leaderboard is the resolver for the leaderboard field.
 func (r *queryResolver) Leaderboard(ctx context.Context, from *time.Time, to *time.Time, first *int) ([]*advocacy.LeaderboardEntry, error) {
 	limit, err := pageSize(first, 100)

@@ -81,6 +81,10 @@ test('an employee finds a post by a misspelt word, shares it with their own text
     await page.reload();
     await expect(page.getByRole('article').first().getByTestId('share-clicks')).toHaveText('1', { timeout: 1_000 });
   }).toPass({ timeout: 30_000, intervals: [250, 500, 1_000] });
+  // The totals above the list count that click too (and the share).
+  const totals = page.getByRole('group', { name: 'Your totals' });
+  expect(Number(await totals.getByTestId('total-clicks').textContent())).toBeGreaterThanOrEqual(1);
+  expect(Number(await totals.getByTestId('total-shares').textContent())).toBeGreaterThanOrEqual(1);
   await expectAccessible(page, 'my shares');
   await screenshot(page, info, 'my-shares');
 

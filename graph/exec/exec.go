@@ -461,6 +461,7 @@ type ComplexityRoot struct {
 		MaxContentAgeDays       func(childComplexity int) int
 		Me                      func(childComplexity int) int
 		MyLeaderboardEntry      func(childComplexity int, from *time.Time, to *time.Time) int
+		MyShareTotals           func(childComplexity int) int
 		MyShares                func(childComplexity int, first *int, after *string) int
 		Node                    func(childComplexity int, id uuid.UUID) int
 		NotificationPreferences func(childComplexity int) int
@@ -656,6 +657,11 @@ type ComplexityRoot struct {
 	ShareEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ShareTotals struct {
+		Clicks func(childComplexity int) int
+		Shares func(childComplexity int) int
 	}
 
 	SignOnPolicy struct {
@@ -929,6 +935,7 @@ type QueryResolver interface {
 	AuditLog(ctx context.Context, first *int, after *string, filter *model.AuditFilter) (*model.AuditEventConnection, error)
 	VerifyAuditLog(ctx context.Context) (*model.AuditVerification, error)
 	MyShares(ctx context.Context, first *int, after *string) (*model.ShareConnection, error)
+	MyShareTotals(ctx context.Context) (*advocacy.Counts, error)
 	Leaderboard(ctx context.Context, from *time.Time, to *time.Time, first *int) ([]*advocacy.LeaderboardEntry, error)
 	MyLeaderboardEntry(ctx context.Context, from *time.Time, to *time.Time) (*advocacy.LeaderboardEntry, error)
 	ShareArchive(ctx context.Context, userID *uuid.UUID, from *time.Time, to *time.Time, first *int, after *string) (*model.ShareConnection, error)
@@ -2891,6 +2898,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.MyLeaderboardEntry(childComplexity, args["from"].(*time.Time), args["to"].(*time.Time)), true
+	case "Query.myShareTotals":
+		if e.ComplexityRoot.Query.MyShareTotals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.MyShareTotals(childComplexity), true
 	case "Query.myShares":
 		if e.ComplexityRoot.Query.MyShares == nil {
 			break
@@ -3763,6 +3776,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ShareEdge.Node(childComplexity), true
 
+	case "ShareTotals.clicks":
+		if e.ComplexityRoot.ShareTotals.Clicks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareTotals.Clicks(childComplexity), true
+	case "ShareTotals.shares":
+		if e.ComplexityRoot.ShareTotals.Shares == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShareTotals.Shares(childComplexity), true
+
 	case "SignOnPolicy.emailDomains":
 		if e.ComplexityRoot.SignOnPolicy.EmailDomains == nil {
 			break
@@ -4453,6 +4479,14 @@ type ConnectedAccount {
   revokedAt: Time
 }
 
+"What an employee's shares add up to."
+type ShareTotals {
+  "Shares that went out (one per post and network)."
+  shares: Int!
+  "Clicks counted on the employee's tracked links."
+  clicks: Int!
+}
+
 type LeaderboardEntry {
   rank: Int!
   user: User!
@@ -4472,6 +4506,8 @@ extend type Post {
 extend type Query {
   "The caller's shares, newest first."
   myShares(first: Int = 20, after: String): ShareConnection!
+  "The caller's shares that went out and the clicks counted on them, all of them."
+  myShareTotals: ShareTotals!
   "Employees ranked by points in a period (default: the last 30 days)."
   leaderboard(from: Time, to: Time, first: Int = 20): [LeaderboardEntry!]!
   "The caller's own entry in the leaderboard over the same period, wherever they rank; null when they have no points in it."
@@ -6643,6 +6679,16 @@ func (ec *executionContext) childFields_ShareEdge(ctx context.Context, field gra
 		return ec.fieldContext_ShareEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ShareEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ShareTotals(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "shares":
+		return ec.fieldContext_ShareTotals_shares(ctx, field)
+	case "clicks":
+		return ec.fieldContext_ShareTotals_clicks(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShareTotals", field.Name)
 }
 
 func (ec *executionContext) childFields_SignOnPolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16298,6 +16344,38 @@ func (ec *executionContext) fieldContext_Query_myShares(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_myShareTotals(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_myShareTotals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().MyShareTotals(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *advocacy.Counts) graphql.Marshaler {
+			return ec.marshalNShareTotals2ᚖclearpostᚋinternalᚋadvocacyᚐCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_myShareTotals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShareTotals(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_leaderboard(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19875,6 +19953,52 @@ func (ec *executionContext) fieldContext_ShareEdge_node(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ShareTotals_shares(ctx context.Context, field graphql.CollectedField, obj *advocacy.Counts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShareTotals_shares(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shares, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShareTotals_shares(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShareTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ShareTotals_clicks(ctx context.Context, field graphql.CollectedField, obj *advocacy.Counts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShareTotals_clicks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Clicks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShareTotals_clicks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShareTotals", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SignOnPolicy_emailDomains(ctx context.Context, field graphql.CollectedField, obj *auth.SignOnPolicy) (ret graphql.Marshaler) {
@@ -27244,6 +27368,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_myShares(ctx, field)
 				})
+		case "myShareTotals":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_myShareTotals(ctx, field)
+				})
 		case "leaderboard":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -28538,6 +28668,44 @@ func (ec *executionContext) _ShareEdge(ctx context.Context, sel ast.SelectionSet
 			}
 		case "node":
 			out.Values[i] = ec._ShareEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var shareTotalsImplementors = []string{"ShareTotals"}
+
+func (ec *executionContext) _ShareTotals(ctx context.Context, sel ast.SelectionSet, obj *advocacy.Counts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shareTotalsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShareTotals")
+		case "shares":
+			out.Values[i] = ec._ShareTotals_shares(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clicks":
+			out.Values[i] = ec._ShareTotals_clicks(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -31357,6 +31525,14 @@ func (ec *executionContext) marshalNShareStatus2clearpostᚋinternalᚋadvocacy�
 		graphql.AddInvalidNullFromMarshaler(ctx, "ShareStatus!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNShareTotals2ᚖclearpostᚋinternalᚋadvocacyᚐCounts(ctx context.Context, sel ast.SelectionSet, v *advocacy.Counts) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ShareTotals!")
+		return graphql.Null
+	}
+	return ec._ShareTotals(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSignOnPolicy2ᚖclearpostᚋinternalᚋauthᚐSignOnPolicy(ctx context.Context, sel ast.SelectionSet, v *auth.SignOnPolicy) graphql.Marshaler {

@@ -57,6 +57,20 @@ func (s *Service) MyShares(ctx context.Context, after *ShareCursor, limit int) (
 	return s.decorateAll(ctx, shares)
 }
 
+// MyTotals returns the caller's shares that went out (counted as Counts counts them) and the
+// clicks counted on their tracked links, over all time.
+func (s *Service) MyTotals(ctx context.Context) (Counts, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return Counts{}, err
+	}
+	c, err := userTotals(ctx, s.pool, p.OrgID, p.UserID, wentOut)
+	if err != nil {
+		return Counts{}, fmt.Errorf("my share totals: %w", err)
+	}
+	return c, nil
+}
+
 // Counts returns, for each of postIDs, its shares that went out (OPENED or PUBLISHED) and the
 // counted clicks on all its shares (dataloader batch). Posts of other organizations count nothing.
 // A share counts once however often the employee shared the post to its network: repeats made

@@ -225,4 +225,29 @@ func TestMyShares(t *testing.T) {
 	if err != nil || len(counts) != 2 || counts[post].Shares != 4 {
 		t.Fatalf("counts %+v, %v", counts, err)
 	}
+
+	// The employee's totals: their three shares and the clicks on their links only; a scheduled
+	// share has not gone out.
+	b.click(t, ids[0], 4, time.Now())
+	b.click(t, ids[1], 1, time.Now())
+	other, err := b.svc.Share(as(b.marketer), advocacy.ShareInput{PostID: post, Network: "linkedin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.click(t, other.ID, 9, time.Now())
+	if _, err := b.svc.ConnectAccount(as(b.employee), "x", "tok", "@emma"); err != nil {
+		t.Fatal(err)
+	}
+	later := b.approvedPost(t, sharedContent(false))
+	at := time.Now().Add(time.Hour)
+	if _, err := b.svc.Share(as(b.employee), advocacy.ShareInput{PostID: later, Network: "x", ScheduleAt: &at}); err != nil {
+		t.Fatal(err)
+	}
+	totals, err := b.svc.MyTotals(as(b.employee))
+	if err != nil || totals != (advocacy.Counts{Shares: 3, Clicks: 5}) {
+		t.Fatalf("my totals %+v, %v; want 3 shares, 5 clicks", totals, err)
+	}
+	if totals, err := b.svc.MyTotals(as(b.marketer)); err != nil || totals != (advocacy.Counts{Shares: 2, Clicks: 9}) {
+		t.Fatalf("the marketer's totals %+v, %v; want 2 shares, 9 clicks", totals, err)
+	}
 }

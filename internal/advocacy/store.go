@@ -297,6 +297,16 @@ func shareCounts(ctx context.Context, db postgres.DB, org uuid.UUID, postIDs []u
 	return err
 }
 
+// userTotals counts user's shares in statuses (repeats excluded) and the clicks on user's links.
+func userTotals(ctx context.Context, db postgres.DB, org, user uuid.UUID, statuses []string) (Counts, error) {
+	var c Counts
+	err := db.QueryRow(ctx, `SELECT
+			(SELECT count(*) FROM shares WHERE org_id = $1 AND user_id = $2 AND status = ANY($3) AND duplicate_of IS NULL),
+			(SELECT count(*) FROM share_clicks WHERE org_id = $1 AND user_id = $2)`,
+		org, user, statuses).Scan(&c.Shares, &c.Clicks)
+	return c, err
+}
+
 // rankedSQL ranks the active employees of org ($1) over [$2, $3): shares in statuses ($4) score
 // $5, clicks $6; ties by name. Employees without points are not ranked.
 const rankedSQL = `WITH sh AS (

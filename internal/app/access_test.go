@@ -141,6 +141,7 @@ var accessCases = []accessCase{
 	{query: `{ myShares { edges { node { id text } } } }`, other: permit(), emp: permit()},
 	{query: `{ leaderboard(first: 100) { user { id email name } shares points } }`, other: permit(), emp: permit()},
 	{query: `{ myLeaderboardEntry { rank user { id name } points } }`, other: permit(), emp: permit()},
+	{query: `{ myShareTotals { shares clicks } }`, other: permit(), emp: permit()},
 	// Another user's roles, groups, department and region: admins and the user themself only.
 	{name: "leaderboard with the users' roles, groups, department and region",
 		query: `{ leaderboard(first: 100) { user { id roles groups claimRoles claimGroups assignedRoles assignedGroups department region } } }`,

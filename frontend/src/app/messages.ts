@@ -133,7 +133,9 @@ export const m = {
     loadMore: 'Load more shares',
     cancel: 'Cancel',
     canceled: 'Share canceled.',
-    total: (shares: number, clicks: number) => `${plural(shares, 'share', 'shares')}, ${plural(clicks, 'click', 'clicks')}`,
+    totals: 'Your totals',
+    sharesOut: 'Shares that went out',
+    clicksOn: 'Clicks on your links',
     statuses: {
       OPENED: 'Shared',
       PENDING_APPROVAL: 'Waiting for approval',

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, CopyButton, Group, Paper, Stack, Text } from '@mantine/core';
+import { Anchor, Badge, Button, CopyButton, Group, Paper, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
@@ -46,6 +46,15 @@ const mySharesQuery = graphql(`
   }
 `);
 
+const myTotalsQuery = graphql(`
+  query MyShareTotals {
+    myShareTotals {
+      shares
+      clicks
+    }
+  }
+`);
+
 const cancelShareMutation = graphql(`
   mutation CancelShare($id: ID!) {
     cancelShare(id: $id) {
@@ -72,12 +81,37 @@ export default function MySharesPage() {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   return (
     <Page title={m.myShares.title} intro={m.myShares.intro}>
+      <Totals />
       <Stack gap="sm">
         {cursors.map((after, i) => (
           <SharesChunk key={after ?? ''} after={after} first={i === 0} last={i === cursors.length - 1} onMore={(c) => setCursors((cs) => [...cs, c])} />
         ))}
       </Stack>
     </Page>
+  );
+}
+
+/** What the employee's shares add up to, over all time; nothing until there is something to add. */
+function Totals() {
+  const [{ data }] = useQuery({ query: myTotalsQuery, requestPolicy: 'cache-and-network' });
+  const t = data?.myShareTotals;
+  if (!t || (t.shares === 0 && t.clicks === 0)) return null;
+  return (
+    <SimpleGrid cols={2} spacing="sm" role="group" aria-label={m.myShares.totals}>
+      {[
+        { label: m.myShares.sharesOut, n: t.shares, id: 'total-shares' },
+        { label: m.myShares.clicksOn, n: t.clicks, id: 'total-clicks' },
+      ].map(({ label, n, id }) => (
+        <Paper key={id} withBorder radius="md" p="md">
+          <Text fz={28} fw={700} lh={1.1} data-testid={id}>
+            {n}
+          </Text>
+          <Text size="sm" c="dimmed">
+            {label}
+          </Text>
+        </Paper>
+      ))}
+    </SimpleGrid>
   );
 }
 

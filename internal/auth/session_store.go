@@ -1,12 +1,54 @@
 package auth
 
 import (
+	"context"
+	"log/slog"
 	"reflect"
 	"time"
 
+	"clearpost/internal/postgres"
+
 	"github.com/alexedwards/scs/v2"
 	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
+
+// sessionStore keeps browser sessions in PostgreSQL (the sessions table scs's pgxstore uses), and
+// keeps a signed-out session out: a request of the session still in flight when it was signed out
+// saves it when it finishes (scs saves every session at the end of its request), which would
+// otherwise bring it back. Revocations last lifetime, the longest a session lives.
+type sessionStore struct {
+	pool     *pgxpool.Pool
+	lifetime time.Duration
+}
+
+func (s *sessionStore) Find(token string) ([]byte, bool, error) {
+	var b []byte
+	err := s.pool.QueryRow(context.Background(), findSessionSQL, token).Scan(&b)
+	if postgres.NoRows(err) {
+		return nil, false, nil
+	}
+	return b, err == nil, err
+}
+
+func (s *sessionStore) Commit(token string, b []byte, expiry time.Time) error {
+	_, err := s.pool.Exec(context.Background(), commitSessionSQL, token, b, expiry)
+	return err
+}
+
+func (s *sessionStore) Delete(token string) error {
+	_, err := s.pool.Exec(context.Background(), deleteSessionSQL, token, s.lifetime)
+	return err
+}
+
+// deleteExpired removes expired sessions every interval, for the life of the process.
+func (s *sessionStore) deleteExpired(every time.Duration, log *slog.Logger) {
+	for range time.Tick(every) {
+		if _, err := s.pool.Exec(context.Background(), deleteExpiredSessionsSQL); err != nil {
+			log.Error("delete expired sessions", slog.Any("error", err))
+		}
+	}
+}
 
 // sessionTouchEvery is how far a session's idle deadline may move before an unchanged session is
 // written again: scs, with an idle timeout, commits every session on every request only to move

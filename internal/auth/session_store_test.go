@@ -2,8 +2,17 @@ package auth
 
 import (
 	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
 	"testing"
 	"time"
+
+	"clearpost/internal/postgres/pgtest"
 
 	"github.com/alexedwards/scs/v2"
 )
@@ -84,4 +93,95 @@ func TestUnchangedSessionsAreNotWrittenOnEveryRequest(t *testing.T) {
 	if under.deletes != 1 {
 		t.Fatalf("%d deletes reached the store, want 1", under.deletes)
 	}
+}
+
+// A session signed out stays signed out: a request of the session still in flight when it ends
+// (it loaded the session before) saves the session again when it finishes, and that save must not
+// bring the session back.
+func TestSignedOutSessionStaysSignedOutWhenAnEarlierRequestFinishes(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	sessions := NewSessions(pool, SessionOptions{IdleTimeout: time.Hour, Lifetime: 12 * time.Hour, Log: slog.New(slog.DiscardHandler)})
+	entered, release := make(chan struct{}), make(chan struct{})
+	mux := http.NewServeMux()
+	mux.HandleFunc("/sign-in", func(w http.ResponseWriter, r *http.Request) { sessions.Put(r.Context(), keyUserID, "u1") })
+	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
+		close(entered)
+		<-release
+	})
+	mux.HandleFunc("/sign-out", func(w http.ResponseWriter, r *http.Request) {
+		if err := sessions.Destroy(r.Context()); err != nil {
+			t.Error(err)
+		}
+	})
+	mux.HandleFunc("/who", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, sessions.GetString(r.Context(), keyUserID))
+	})
+	srv := httptest.NewServer(sessions.LoadAndSave(mux))
+	t.Cleanup(srv.Close)
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	get := func(path string) string {
+		t.Helper()
+		resp, err := client.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	get("/sign-in")
+	if who := get("/who"); who != "u1" {
+		t.Fatalf("signed in as %q, want u1", who)
+	}
+	// The cookie as it is now, for the request that outlives the sign-out.
+	cookies := jar.Cookies(mustParse(t, srv.URL))
+	slow := make(chan error, 1)
+	go func() {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/slow", nil)
+		for _, c := range cookies {
+			req.AddCookie(c)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		slow <- err
+	}()
+	<-entered
+	get("/sign-out")
+	close(release)
+	if err := <-slow; err != nil {
+		t.Fatal(err)
+	}
+	// The old cookie, as a thief or a stale tab would send it.
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/who", nil)
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if who, _ := io.ReadAll(resp.Body); len(who) != 0 {
+		t.Fatalf("the signed-out session is back, signed in as %q", who)
+	}
+	var rows int
+	if err := pool.QueryRow(context.Background(), `SELECT count(*) FROM sessions`).Scan(&rows); err != nil || rows != 0 {
+		t.Fatalf("%d sessions stored after the sign-out, want 0 (%v)", rows, err)
+	}
+}
+
+func mustParse(t *testing.T, raw string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

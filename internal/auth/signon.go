@@ -18,7 +18,6 @@ import (
 	"clearpost/internal/apperr"
 	"clearpost/internal/secretbox"
 
-	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/google/uuid"
@@ -45,7 +44,9 @@ type SessionOptions struct {
 // SameSite=Lax and carries only an opaque token; the store keeps a hash of it.
 func NewSessions(pool *pgxpool.Pool, o SessionOptions) *scs.SessionManager {
 	s := scs.New()
-	s.Store = newTouchingStore(pgxstore.NewWithCleanupInterval(pool, 10*time.Minute), s.Codec, min(sessionTouchEvery, o.IdleTimeout/10))
+	store := &sessionStore{pool: pool, lifetime: o.Lifetime}
+	go store.deleteExpired(10*time.Minute, o.Log)
+	s.Store = newTouchingStore(store, s.Codec, min(sessionTouchEvery, o.IdleTimeout/10))
 	s.HashTokenInStore = true
 	s.IdleTimeout, s.Lifetime = o.IdleTimeout, o.Lifetime
 	s.Cookie.Name = "clearpost_session"

@@ -339,3 +339,20 @@ func revokeSessionsOf(ctx context.Context, tx pgx.Tx, issuers []string) error {
 	_, err := tx.Exec(ctx, `UPDATE users SET sessions_revoked_at = now() WHERE issuer = ANY($1)`, issuers)
 	return err
 }
+
+// The browser sessions' statements (sessionStore). A token here is the store's, a hash of the
+// cookie's. A signed-out token is listed in session_revocations until the session would have ended
+// anyway, and is then neither found nor saved again.
+const (
+	findSessionSQL = `SELECT data FROM sessions WHERE token = $1 AND current_timestamp < expiry
+		AND NOT EXISTS (SELECT 1 FROM session_revocations WHERE token = $1)`
+	commitSessionSQL = `INSERT INTO sessions (token, data, expiry)
+		SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM session_revocations WHERE token = $1)
+		ON CONFLICT (token) DO UPDATE SET data = EXCLUDED.data, expiry = EXCLUDED.expiry`
+	// Deleting a session also drops the revocations that have run out.
+	deleteSessionSQL = `WITH gone AS (DELETE FROM sessions WHERE token = $1),
+		expired AS (DELETE FROM session_revocations WHERE until < current_timestamp)
+		INSERT INTO session_revocations (token, until) VALUES ($1, current_timestamp + $2::interval)
+		ON CONFLICT (token) DO UPDATE SET until = EXCLUDED.until`
+	deleteExpiredSessionsSQL = `DELETE FROM sessions WHERE expiry < current_timestamp`
+)

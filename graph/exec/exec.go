@@ -4523,7 +4523,8 @@ extend type Mutation {
   """
   Share an approved post from a board. A locked share text refuses any other text; an edit is kept,
   and routed for approval when the organization requires it. With scheduleAt, it is published then
-  through the caller's connected account.
+  through the caller's connected account. An employee has one live share of a post per network:
+  sharing it there again returns that share (the same tracked link).
   """
   sharePost(postId: ID!, network: ShareNetwork!, text: String, scheduleAt: Time): Share!
   "Cancel one's own scheduled or pending share."
@@ -5321,8 +5322,11 @@ type RoutingRuleConnection {
 "A classifier's finding and the text that produced it."
 type Label {
   name: String!
+  "The matched text: body[start:end]."
   evidence: String!
+  "Where the match starts in the body, in UTF-8 bytes (not characters)."
   start: Int!
+  "Where the match ends in the body (exclusive), in UTF-8 bytes."
   end: Int!
 }
 

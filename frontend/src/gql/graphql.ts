@@ -325,9 +325,12 @@ export type KindChannelsInput = {
 /** A classifier's finding and the text that produced it. */
 export type Label = {
   __typename?: 'Label';
+  /** Where the match ends in the body (exclusive), in UTF-8 bytes. */
   end: Scalars['Int']['output'];
+  /** The matched text: body[start:end]. */
   evidence: Scalars['String']['output'];
   name: Scalars['String']['output'];
+  /** Where the match starts in the body, in UTF-8 bytes (not characters). */
   start: Scalars['Int']['output'];
 };
 
@@ -430,7 +433,8 @@ export type Mutation = {
   /**
    * Share an approved post from a board. A locked share text refuses any other text; an edit is kept,
    * and routed for approval when the organization requires it. With scheduleAt, it is published then
-   * through the caller's connected account.
+   * through the caller's connected account. An employee has one live share of a post per network:
+   * sharing it there again returns that share (the same tracked link).
    */
   sharePost: Share;
   submitPost: Post;

@@ -38,7 +38,7 @@ func NewService(pool *pgxpool.Pool, keys *secretbox.Keyring, approver ShareAppro
 }
 
 // Text limits: share texts are at most maxText characters (as a post's suggested share text); X
-// takes xLimit characters, of which a link takes xLinkLength and a space.
+// takes xLimit characters as it counts them (xLength), of which a link takes xLinkLength and a space.
 const (
 	maxText     = 3000
 	xLimit      = 280
@@ -88,8 +88,11 @@ func checkText(network Network, text string, hasLink bool) error {
 		if hasLink {
 			limit -= xLinkLength + 1
 		}
-		if n > limit {
-			return apperr.Invalidf("text", "is %d characters long; x takes at most %d besides the link", n, limit)
+		if n := xLength(text); n > limit {
+			if hasLink {
+				return apperr.Invalidf("text", "is %d characters long as X counts them (links 23, emoji and wide characters 2); X takes at most %d besides the link", n, limit)
+			}
+			return apperr.Invalidf("text", "is %d characters long as X counts them (links 23, emoji and wide characters 2); X takes at most %d", n, limit)
 		}
 	}
 	return nil

@@ -13,6 +13,15 @@ describe('xLength', () => {
     expect(xLength('🎉')).toBe(2);
     expect(xLength('👩‍💻')).toBe(2);
   });
+  // The same cases as internal/advocacy/xlength_test.go: the server counts alike.
+  it('counts an emoji sequence as 2 and light characters each', () => {
+    expect(xLength('read example.com/launch now')).toBe(5 + 23 + 4);
+    expect(xLength('👍🏽')).toBe(2);
+    expect(xLength('🇩🇪')).toBe(2);
+    expect(xLength('1️⃣')).toBe(2);
+    expect(xLength('e\u0301')).toBe(2);
+    expect(xLength('Ünïcödé – “quoted”')).toBe(18);
+  });
 });
 
 describe('shareBudget', () => {

@@ -14,23 +14,26 @@ const lightRanges: [number, number][] = [
   [8242, 8247],
 ];
 const urlPattern = /\bhttps?:\/\/[^\s]+|\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|co|de|uk|eu|app)\b(?:\/[^\s]*)?/gi;
-// An emoji sequence (with joiners, modifiers and variation selectors) counts once, as 2.
-const emojiSequence = /\p{Extended_Pictographic}(?:\uFE0F|\p{Emoji_Modifier}|\u200D\p{Extended_Pictographic}\uFE0F?)*/gu;
+const light = (ch: string) => {
+  const cp = ch.codePointAt(0)!;
+  return lightRanges.some(([lo, hi]) => cp >= lo && cp <= hi);
+};
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
-/** The length of text as X counts it: URLs 23, emoji sequences 2, wide characters 2. */
+/**
+ * The length of text as X counts it: URLs 23; by user-perceived character, a character of light
+ * code points counts each of them, one holding any other (an emoji sequence, a flag, a CJK
+ * character) counts 2. The server counts the same way (internal/advocacy/xlength.go).
+ */
 export function xLength(text: string): number {
   let n = 0;
   const withoutUrls = text.replace(urlPattern, () => {
     n += X_URL_LENGTH;
     return '';
   });
-  const withoutEmoji = withoutUrls.replace(emojiSequence, () => {
-    n += 2;
-    return '';
-  });
-  for (const ch of withoutEmoji) {
-    const cp = ch.codePointAt(0)!;
-    n += lightRanges.some(([lo, hi]) => cp >= lo && cp <= hi) ? 1 : 2;
+  for (const { segment } of graphemes.segment(withoutUrls)) {
+    const points = [...segment];
+    n += points.every(light) ? points.length : 2;
   }
   return n;
 }

@@ -140,6 +140,7 @@ func decision(post, version ref, comment string) map[string]any {
 var opCases = []opCase{
 	// Users and sign-on.
 	{query: `{ me { id email roles } }`, allow: everyone},
+	{query: `{ decisionSignInValidUntil }`, allow: everyone, data: `{"decisionSignInValidUntil": null}`}, // no step-up policy in the fixture
 	{query: `{ users(first: 200) { edges { node { id email name } } } }`, allow: editors},
 	// Another user's roles, groups, department and region: admins (and the user themself) only.
 	{name: "users with private fields", query: `{ users(first: 200) { edges { node { id roles groups department region } } } }`, allow: admins},

@@ -14,6 +14,7 @@ import (
 	"clearpost/internal/content"
 	"context"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -101,6 +102,19 @@ func (r *queryResolver) Me(ctx context.Context) (*auth.User, error) {
 		return nil, err
 	}
 	return r.users.Get(ctx, p.UserID)
+}
+
+// DecisionSignInValidUntil is the resolver for the decisionSignInValidUntil field.
+func (r *queryResolver) DecisionSignInValidUntil(ctx context.Context) (*time.Time, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	until, ok := p.RecentSignInUntil()
+	if !ok {
+		return nil, nil
+	}
+	return &until, nil
 }
 
 // Users is the resolver for the users field.

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { expectAccessible, screenshot } from './helpers';
 import { postInReview, postState, setStepUp, stepUpReviewer, stepUpSession, stepUpSignedInAt } from './review';
 
 // The shortest step-up window is a minute: the reviewer's sign-in has to be older than that. It is
@@ -23,6 +24,12 @@ test('under a step-up policy, approving sends the reviewer through a fresh sign-
     await page.waitForTimeout(wait);
   }
 
+  // The page says so before the reviewer writes anything.
+  await expect(page.getByRole('link', { name: 'Sign in again' })).toHaveAttribute('href', `/auth/login?step_up=1&return_to=${encodeURIComponent(`/posts/${id}`)}`);
+  await expectAccessible(page, 'review page, sign-in too old to decide');
+  await screenshot(page, info, 'review-step-up');
+
+  // Deciding anyway: refused, through a fresh sign-in, and back to the same decision.
   await page.getByRole('button', { name: 'Approve' }).click();
   const dialog = page.getByRole('dialog', { name: 'Approve version 1' });
   await dialog.getByRole('textbox', { name: /Comment/ }).fill('Price checked with the partner team.');

@@ -450,40 +450,41 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AuditLog                func(childComplexity int, first *int, after *string, filter *model.AuditFilter) int
-		Board                   func(childComplexity int, id uuid.UUID) int
-		Boards                  func(childComplexity int, first *int, after *string, includeArchived *bool) int
-		Channels                func(childComplexity int) int
-		ClassifierSettings      func(childComplexity int) int
-		ConnectedAccounts       func(childComplexity int) int
-		Feed                    func(childComplexity int, first *int, after *string, boardID *uuid.UUID) int
-		Leaderboard             func(childComplexity int, from *time.Time, to *time.Time, first *int) int
-		MaxContentAgeDays       func(childComplexity int) int
-		Me                      func(childComplexity int) int
-		MyLeaderboardEntry      func(childComplexity int, from *time.Time, to *time.Time) int
-		MyShareTotals           func(childComplexity int) int
-		MyShares                func(childComplexity int, first *int, after *string) int
-		Node                    func(childComplexity int, id uuid.UUID) int
-		NotificationPreferences func(childComplexity int) int
-		Notifications           func(childComplexity int, first *int, after *string, unreadOnly *bool) int
-		Post                    func(childComplexity int, id uuid.UUID) int
-		Posts                   func(childComplexity int, first *int, after *string, filter *model.PostFilter) int
-		PreviewRouting          func(childComplexity int, content content.Content) int
-		ReleaseQueue            func(childComplexity int, first *int, after *string) int
-		ReviewQueue             func(childComplexity int, first *int, after *string) int
-		RoutingRules            func(childComplexity int, first *int, after *string) int
-		Search                  func(childComplexity int, text string, boardID *uuid.UUID, tags []string, channel *string, first *int, after *string) int
-		SearchToken             func(childComplexity int) int
-		ShareArchive            func(childComplexity int, userID *uuid.UUID, from *time.Time, to *time.Time, first *int, after *string) int
-		ShareEditsNeedApproval  func(childComplexity int) int
-		SignOnPolicy            func(childComplexity int) int
-		SlackWebhookSet         func(childComplexity int) int
-		UnreadNotificationCount func(childComplexity int) int
-		Users                   func(childComplexity int, first *int, after *string, filter *model.UserFilter) int
-		VerifyAuditLog          func(childComplexity int) int
-		WebhookSubscription     func(childComplexity int, id uuid.UUID) int
-		WebhookSubscriptions    func(childComplexity int, first *int, after *string) int
-		Workflows               func(childComplexity int, first *int, after *string) int
+		AuditLog                 func(childComplexity int, first *int, after *string, filter *model.AuditFilter) int
+		Board                    func(childComplexity int, id uuid.UUID) int
+		Boards                   func(childComplexity int, first *int, after *string, includeArchived *bool) int
+		Channels                 func(childComplexity int) int
+		ClassifierSettings       func(childComplexity int) int
+		ConnectedAccounts        func(childComplexity int) int
+		DecisionSignInValidUntil func(childComplexity int) int
+		Feed                     func(childComplexity int, first *int, after *string, boardID *uuid.UUID) int
+		Leaderboard              func(childComplexity int, from *time.Time, to *time.Time, first *int) int
+		MaxContentAgeDays        func(childComplexity int) int
+		Me                       func(childComplexity int) int
+		MyLeaderboardEntry       func(childComplexity int, from *time.Time, to *time.Time) int
+		MyShareTotals            func(childComplexity int) int
+		MyShares                 func(childComplexity int, first *int, after *string) int
+		Node                     func(childComplexity int, id uuid.UUID) int
+		NotificationPreferences  func(childComplexity int) int
+		Notifications            func(childComplexity int, first *int, after *string, unreadOnly *bool) int
+		Post                     func(childComplexity int, id uuid.UUID) int
+		Posts                    func(childComplexity int, first *int, after *string, filter *model.PostFilter) int
+		PreviewRouting           func(childComplexity int, content content.Content) int
+		ReleaseQueue             func(childComplexity int, first *int, after *string) int
+		ReviewQueue              func(childComplexity int, first *int, after *string) int
+		RoutingRules             func(childComplexity int, first *int, after *string) int
+		Search                   func(childComplexity int, text string, boardID *uuid.UUID, tags []string, channel *string, first *int, after *string) int
+		SearchToken              func(childComplexity int) int
+		ShareArchive             func(childComplexity int, userID *uuid.UUID, from *time.Time, to *time.Time, first *int, after *string) int
+		ShareEditsNeedApproval   func(childComplexity int) int
+		SignOnPolicy             func(childComplexity int) int
+		SlackWebhookSet          func(childComplexity int) int
+		UnreadNotificationCount  func(childComplexity int) int
+		Users                    func(childComplexity int, first *int, after *string, filter *model.UserFilter) int
+		VerifyAuditLog           func(childComplexity int) int
+		WebhookSubscription      func(childComplexity int, id uuid.UUID) int
+		WebhookSubscriptions     func(childComplexity int, first *int, after *string) int
+		Workflows                func(childComplexity int, first *int, after *string) int
 	}
 
 	Quorum struct {
@@ -923,6 +924,7 @@ type PublishJobResolver interface {
 }
 type QueryResolver interface {
 	Me(ctx context.Context) (*auth.User, error)
+	DecisionSignInValidUntil(ctx context.Context) (*time.Time, error)
 	Users(ctx context.Context, first *int, after *string, filter *model.UserFilter) (*model.UserConnection, error)
 	Post(ctx context.Context, id uuid.UUID) (*content.Post, error)
 	Node(ctx context.Context, id uuid.UUID) (model.Node, error)
@@ -2852,6 +2854,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ConnectedAccounts(childComplexity), true
+	case "Query.decisionSignInValidUntil":
+		if e.ComplexityRoot.Query.DecisionSignInValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.DecisionSignInValidUntil(childComplexity), true
 	case "Query.feed":
 		if e.ComplexityRoot.Query.Feed == nil {
 			break
@@ -5413,6 +5421,12 @@ interface Node {
 type Query {
   "The signed-in user."
   me: User!
+  """
+  Until when the caller's sign-in is recent enough to approve or reject posts, when the
+  organization asks for a recent sign-in (step-up); null when it does not. After it, a decision is
+  refused until the caller signs in again (/auth/login?step_up=1).
+  """
+  decisionSignInValidUntil: Time
   "Users of the organization (admins, marketers and reviewers), ordered by e-mail."
   users(first: Int = 50, after: String, filter: UserFilter): UserConnection!
   post(id: ID!): Post!
@@ -15842,6 +15856,29 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Query_decisionSignInValidUntil(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_decisionSignInValidUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().DecisionSignInValidUntil(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_decisionSignInValidUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Query", field, true, true, "Time")
 }
 
 func (ec *executionContext) _Query_users(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -27299,6 +27336,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_me(ctx, field)
+				})
+		case "decisionSignInValidUntil":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_decisionSignInValidUntil(ctx, field)
 				})
 		case "users":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

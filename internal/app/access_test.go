@@ -89,6 +89,7 @@ type accessCase struct {
 var accessCases = []accessCase{
 	// Users and sign-on.
 	{query: `{ me { id email roles groups department region } }`, other: permit(), emp: permit()},
+	{query: `{ decisionSignInValidUntil }`, other: permit(), emp: permit()},
 	{query: `{ users(first: 200) { edges { node { id email roles groups department region } } } }`, other: permit(), emp: refuseForbidden},
 	{query: `{ signOnPolicy { emailDomains stepUpMinutes } }`, other: permit(), emp: refuseForbidden},
 

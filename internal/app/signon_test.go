@@ -307,9 +307,16 @@ func TestStepUpForApprovals(t *testing.T) {
 	pp := p.create(t, "Needs a fresh sign-in.")
 	p.submit(t, pp.ID)
 	u, _ := p.org.Provider.UserByEmail("brand@example.com")
-	stale, err := p.org.Provider.MintIDToken(u, devoidc.Claim("auth_time", time.Now().Add(-time.Hour).Unix()))
+	signedIn := time.Now().Add(-time.Hour).Truncate(time.Second)
+	stale, err := p.org.Provider.MintIDToken(u, devoidc.Claim("auth_time", signedIn.Unix()))
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The caller can tell beforehand: their sign-in was recent enough until five minutes after it.
+	var until struct{ DecisionSignInValidUntil *time.Time }
+	p.Must(t, stale, `{ decisionSignInValidUntil }`, nil, &until)
+	if want := signedIn.Add(5 * time.Minute); until.DecisionSignInValidUntil == nil || !until.DecisionSignInValidUntil.Equal(want) {
+		t.Fatalf("decisionSignInValidUntil = %v, want %v", until.DecisionSignInValidUntil, want)
 	}
 	r := p.Do(t, stale, approve, map[string]any{"in": map[string]any{"postId": pp.ID, "versionId": pp.CurrentVersion.ID}})
 	if r.Code() != "FORBIDDEN" || !strings.Contains(r.Errors[0].Message, "step-up") {

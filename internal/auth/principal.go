@@ -57,6 +57,18 @@ func (p *Principal) RequireRecentSignIn(now time.Time) error {
 		Message: fmt.Sprintf("step-up required: this decision needs a sign-in within the last %s; sign in again (/auth/login?step_up=1)", p.StepUp)}
 }
 
+// RecentSignInUntil returns until when p's sign-in is recent enough for RequireRecentSignIn, and
+// false when the organization requires no step-up. An unknown AuthTime is never recent enough.
+func (p *Principal) RecentSignInUntil() (time.Time, bool) {
+	if p.StepUp == 0 {
+		return time.Time{}, false
+	}
+	if p.AuthTime.IsZero() {
+		return time.Unix(0, 0).UTC(), true
+	}
+	return p.AuthTime.Add(p.StepUp), true
+}
+
 // Has reports whether p holds any of roles.
 func (p *Principal) Has(roles ...Role) bool {
 	for _, r := range roles {

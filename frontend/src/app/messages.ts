@@ -186,6 +186,10 @@ export const m = {
     live: (title: string) => `New notification: ${title}`,
   },
   review: {
+    stepUpAheadTitle: 'Sign in again to approve or reject',
+    stepUpAheadBody:
+      'Your organization wants a recent sign-in for approvals and rejections, and yours is older. Sign in again now, or you will be asked when you decide. Requesting changes needs no new sign-in.',
+    stepUpAheadSignIn: 'Sign in again',
     queueTitle: 'Review queue',
     queueIntro: 'Posts waiting for your groups, longest waiting first. Each stage has a deadline.',
     queueEmpty: 'Nothing waits for your review. New posts appear here as soon as they are submitted.',

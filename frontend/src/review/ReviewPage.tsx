@@ -20,9 +20,15 @@ import { queueIdsQuery } from './queue';
 import { RoutingPlan } from './RoutingPlan';
 import { Schedule } from './Schedule';
 import { ShortcutSheet } from './ShortcutSheet';
-import { takePendingDecision } from './stepUp';
+import { freshSignInURL, takePendingDecision } from './stepUp';
 import { Thread } from './Thread';
 import { useReviewHotkeys } from './useReviewHotkeys';
+
+const decisionSignInQuery = graphql(`
+  query DecisionSignIn {
+    decisionSignInValidUntil
+  }
+`);
 
 const reviewPostQuery = graphql(`
   query ReviewPost($id: ID!) {
@@ -404,6 +410,7 @@ function ReviewBody({
         <Text size="sm" mb="sm">
           {awaitingMe && stageName ? m.review.awaitingYou(stageName) : m.review.notAwaitingYou}
         </Text>
+        {awaitingMe && <StepUpNotice postId={post.id} now={now} />}
         {awaitingMe && (
           <Group gap="xs" wrap="wrap">
             <Button color={approveColor} onClick={() => onDecide('APPROVE')} aria-keyshortcuts="a" disabled={refreshing}>
@@ -467,5 +474,22 @@ function ReviewBody({
         <Thread post={post} onRefresh={onRefresh} />
       </Section>
     </Stack>
+  );
+}
+
+/** Says, before the reviewer writes a decision, that approving or rejecting needs a fresh sign-in. */
+function StepUpNotice({ postId, now }: { postId: string; now: number }) {
+  const [{ data }] = useQuery({ query: decisionSignInQuery });
+  const until = data?.decisionSignInValidUntil;
+  if (!until || Date.parse(until) > now) return null;
+  return (
+    <Alert color="blue" variant="light" mb="sm" title={m.review.stepUpAheadTitle}>
+      <Text size="sm" mb={6}>
+        {m.review.stepUpAheadBody}
+      </Text>
+      <Anchor href={freshSignInURL(`/posts/${postId}`)} size="sm" fw={600}>
+        {m.review.stepUpAheadSignIn}
+      </Anchor>
+    </Alert>
   );
 }

@@ -18,10 +18,14 @@ export function isConflict(error: CombinedError | undefined): boolean {
   return !!error?.graphQLErrors.some((e) => e.extensions?.code === 'CONFLICT');
 }
 
+/** Where a fresh sign-in starts that comes back to path. */
+export function freshSignInURL(path: string): string {
+  return '/auth/login?step_up=1&return_to=' + encodeURIComponent(path);
+}
+
 /** Where a fresh sign-in starts that comes back to path with the decision marker. */
 export function stepUpURL(path: string, kind: DecisionKind): string {
-  const back = `${path}${path.includes('?') ? '&' : '?'}decide=${markers[kind]}`;
-  return '/auth/login?step_up=1&return_to=' + encodeURIComponent(back);
+  return freshSignInURL(`${path}${path.includes('?') ? '&' : '?'}decide=${markers[kind]}`);
 }
 
 /** Keeps the decision for after the sign-in (this tab only). */

@@ -39,6 +39,15 @@ func (r *boardResolver) Items(ctx context.Context, obj *boards.Board, first *int
 	return r.feed(ctx, first, after, &obj.ID)
 }
 
+// Board is the resolver for the board field.
+func (r *boardItemResolver) Board(ctx context.Context, obj *boards.Item) (*boards.Board, error) {
+	byID, err := loadersFor(ctx).boards()
+	if err != nil {
+		return nil, err
+	}
+	return byID[obj.BoardID], nil
+}
+
 // Post is the resolver for the post field.
 func (r *boardItemResolver) Post(ctx context.Context, obj *boards.Item) (*content.Post, error) {
 	return loadersFor(ctx).approvedPost.Load(ctx, obj.PostID)

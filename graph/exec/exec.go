@@ -164,6 +164,7 @@ type ComplexityRoot struct {
 
 	BoardItem struct {
 		AddedAt       func(childComplexity int) int
+		Board         func(childComplexity int) int
 		BoardID       func(childComplexity int) int
 		ExpiresAt     func(childComplexity int) int
 		Pinned        func(childComplexity int) int
@@ -825,6 +826,7 @@ type BoardResolver interface {
 	Items(ctx context.Context, obj *boards.Board, first *int, after *string) (*model.FeedConnection, error)
 }
 type BoardItemResolver interface {
+	Board(ctx context.Context, obj *boards.Item) (*boards.Board, error)
 	Post(ctx context.Context, obj *boards.Item) (*content.Post, error)
 
 	SuggestedText(ctx context.Context, obj *boards.Item) ([]*model.SuggestedText, error)
@@ -1374,6 +1376,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BoardItem.AddedAt(childComplexity), true
+	case "BoardItem.board":
+		if e.ComplexityRoot.BoardItem.Board == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BoardItem.Board(childComplexity), true
 	case "BoardItem.boardId":
 		if e.ComplexityRoot.BoardItem.BoardID == nil {
 			break
@@ -4670,6 +4678,8 @@ input SuggestedTextInput {
 "A post on a board."
 type BoardItem {
   boardId: ID!
+  "The board, when the caller sees it (an archived board is not listed)."
+  board: Board
   post: Post!
   pinned: Boolean!
   position: Float!
@@ -5883,6 +5893,8 @@ func (ec *executionContext) childFields_BoardItem(ctx context.Context, field gra
 	switch field.Name {
 	case "boardId":
 		return ec.fieldContext_BoardItem_boardId(ctx, field)
+	case "board":
+		return ec.fieldContext_BoardItem_board(ctx, field)
 	case "post":
 		return ec.fieldContext_BoardItem_post(ctx, field)
 	case "pinned":
@@ -10071,6 +10083,38 @@ func (ec *executionContext) _BoardItem_boardId(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_BoardItem_boardId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BoardItem", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BoardItem_board(ctx context.Context, field graphql.CollectedField, obj *boards.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BoardItem_board(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BoardItem().Board(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *boards.Board) graphql.Marshaler {
+			return ec.marshalOBoard2ᚖclearpostᚋinternalᚋboardsᚐBoard(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BoardItem_board(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BoardItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Board(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _BoardItem_post(ctx context.Context, field graphql.CollectedField, obj *boards.Item) (ret graphql.Marshaler) {
@@ -25364,6 +25408,12 @@ func (ec *executionContext) _BoardItem(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "board":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BoardItem_board(ctx, field, obj)
+				})
 		case "post":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -32163,6 +32213,13 @@ func (ec *executionContext) unmarshalOAuditFilter2ᚖclearpostᚋgraphᚋmodel�
 	}
 	res, err := ec.unmarshalInputAuditFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBoard2ᚖclearpostᚋinternalᚋboardsᚐBoard(ctx context.Context, sel ast.SelectionSet, v *boards.Board) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Board(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {

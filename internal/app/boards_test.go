@@ -82,6 +82,18 @@ func TestApprovalPutsPostsOnTheirBoardsAndEditsTakeThemOff(t *testing.T) {
 	if got := p.feed(t, "employee", nil); !slices.Equal(got, []string{pp.ID}) {
 		t.Fatalf("feed after approval = %v", got)
 	}
+	// Each feed item names its board.
+	var named struct {
+		Feed struct {
+			Edges []struct {
+				Node struct{ Board struct{ ID, Name string } }
+			}
+		}
+	}
+	p.Must(t, p.tok["employee"], `{ feed { edges { node { board { id name } } } } }`, nil, &named)
+	if len(named.Feed.Edges) != 1 || named.Feed.Edges[0].Node.Board.ID != everyone || named.Feed.Edges[0].Node.Board.Name != "Company news" {
+		t.Fatalf("the feed item's board: %+v", named.Feed.Edges)
+	}
 	// The employee can open it, but not its review history.
 	var seen struct {
 		Post struct {

@@ -29,6 +29,10 @@ const feedQuery = graphql(`
         cursor
         node {
           boardId
+          board {
+            id
+            name
+          }
           pinned
           expiresAt
           suggestedText {
@@ -125,7 +129,21 @@ function FeedChunk({
   return (
     <>
       {page.edges.map(({ node }) => (
-        <PostCard key={`${node.boardId}:${node.post.id}`} post={node.post} pinned={node.pinned} suggestedText={node.suggestedText} />
+        <PostCard
+          key={`${node.boardId}:${node.post.id}`}
+          post={node.post}
+          pinned={node.pinned}
+          suggestedText={node.suggestedText}
+          extra={
+            // Under "All boards" a card says which board it is on (a post can be on several).
+            !boardId &&
+            node.board && (
+              <ul className="board-labels" aria-label={m.post.onBoards}>
+                <li>{node.board.name}</li>
+              </ul>
+            )
+          }
+        />
       ))}
       {last && next && (
         <div ref={ref}>

@@ -32,7 +32,7 @@ export const SearchHit = memo(function SearchHit({ hit }: { hit: Hit }) {
         <Highlight html={hit.snippet} />
       </p>
       {hit.boards.length > 0 && (
-        <ul className="search-hit-boards" aria-label={m.post.onBoards}>
+        <ul className="board-labels" aria-label={m.post.onBoards}>
           {hit.boards.map((b) => (
             <li key={b.id}>{b.name}</li>
           ))}

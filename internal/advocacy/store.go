@@ -297,12 +297,12 @@ func shareCounts(ctx context.Context, db postgres.DB, org uuid.UUID, postIDs []u
 	return err
 }
 
-// userTotals counts user's shares in statuses (repeats excluded) and the clicks on user's links.
+// userTotals counts user's shares in statuses (repeats excluded) and the clicks on user's links,
+// from the user's shares alone (each keeps its click count, see countClick).
 func userTotals(ctx context.Context, db postgres.DB, org, user uuid.UUID, statuses []string) (Counts, error) {
 	var c Counts
-	err := db.QueryRow(ctx, `SELECT
-			(SELECT count(*) FROM shares WHERE org_id = $1 AND user_id = $2 AND status = ANY($3) AND duplicate_of IS NULL),
-			(SELECT count(*) FROM share_clicks WHERE org_id = $1 AND user_id = $2)`,
+	err := db.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status = ANY($3) AND duplicate_of IS NULL), coalesce(sum(clicks), 0)
+		FROM shares WHERE org_id = $1 AND user_id = $2`,
 		org, user, statuses).Scan(&c.Shares, &c.Clicks)
 	return c, err
 }

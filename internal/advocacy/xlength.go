@@ -16,8 +16,12 @@ import (
 // the same way, so the share dialog's counter and this check agree.
 var xLightRanges = [][2]rune{{0, 4351}, {8192, 8205}, {8208, 8223}, {8242, 8247}}
 
-// xURL is what X takes for a link: a URL with a scheme, or a bare domain under a common TLD.
-var xURL = regexp.MustCompile(`(?i)\bhttps?://[^\s]+|\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|co|de|uk|eu|app)\b(?:/[^\s]*)?`)
+// xURL is what X takes for a link: a URL with a scheme, or a bare domain under a common TLD, up to
+// the next white space. White space is JavaScript's \s, written out (Go's \s is ASCII only), so
+// that textLength.ts, whose pattern is the same, ends a link where this does.
+var xURL = regexp.MustCompile(`(?i)\bhttps?://[^` + jsSpace + `]+|\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|co|de|uk|eu|app)\b(?:/[^` + jsSpace + `]*)?`)
+
+const jsSpace = `\t\n\v\f\r \x{00a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}\x{feff}`
 
 func xLight(r rune) bool {
 	for _, lr := range xLightRanges {

@@ -14,6 +14,7 @@ func TestXLengthCountsAsXDoes(t *testing.T) {
 		{"Hello, world", 12},
 		{"See https://example.com/a/very/long/path?with=query", 4 + 23},
 		{"read example.com/launch now", 5 + 23 + 4},
+		{"https://a.com/x\u00a0and\u3000日本", 23 + 1 + 3 + 2 + 4}, // a link ends at any white space
 		{"日本", 4},
 		{"🎉", 2},
 		{"👩‍💻", 2},                 // a ZWJ sequence

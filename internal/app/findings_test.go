@@ -311,6 +311,11 @@ func TestExpensiveFieldsCostTheirWork(t *testing.T) {
 	if r := p.Do(t, p.tok["admin"], aliases(2, `verifyAuditLog { ok }`), nil); r.Code() != "COMPLEXITY_LIMIT_EXCEEDED" {
 		t.Errorf("2 verifications: code %q", r.Code())
 	}
+	// One's own leaderboard place ranks everyone, as the leaderboard does.
+	if r := p.Do(t, p.tok["employee"], aliases(25, `myLeaderboardEntry { points }`), nil); r.Code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+		t.Errorf("25 leaderboard places: code %q", r.Code())
+	}
+	p.Must(t, p.tok["employee"], aliases(5, `myLeaderboardEntry { points }`), nil, nil)
 }
 
 // Callers over their rate get 429 with Retry-After; other callers and addresses are not slowed.

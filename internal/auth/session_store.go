@@ -2,8 +2,11 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
+	"fmt"
 	"log/slog"
-	"reflect"
+	"maps"
+	"slices"
 	"time"
 
 	"clearpost/internal/postgres"
@@ -61,9 +64,10 @@ const sessionTouchEvery = time.Minute
 // process last wrote for the token, with a deadline less than every later. Each process keeps its
 // own record, so behind several replicas a session is written at most once per every by each.
 //
-// "The same data" is compared decoded: the codec encodes the session's values as a map, in Go's
-// map order, which differs from one encoding to the next, so equal sessions seldom encode to
-// equal bytes.
+// "The same data" is compared decoded, by a digest of the session's deadline and its values in key
+// order: the codec encodes the values as a map, in Go's map order, which differs from one encoding
+// to the next, so equal sessions seldom encode to equal bytes. The record holds the digest only,
+// not the session (whose values include the ID token).
 type touchingStore struct {
 	scs.Store
 	codec   scs.Codec
@@ -72,9 +76,8 @@ type touchingStore struct {
 }
 
 type sessionWrite struct {
-	deadline time.Time // the session's own (its absolute lifetime)
-	values   map[string]any
-	expiry   time.Time
+	sum    [sha256.Size]byte
+	expiry time.Time
 }
 
 func newTouchingStore(store scs.Store, codec scs.Codec, every time.Duration) *touchingStore {
@@ -85,15 +88,28 @@ func newTouchingStore(store scs.Store, codec scs.Codec, every time.Duration) *to
 	return &touchingStore{Store: store, codec: codec, every: every, written: written}
 }
 
+// sessionDigest digests a session's deadline and values, the same for equal sessions whatever the
+// order of their encoding. The values are the session's keys' strings and integers, which %#v
+// prints exactly (and maps in key order).
+func sessionDigest(deadline time.Time, values map[string]any) [sha256.Size]byte {
+	h := sha256.New()
+	fmt.Fprintf(h, "%d;", deadline.UnixNano())
+	for _, k := range slices.Sorted(maps.Keys(values)) {
+		fmt.Fprintf(h, "%q=%T:%#v;", k, values[k], values[k])
+	}
+	var sum [sha256.Size]byte
+	h.Sum(sum[:0])
+	return sum
+}
+
 func (s *touchingStore) Commit(token string, b []byte, expiry time.Time) error {
 	deadline, values, err := s.codec.Decode(b)
 	if err != nil { // not ours to judge: the store writes it, and nothing is remembered
 		s.written.Remove(token)
 		return s.Store.Commit(token, b, expiry)
 	}
-	w := sessionWrite{deadline: deadline, values: values, expiry: expiry}
-	if last, ok := s.written.Get(token); ok && last.deadline.Equal(w.deadline) && reflect.DeepEqual(last.values, w.values) &&
-		!expiry.Before(last.expiry) && expiry.Sub(last.expiry) < s.every {
+	w := sessionWrite{sum: sessionDigest(deadline, values), expiry: expiry}
+	if last, ok := s.written.Get(token); ok && last.sum == w.sum && !expiry.Before(last.expiry) && expiry.Sub(last.expiry) < s.every {
 		return nil
 	}
 	if err := s.Store.Commit(token, b, expiry); err != nil {

@@ -5,13 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { fromValue, never } from 'wonka';
 import { QueueBadge } from './QueueBadge';
 
+let asked = 0;
+
 function show(totalCount: number, loaded: number) {
   const edges = Array.from({ length: loaded }, (_, i) => ({
     __typename: 'ReviewQueueEdge',
     node: { __typename: 'ReviewQueueItem', stageStartedAt: '2026-12-01T09:00:00Z', post: { __typename: 'Post', id: `p${i}` } },
   }));
   const client = {
-    executeQuery: (op: unknown) => fromValue({ operation: op, data: { reviewQueue: { __typename: 'ReviewQueueConnection', totalCount, edges } }, stale: false, hasNext: false }),
+    executeQuery: (op: unknown) => (asked++, fromValue({ operation: op, data: { reviewQueue: { __typename: 'ReviewQueueConnection', totalCount, edges } }, stale: false, hasNext: false })),
     executeSubscription: () => never,
   } as unknown as Client;
   render(
@@ -37,7 +39,9 @@ describe('QueueBadge', () => {
   });
 
   it('shows nothing for an empty queue', () => {
+    asked = 0;
     show(0, 0);
+    expect(asked).toBeGreaterThan(0); // answered (synchronously), not still loading
     expect(screen.queryByTestId('queue-count')).toBeNull();
   });
 });

@@ -138,6 +138,15 @@ describe('SearchPage', () => {
     expect(document.querySelector('[aria-busy="true"]')).toBeNull();
   });
 
+  it('writes the text into the URL at once when the box loses focus', async () => {
+    const { location } = setup();
+    const box = await screen.findByRole('searchbox', { name: 'Search posts' });
+    await userEvent.type(box, 'hiring');
+    expect(location()).toBe('');
+    await userEvent.tab();
+    expect(location()).toBe('?q=hiring');
+  });
+
   it('keeps the previous results on the page, marked busy, until the next text’s arrive', async () => {
     const { texts, lastFor } = setup();
     const box = await screen.findByRole('searchbox', { name: 'Search posts' });

@@ -73,15 +73,25 @@ export default function SearchPage() {
   const boardId = params.get('board');
   const tags = params.getAll('tag');
 
-  // The URL follows the query (replace: typing is not navigation), so a search can be linked.
+  // The URL follows the query (replace: typing is not navigation), so a search can be linked; at
+  // once when the box loses focus, so that leaving for a hit keeps the text in the history.
+  const pendingURL = useRef<URLSearchParams | null>(null);
   useEffect(() => {
     const next = new URLSearchParams(params);
     if (text) next.set('q', text);
     else next.delete('q');
-    if (next.toString() === params.toString()) return;
+    if (next.toString() === params.toString()) {
+      pendingURL.current = null;
+      return;
+    }
+    pendingURL.current = next;
     const id = setTimeout(() => setParams(next, { replace: true }), URL_PAUSE_MS);
     return () => clearTimeout(id);
   }, [text, params, setParams]);
+  const flushURL = () => {
+    if (pendingURL.current) setParams(pendingURL.current, { replace: true });
+    pendingURL.current = null;
+  };
 
   // The filters' callback stays one function while the text and the URL change, so the facets
   // (memoized) do not render again on every keystroke.
@@ -106,6 +116,7 @@ export default function SearchPage() {
         leftSection={<IconSearch size={16} aria-hidden />}
         value={input}
         onChange={(e) => setInput(e.currentTarget.value)}
+        onBlur={flushURL}
         size="md"
       />
       {text === '' ? <Empty>{m.search.start}</Empty> : <Results text={text} boardId={boardId} tags={tags} onFilter={setFilter} />}

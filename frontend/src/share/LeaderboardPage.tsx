@@ -43,7 +43,7 @@ export default function LeaderboardPage() {
   const below = mine && !data.leaderboard.some((e) => e.user.id === mine.user.id) ? mine : null;
   return (
     <Page title={m.leaderboard.title} intro={m.leaderboard.intro}>
-      {error ? (
+      {error && !data ? (
         <QueryError error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />
       ) : !data ? (
         <Loading />
@@ -76,8 +76,8 @@ export default function LeaderboardPage() {
             </Table.Tbody>
             {below && (
               <Table.Tbody aria-label={m.leaderboard.yourPlace}>
-                <Table.Tr>
-                  <Table.Td colSpan={5} ta="center" c="dimmed" py={2} aria-hidden>
+                <Table.Tr aria-hidden>
+                  <Table.Td colSpan={5} ta="center" c="dimmed" py={2}>
                     ⋯
                   </Table.Td>
                 </Table.Tr>
@@ -85,7 +85,8 @@ export default function LeaderboardPage() {
               </Table.Tbody>
             )}
           </Table>
-          {!mine && <Text c="dimmed">{m.leaderboard.notYet}</Text>}
+          {!mine && !error && <Text c="dimmed">{m.leaderboard.notYet}</Text>}
+          {error && <QueryError error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />}
         </>
       )}
     </Page>

@@ -16,6 +16,7 @@ describe('xLength', () => {
   // The same cases as internal/advocacy/xlength_test.go: the server counts alike.
   it('counts an emoji sequence as 2 and light characters each', () => {
     expect(xLength('read example.com/launch now')).toBe(5 + 23 + 4);
+    expect(xLength('https://a.com/x\u00a0and\u3000日本')).toBe(23 + 1 + 3 + 2 + 4);
     expect(xLength('👍🏽')).toBe(2);
     expect(xLength('🇩🇪')).toBe(2);
     expect(xLength('1️⃣')).toBe(2);

@@ -13,12 +13,15 @@ const lightRanges: [number, number][] = [
   [8208, 8223],
   [8242, 8247],
 ];
+// A link runs to the next white space (\s: the server writes the same class out, Go's being ASCII only).
 const urlPattern = /\bhttps?:\/\/[^\s]+|\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|co|de|uk|eu|app)\b(?:\/[^\s]*)?/gi;
 const light = (ch: string) => {
   const cp = ch.codePointAt(0)!;
   return lightRanges.some(([lo, hi]) => cp >= lo && cp <= hi);
 };
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// Browsers without Intl.Segmenter count by code point (an emoji sequence then counts more).
+const graphemes = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : null;
+const segments = (text: string): string[] => (graphemes ? Array.from(graphemes.segment(text), (s) => s.segment) : [...text]);
 
 /**
  * The length of text as X counts it: URLs 23; by user-perceived character, a character of light
@@ -31,7 +34,7 @@ export function xLength(text: string): number {
     n += X_URL_LENGTH;
     return '';
   });
-  for (const { segment } of graphemes.segment(withoutUrls)) {
+  for (const segment of segments(withoutUrls)) {
     const points = [...segment];
     n += points.every(light) ? points.length : 2;
   }

@@ -523,6 +523,8 @@ func (a *App) startQueue(ctx context.Context) error {
 	worker.RecordCompletions(a.Pool)
 	worker.Trace(a.Tracing)
 	a.Reconciler = jobs.NewReconciler(a.Pool, relay, a.Log)
+	inspector := asynq.NewInspector(redisOpt)
+	a.Reconciler.Inspector = inspector
 	worker.Handle(jobs.TypeReconcile, asynq.HandlerFunc(func(ctx context.Context, _ *asynq.Task) error {
 		_, err := a.Reconciler.Sweep(ctx)
 		return err
@@ -561,6 +563,7 @@ func (a *App) startQueue(ctx context.Context) error {
 		relay.Run(ctx)
 		_ = client.Close()
 	}()
+	context.AfterFunc(ctx, func() { _ = inspector.Close() })
 	go func() {
 		defer a.wg.Done()
 		if err := worker.Run(ctx); err != nil {

@@ -34,6 +34,10 @@ type Reconciler struct {
 	pool  *pgxpool.Pool
 	relay *Relay
 	log   *slog.Logger
+	// Inspector, when set, lets a sweep ask Redis about a task whose completion was not recorded
+	// (PostgreSQL was away when it finished): found completed there, it is recorded now and its row
+	// done, rather than left open until Redis forgets the task (the retention).
+	Inspector *asynq.Inspector
 }
 
 // ReconcileEvery is the reconciliation sweep's period, and so the bound on how late recovered
@@ -151,6 +155,11 @@ func (c *Reconciler) reconcile(ctx context.Context, rows []undoneRow, res *Recon
 		if added {
 			res.Recovered++
 			c.log.WarnContext(ctx, "task lost by Redis enqueued again", slog.String("task_id", p.id), slog.Int64("outbox_id", p.task.row.ID))
+		} else if c.completedInRedis(p.task.taskType, p.id) {
+			if err := recordCompletion(ctx, c.pool, p.id); err != nil {
+				return fmt.Errorf("record the completion of %s: %w", p.id, err)
+			}
+			continue
 		}
 		open[p.task.row.ID] = true
 	}
@@ -170,10 +179,19 @@ func (c *Reconciler) reconcile(ctx context.Context, rows []undoneRow, res *Recon
 	return nil
 }
 
+// completedInRedis reports whether Redis holds the task id as completed (false when it cannot tell).
+func (c *Reconciler) completedInRedis(taskType, id string) bool {
+	if c.Inspector == nil {
+		return false
+	}
+	info, err := c.Inspector.GetTaskInfo(QueueFor(taskType), id)
+	return err == nil && info.State == asynq.TaskStateCompleted
+}
+
 // RecordCompletions makes w record, in PostgreSQL, each relayed task it completes, so that the
 // Reconciler can tell a task that finished from one Redis lost. A mark that cannot be written is
-// logged, not retried: Redis keeps the completed task for the retention, which tells the
-// Reconciler the same.
+// logged, not retried: Redis keeps the completed task for the retention, where the Reconciler
+// finds it (with its Inspector) and records it.
 func (w *Worker) RecordCompletions(db postgres.Execer) {
 	w.mux.Use(func(next asynq.Handler) asynq.Handler {
 		return asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hibiken/asynq"
 )
 
 // Redis loses its data (a restart without persistence) after the relay handed it three tasks, one
@@ -62,5 +63,40 @@ func TestReconcilerRecoversWhatRedisLost(t *testing.T) {
 	// Done rows are not looked at again: Redis losing their completed tasks re-runs nothing.
 	b.redis.Wipe(t)
 	sweep(ReconcileResult{})
+	b.seen.checkExactlyOnce(t, ids)
+}
+
+// A task that finished while its completion could not be written (PostgreSQL away at that moment)
+// is found completed in Redis by the next sweep, recorded then, and its row done: not left open
+// until Redis forgets the task, and not run again.
+func TestReconcilerRecordsACompletionPostgreSQLMissed(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	r := b.relay(t, b.redis.Opt())
+	ids := b.enqueue(t, TopicPostApproved, 2)
+	if n, err := r.RelayOnce(ctx); err != nil || n != 2 {
+		t.Fatalf("RelayOnce = %d, %v; want 2 rows", n, err)
+	}
+	b.runWorker(t, b.redis.Opt()) // records no completion, as when PostgreSQL refused the mark
+	b.seen.waitAll(t, 20*time.Second, ids)
+	if completed, _ := b.waitQuiet(t); completed != 2 {
+		t.Fatalf("%d tasks completed in Redis, want 2", completed)
+	}
+
+	blind := NewReconciler(b.pool, r, b.log)
+	if got, err := blind.Sweep(ctx); err != nil || got != (ReconcileResult{Checked: 2}) {
+		t.Fatalf("sweep without asking Redis = %+v, %v; want both rows left open", got, err)
+	}
+	rc := NewReconciler(b.pool, r, b.log)
+	rc.Inspector = asynq.NewInspector(b.redis.Opt())
+	t.Cleanup(func() { rc.Inspector.Close() })
+	if got, err := rc.Sweep(ctx); err != nil || got != (ReconcileResult{Checked: 2, Done: 2}) {
+		t.Fatalf("sweep = %+v, %v; want both rows done", got, err)
+	}
+	var n int
+	if err := b.pool.QueryRow(ctx, `SELECT count(*) FROM task_completions`).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("%d completions recorded (%v), want 2", n, err)
+	}
 	b.seen.checkExactlyOnce(t, ids)
 }

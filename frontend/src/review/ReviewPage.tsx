@@ -487,9 +487,9 @@ function StepUpNotice({ postId, now }: { postId: string; now: number }) {
       <Text size="sm" mb={6}>
         {m.review.stepUpAheadBody}
       </Text>
-      <Anchor href={freshSignInURL(`/posts/${postId}`)} size="sm" fw={600}>
+      <Button component="a" href={freshSignInURL(`/posts/${postId}`)} size="xs">
         {m.review.stepUpAheadSignIn}
-      </Anchor>
+      </Button>
     </Alert>
   );
 }

@@ -44,39 +44,29 @@ export function PostCard({
   pinned,
   suggestedText = [],
   hideTitle,
-  titleSlot,
-  body,
   extra,
-  className,
 }: {
   post: PostCardFragment;
   pinned?: boolean;
   suggestedText?: SuggestedText[];
   /** The page's heading names the post already. */
   hideTitle?: boolean;
-  /** Replaces the title (search shows it highlighted). */
-  titleSlot?: ReactNode;
-  /** Replaces the body (search shows the matching snippet). */
-  body?: ReactNode;
   extra?: ReactNode;
-  className?: string;
 }) {
   const content = post.currentVersion.content;
   const title = content.title || post.title;
   const images = content.media.filter((md) => md.kind.toUpperCase() === 'IMAGE');
   const others = content.media.filter((md) => md.kind.toUpperCase() !== 'IMAGE');
   return (
-    <Card withBorder radius="md" padding="lg" component="article" aria-label={title} className={className}>
+    <Card withBorder radius="md" padding="lg" component="article" aria-label={title}>
       <Stack gap="sm">
         {(!hideTitle || pinned) && (
         <Group justify={hideTitle ? 'flex-end' : 'space-between'} align="flex-start" wrap="nowrap">
           {!hideTitle && (
             <Title order={2} fz="lg" lh={1.3}>
-              {titleSlot ?? (
-                <Anchor component={Link} to={`/posts/${post.id}`} c="inherit" fw={700} underline="hover">
-                  {title}
-                </Anchor>
-              )}
+              <Anchor component={Link} to={`/posts/${post.id}`} c="inherit" fw={700} underline="hover">
+                {title}
+              </Anchor>
             </Title>
           )}
           {pinned && (
@@ -86,7 +76,7 @@ export function PostCard({
           )}
         </Group>
         )}
-        <Text style={{ whiteSpace: 'pre-line', overflowWrap: 'anywhere' }}>{body ?? content.body}</Text>
+        <Text style={{ whiteSpace: 'pre-line', overflowWrap: 'anywhere' }}>{content.body}</Text>
         {images.length > 0 && (
           <SimpleGrid cols={images.length > 1 ? 2 : 1} spacing="xs">
             {images.map((img) => (

@@ -24,14 +24,9 @@ import { freshSignInURL, takePendingDecision } from './stepUp';
 import { Thread } from './Thread';
 import { useReviewHotkeys } from './useReviewHotkeys';
 
-const decisionSignInQuery = graphql(`
-  query DecisionSignIn {
-    decisionSignInValidUntil
-  }
-`);
-
 const reviewPostQuery = graphql(`
   query ReviewPost($id: ID!) {
+    decisionSignInValidUntil
     post(id: $id) {
       id
       title
@@ -248,6 +243,7 @@ export default function ReviewPage() {
         <ReviewBody
           post={post}
           awaitingMe={awaitingMe}
+          signInValidUntil={data?.decisionSignInValidUntil}
           stageName={stage?.name}
           done={done}
           conflict={conflict}
@@ -335,6 +331,7 @@ export function Section({ title, children }: { title: string; children: ReactNod
 function ReviewBody({
   post,
   awaitingMe,
+  signInValidUntil,
   stageName,
   done,
   conflict,
@@ -345,6 +342,8 @@ function ReviewBody({
 }: {
   post: ReviewPost;
   awaitingMe: boolean;
+  /** Until when the caller's sign-in allows approving and rejecting (null: no step-up). */
+  signInValidUntil: string | null | undefined;
   stageName?: string;
   done: DecisionKind | null;
   conflict: { read: number; message: string } | null;
@@ -410,7 +409,7 @@ function ReviewBody({
         <Text size="sm" mb="sm">
           {awaitingMe && stageName ? m.review.awaitingYou(stageName) : m.review.notAwaitingYou}
         </Text>
-        {awaitingMe && <StepUpNotice postId={post.id} now={now} />}
+        {awaitingMe && <StepUpNotice postId={post.id} until={signInValidUntil} now={now} />}
         {awaitingMe && (
           <Group gap="xs" wrap="wrap">
             <Button color={approveColor} onClick={() => onDecide('APPROVE')} aria-keyshortcuts="a" disabled={refreshing}>
@@ -478,9 +477,7 @@ function ReviewBody({
 }
 
 /** Says, before the reviewer writes a decision, that approving or rejecting needs a fresh sign-in. */
-function StepUpNotice({ postId, now }: { postId: string; now: number }) {
-  const [{ data }] = useQuery({ query: decisionSignInQuery });
-  const until = data?.decisionSignInValidUntil;
+function StepUpNotice({ postId, until, now }: { postId: string; until: string | null | undefined; now: number }) {
   if (!until || Date.parse(until) > now) return null;
   return (
     <Alert color="blue" variant="light" mb="sm" title={m.review.stepUpAheadTitle}>

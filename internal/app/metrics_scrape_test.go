@@ -72,8 +72,13 @@ func TestMetricsScrapeMoves(t *testing.T) {
 		"postId": pp.ID, "channelIds": []string{webhook}, "at": time.Now().Add(2 * time.Second).UTC().Format("2006-01-02T15:04:05"), "timeZone": "UTC"}}, nil)
 	p.approvePost(t, pp)
 	p.waitJobs(t, pp.ID, 20*time.Second, "the post to publish", allStatus(1, "PUBLISHED"))
-	after = scrape()
-	if n := value(after, `clearpost_publish_lateness_seconds_count{platform="webhook"}`); n != 1 {
+	// The worker observes the lateness once the job's PUBLISHED is written: wait for the scrape to show it.
+	lateness := `clearpost_publish_lateness_seconds_count{platform="webhook"}`
+	eventually(t, 10*time.Second, "publish lateness observed", func() bool {
+		after = scrape()
+		return value(after, lateness) >= 1
+	})
+	if n := value(after, lateness); n != 1 {
 		t.Errorf("publish lateness observed %v times, want 1", n)
 	}
 

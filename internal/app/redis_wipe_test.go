@@ -209,21 +209,22 @@ func TestEveryKindOfTaskSurvivesRedisLosingItsData(t *testing.T) {
 	if got, sent := len(f.slack.Messages()), count(t, env, `SELECT count(*) FROM notification_deliveries WHERE channel = 'SLACK'`); got != sent {
 		t.Errorf("Slack got %d messages for %d notifications", got, sent)
 	}
-	// PostgreSQL agrees: every delivery sent, and a sweep finds nothing more to recover and
-	// leaves no relayed row undone.
-	if n := count(t, env, `SELECT count(*) FROM notification_deliveries WHERE status <> 'SENT'`); n != 0 {
-		t.Errorf("%d notification deliveries not SENT", n)
-	}
-	if n := count(t, env, `SELECT count(*) FROM webhook_deliveries WHERE status <> 'DELIVERED'`); n != 0 {
-		t.Errorf("%d webhook deliveries not DELIVERED", n)
-	}
-	res, err := env.App.Reconciler.Sweep(ctx)
-	if err != nil || res.Recovered != 0 {
-		t.Errorf("sweep after recovery = %+v, %v; want nothing recovered", res, err)
-	}
-	if n := count(t, env, `SELECT count(*) FROM outbox WHERE done_at IS NULL`); n != 0 {
-		t.Errorf("%d outbox rows not done after the sweep", n)
-	}
+	// PostgreSQL agrees: every delivery sent (a worker writes that once the receiver answered, so
+	// wait for it), and sweeps find nothing more to recover and leave no relayed row undone (once
+	// the last tasks recorded their completion).
+	eventually(t, 10*time.Second, "every notification delivery SENT", func() bool {
+		return count(t, env, `SELECT count(*) FROM notification_deliveries WHERE status <> 'SENT'`) == 0
+	})
+	eventually(t, 10*time.Second, "every webhook delivery DELIVERED", func() bool {
+		return count(t, env, `SELECT count(*) FROM webhook_deliveries WHERE status <> 'DELIVERED'`) == 0
+	})
+	eventually(t, 10*time.Second, "every outbox row done after a sweep", func() bool {
+		res, err := env.App.Reconciler.Sweep(ctx)
+		if err != nil || res.Recovered != 0 {
+			t.Fatalf("sweep after recovery = %+v, %v; want nothing recovered", res, err)
+		}
+		return count(t, env, `SELECT count(*) FROM outbox WHERE done_at IS NULL`) == 0
+	})
 }
 
 // A click is in the outbox before Redis sees it (the redirect writes clicks in batches, within
